@@ -1,0 +1,89 @@
+/**
+ * The data model shared by the engine (Node), the CLI, the Electron main process and the renderer.
+ * Pure types: nothing here may import Node, Electron or the DOM.
+ */
+
+export const SCHEMA_VERSION = 1 as const;
+
+/** How a package was recognised. Later formats (block OTA, payload.bin, images…) extend this list. */
+export type PackageFormat = 'directory' | 'file-ota-zip';
+
+export interface PackageInfo {
+  /** Base name of the package file or folder, never a full path (results are shareable). */
+  file: string;
+  /** SHA-256 of the package file; null for a directory, which has no single byte stream. */
+  sha256: string | null;
+  format: PackageFormat;
+  /** `ro.build.fingerprint` (or a partition-specific variant), else the OTA metadata `post-build`. */
+  fingerprint: string | null;
+  /** Where the fingerprint came from, as a device path or `META-INF/com/android/metadata`. */
+  fingerprintSource: string | null;
+}
+
+export type FileType = 'file' | 'directory' | 'symlink';
+
+/** One entry of a device tree, addressed by its absolute device path (`/system/build.prop`). */
+export interface TreeEntry {
+  path: string;
+  type: FileType;
+  /** Bytes of file content; 0 for directories and symlinks. */
+  size: number;
+  /** Link target for symlinks. */
+  target?: string;
+}
+
+/** A tree entry with its content hash, as inventoried for a comparison. */
+export interface FileEntry extends TreeEntry {
+  /** SHA-256 of the content for files; null for directories and symlinks. */
+  sha256: string | null;
+}
+
+/** A member that could not be read; it is reported and left out, the rest is still compared. */
+export interface Problem {
+  /** Device path or package member the problem belongs to. */
+  path: string;
+  message: string;
+}
+
+export interface PropertyChange {
+  name: string;
+  /** null when the property is absent on that side. */
+  old: string | null;
+  new: string | null;
+}
+
+export interface PropertyDiff {
+  added: PropertyChange[];
+  removed: PropertyChange[];
+  changed: PropertyChange[];
+}
+
+export interface FileDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+export interface ComparisonResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  old: PackageInfo;
+  new: PackageInfo;
+  /** Properties of `/system/build.prop`. */
+  properties: PropertyDiff;
+  files: FileDiff;
+  problems: { old: Problem[]; new: Problem[] };
+}
+
+/** Stages of a comparison, in order, for progress reporting. */
+export type ProgressStage = 'opening' | 'reading' | 'diffing' | 'done';
+
+export interface Progress {
+  stage: ProgressStage;
+  /** Which package the stage is working on, when it concerns one. */
+  side?: 'old' | 'new';
+  /** Files read so far / total files known, when counting applies. */
+  done?: number;
+  total?: number;
+  /** Bytes hashed so far. */
+  bytes?: number;
+}
