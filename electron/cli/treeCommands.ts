@@ -1,0 +1,53 @@
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { toCanonicalJson } from '../../shared/canonicalJson.js';
+import type { TreeEntry } from '../../shared/model.js';
+import { InputError } from '../engine/errors.js';
+import { closePackage, openPackage } from '../engine/formats/registry.js';
+import type { DeviceTree } from '../engine/vfs/deviceTree.js';
+import { writeStdout } from './output.js';
+import { UsageError } from './usage.js';
+
+async function withTree<T>(packagePath: string, use: (tree: DeviceTree, packageName: string) => Promise<T>): Promise<T> {
+  const handle = await openPackage(packagePath);
+  try {
+    return await use(handle.opened.tree, handle.probe.name);
+  } finally {
+    await closePackage(handle);
+  }
+}
+
+export async function lsCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, recursive: { type: 'boolean', short: 'R' } },
+  });
+  const [packagePath, devicePath = '/', ...extra] = positionals;
+  if (packagePath === undefined || extra.length > 0) throw new UsageError('usage: otalens ls PKG [PATH]');
+  const entries = await withTree(packagePath, async (tree, packageName) => {
+    const target = await tree.stat(devicePath);
+    if (target === null) throw new InputError('no such file or folder in the package', { file: packageName, format: devicePath });
+    if (target.type !== 'directory') return [target];
+    if (!values.recursive) return (await tree.list(devicePath)) ?? [];
+    const all: TreeEntry[] = [];
+    for await (const entry of tree.walk(devicePath)) all.push(entry);
+    return all;
+  });
+  await writeStdout(values.json ? toCanonicalJson(entries) : entries.map(formatEntry).join(''));
+}
+
+function formatEntry(entry: TreeEntry): string {
+  const kind = entry.type === 'directory' ? 'd' : entry.type === 'symlink' ? 'l' : '-';
+  const link = entry.target === undefined ? '' : ` -> ${entry.target}`;
+  return `${kind} ${String(entry.size).padStart(12)}  ${entry.path}${link}\n`;
+}
+
+export async function catCommand(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [packagePath, devicePath, ...extra] = positionals;
+  if (packagePath === undefined || devicePath === undefined || extra.length > 0) throw new UsageError('usage: otalens cat PKG PATH');
+  await withTree(packagePath, async (tree) => {
+    await pipeline(await tree.openStream(devicePath), process.stdout, { end: false });
+  });
+}

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseOtaMetadata } from '../props/buildProp.js';
+import { DeviceTree } from '../vfs/deviceTree.js';
+import { DirectoryTree } from '../vfs/directoryTree.js';
+import type { FileTree } from '../vfs/fileTree.js';
+import { PARTITION_NAMES } from './partitions.js';
+import type { PackageFormatModule } from './types.js';
+
+const METADATA_PATH = 'META-INF/com/android/metadata';
+const METADATA_LIMIT = 1 << 20;
+
+/**
+ * A folder somebody already unpacked. If it holds partition folders (`system/`, `vendor/`, …) each
+ * is mounted at its name; otherwise the folder itself is taken to be the system partition.
+ */
+export const directoryFormat: PackageFormatModule = {
+  id: 'directory',
+  description: 'unpacked folder',
+  async detect(probe) {
+    return probe.isDirectory;
+  },
+  async open(probe) {
+    const root = new DirectoryTree(probe.path);
+    const mounts = new Map<string, FileTree>();
+    for (const name of PARTITION_NAMES) {
+      const node = await root.stat(name);
+      if (node?.type === 'directory') mounts.set(name, new DirectoryTree(join(probe.path, name)));
+    }
+    if (mounts.size === 0) mounts.set('system', root);
+    probe.claim();
+    return {
+      format: 'directory',
+      tree: new DeviceTree(mounts, probe.name),
+      otaMetadata: await readMetadata(root, probe.path),
+      problems: [],
+      close: async () => {},
+    };
+  },
+};
+
+async function readMetadata(root: DirectoryTree, folder: string): Promise<Record<string, string> | null> {
+  const node = await root.stat(METADATA_PATH);
+  if (node?.type !== 'file' || node.size > METADATA_LIMIT) return null;
+  return parseOtaMetadata(await readFile(join(folder, METADATA_PATH), 'utf8'));
+}

@@ -1,0 +1,120 @@
+import type { Problem } from '../../../shared/model.js';
+import { parseOtaMetadata } from '../props/buildProp.js';
+import { DeviceTree } from '../vfs/deviceTree.js';
+import type { FileTree } from '../vfs/fileTree.js';
+import { IndexedTree, type IndexedEntry } from '../vfs/indexedTree.js';
+import type { ZipArchive, ZipMember } from '../zip/zipArchive.js';
+import { isPartitionName } from './partitions.js';
+import type { PackageFormatModule } from './types.js';
+
+export const UPDATER_SCRIPT = 'META-INF/com/google/android/updater-script';
+export const OTA_METADATA = 'META-INF/com/android/metadata';
+const SMALL_MEMBER_LIMIT = 4 << 20;
+const SYMLINK_TARGET_LIMIT = 4096;
+
+/**
+ * A file-based OTA zip (the pre-Lollipop kind, e.g. 2014 MIUI): partition files stored directly as
+ * `system/…` members. Symlinks are not members there; the updater-script creates them with
+ * `symlink("target", "/system/a", …)`, so they are read from it.
+ */
+export const fileOtaZipFormat: PackageFormatModule = {
+  id: 'file-ota-zip',
+  description: 'file-based OTA zip',
+  async detect(probe) {
+    const zip = await probe.zip();
+    if (zip === null) return false;
+    if (zip.get('payload.bin') !== undefined || zip.get('system.transfer.list') !== undefined) return false;
+    return zip.members.some((member) => !member.isDirectory && partitionOf(member.name) !== null);
+  },
+  async open(probe) {
+    const zip = await probe.zip();
+    if (zip === null) throw new Error('detect() accepted a file that is not a zip');
+    probe.claim();
+    const problems: Problem[] = [...zip.problems];
+    const entriesByPartition = new Map<string, IndexedEntry[]>();
+    const add = (partition: string, entry: IndexedEntry): void => {
+      const list = entriesByPartition.get(partition) ?? [];
+      list.push(entry);
+      entriesByPartition.set(partition, list);
+    };
+
+    for (const member of zip.members) {
+      const location = partitionOf(member.name);
+      if (location === null) continue;
+      const entry = await memberEntry(zip, member, location.path, problems);
+      if (entry !== null) add(location.partition, entry);
+    }
+    for (const link of await updaterScriptSymlinks(zip, problems)) {
+      const location = partitionOf(link.path.slice(1));
+      if (location !== null) add(location.partition, { path: location.path, type: 'symlink', size: 0, target: link.target });
+    }
+
+    const mounts = new Map<string, FileTree>();
+    for (const [partition, entries] of entriesByPartition) mounts.set(partition, new IndexedTree(entries));
+    return {
+      format: 'file-ota-zip',
+      tree: new DeviceTree(mounts, probe.name),
+      otaMetadata: await readMetadata(zip),
+      problems,
+      close: () => zip.close(),
+    };
+  },
+};
+
+function partitionOf(memberName: string): { partition: string; path: string } | null {
+  const slash = memberName.indexOf('/');
+  if (slash <= 0) return null;
+  const partition = memberName.slice(0, slash);
+  if (!isPartitionName(partition)) return null;
+  return { partition, path: memberName.slice(slash + 1).replace(/\/+$/, '') };
+}
+
+async function memberEntry(zip: ZipArchive, member: ZipMember, path: string, problems: Problem[]): Promise<IndexedEntry | null> {
+  if (member.isDirectory) return path === '' ? null : { path, type: 'directory', size: 0 };
+  if (member.isSymlink) {
+    try {
+      const target = (await zip.readAll(member, SYMLINK_TARGET_LIMIT)).toString('utf8');
+      return { path, type: 'symlink', size: 0, target };
+    } catch (error) {
+      problems.push({ path: member.name, message: `symlink skipped: ${(error as Error).message}` });
+      return null;
+    }
+  }
+  return { path, type: 'file', size: member.uncompressedSize, open: () => zip.openStream(member) };
+}
+
+async function readMetadata(zip: ZipArchive): Promise<Record<string, string> | null> {
+  const member = zip.get(OTA_METADATA);
+  if (member === undefined) return null;
+  return parseOtaMetadata((await zip.readAll(member, SMALL_MEMBER_LIMIT)).toString('utf8'));
+}
+
+async function updaterScriptSymlinks(zip: ZipArchive, problems: Problem[]): Promise<{ target: string; path: string }[]> {
+  const member = zip.get(UPDATER_SCRIPT);
+  if (member === undefined) return [];
+  try {
+    return parseEdifySymlinks((await zip.readAll(member, SMALL_MEMBER_LIMIT)).toString('utf8'));
+  } catch (error) {
+    problems.push({ path: UPDATER_SCRIPT, message: `symlinks not read: ${(error as Error).message}` });
+    return [];
+  }
+}
+
+/** `symlink("toolbox", "/system/bin/ls", "/system/bin/ps");` → one link per path after the target. */
+export function parseEdifySymlinks(script: string): { target: string; path: string }[] {
+  const links: { target: string; path: string }[] = [];
+  for (const call of script.matchAll(/\bsymlink\s*\(((?:\s*"(?:[^"\\]|\\.)*"\s*,?)+)\s*\)/g)) {
+    const args = [...(call[1] ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((literal) => unescapeEdify(literal[1] ?? ''));
+    const [target, ...paths] = args;
+    if (target === undefined) continue;
+    for (const path of paths) if (path.startsWith('/')) links.push({ target, path });
+  }
+  return links;
+}
+
+function unescapeEdify(literal: string): string {
+  return literal.replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_match, escape: string) => {
+    if (escape.startsWith('x') && escape.length === 3) return String.fromCharCode(parseInt(escape.slice(1), 16));
+    return { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' }[escape] ?? escape;
+  });
+}

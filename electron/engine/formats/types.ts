@@ -1,0 +1,23 @@
+import type { PackageFormat, Problem } from '../../../shared/model.js';
+import type { DeviceTree } from '../vfs/deviceTree.js';
+import type { PackageProbe } from './probe.js';
+
+/** A package opened as a device tree. */
+export interface OpenedPackage {
+  format: PackageFormat;
+  tree: DeviceTree;
+  /** `META-INF/com/android/metadata` key/values, when the package has them. */
+  otaMetadata: Record<string, string> | null;
+  /** Members skipped while opening (unsafe names, unreadable links…). */
+  problems: Problem[];
+  close(): Promise<void>;
+}
+
+/** One package format: `detect` only looks (cheaply, through the probe); `open` builds the tree. */
+export interface PackageFormatModule {
+  id: PackageFormat;
+  /** Plain-language name for messages, e.g. "file-based OTA zip". */
+  description: string;
+  detect(probe: PackageProbe): Promise<boolean>;
+  open(probe: PackageProbe): Promise<OpenedPackage>;
+}

@@ -1,0 +1,37 @@
+import type { Readable } from 'node:stream';
+import type { FileType } from '../../../shared/model.js';
+import { compareStrings } from '../../../shared/sort.js';
+
+/** One node of a file tree, named relative to its parent. */
+export interface TreeNode {
+  name: string;
+  type: FileType;
+  size: number;
+  target?: string;
+}
+
+/**
+ * A read-only tree of files: a partition, a folder, the `system/` part of a zip. Paths are relative
+ * to the tree's root, `/`-separated, without leading slash; '' is the root itself.
+ */
+export interface FileTree {
+  /** Children of a directory, sorted by name; null when the path is not a directory. */
+  list(path: string): Promise<TreeNode[] | null>;
+  /** The node at a path, or null when there is none. */
+  stat(path: string): Promise<TreeNode | null>;
+  /** The content of a regular file. */
+  openStream(path: string): Promise<Readable>;
+}
+
+/** Splits a relative tree path into names; `.`, empty and `..` segments are refused by callers first. */
+export function pathSegments(path: string): string[] {
+  return path.split('/').filter((segment) => segment !== '');
+}
+
+export function joinTreePath(parent: string, name: string): string {
+  return parent === '' ? name : `${parent}/${name}`;
+}
+
+export function byName(a: { name: string }, b: { name: string }): number {
+  return compareStrings(a.name, b.name);
+}

@@ -1,0 +1,39 @@
+import type { ComparisonResult, Progress } from '../../shared/model.js';
+import { CancelledError, InputError, type InputErrorDetails } from './errors.js';
+
+export interface WorkerRequest {
+  oldPath: string;
+  newPath: string;
+}
+
+export type SerializedError =
+  | { kind: 'input'; problem: string; details: InputErrorDetails }
+  | { kind: 'cancelled' | 'internal'; message: string };
+
+export type WorkerMessage =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'result'; result: ComparisonResult }
+  | { type: 'error'; error: SerializedError };
+
+/** Errors cross the thread boundary as plain data; the kind says how to rebuild them. */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof InputError) {
+    const details: InputErrorDetails = { file: error.file, format: error.format };
+    if (error.offset !== undefined) details.offset = error.offset;
+    if (error.expected !== undefined) details.expected = error.expected;
+    return { kind: 'input', problem: error.problem, details };
+  }
+  if (error instanceof CancelledError) return { kind: 'cancelled', message: error.message };
+  return { kind: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+export function deserializeError(error: SerializedError): Error {
+  switch (error.kind) {
+    case 'input':
+      return new InputError(error.problem, error.details);
+    case 'cancelled':
+      return new CancelledError();
+    case 'internal':
+      return new Error(error.message);
+  }
+}

@@ -1,0 +1,215 @@
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import yauzl from 'yauzl';
+import type { Problem } from '../../../shared/model.js';
+import { InputError } from '../errors.js';
+import { readChunks, type ByteSource } from '../io/byteSource.js';
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const MADE_BY_UNIX = 3;
+const READ_CHUNK = 64 * 1024;
+
+export interface ZipMember {
+  /** Decoded name, `/`-separated, as stored (directories end with `/`). */
+  readonly name: string;
+  readonly isDirectory: boolean;
+  /** Stored by a Unix zip tool with the symlink mode: the content is the link target. */
+  readonly isSymlink: boolean;
+  readonly compressionMethod: number;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  readonly crc32: number;
+  /** @internal yauzl's entry, needed to open the member. */
+  readonly entry: yauzl.Entry;
+}
+
+/** Feeds yauzl from a ByteSource, so a zip inside anything (image, another zip) reads the same way. */
+class ByteSourceReader extends yauzl.RandomAccessReader {
+  constructor(private readonly source: ByteSource) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return Readable.from(readChunks(this.source, start, end, READ_CHUNK));
+  }
+
+  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+    this.source.read(position, length).then(
+      (bytes) => {
+        bytes.copy(buffer, offset);
+        callback(null);
+      },
+      (error: Error) => callback(error),
+    );
+  }
+}
+
+/**
+ * A zip or zip64 archive read by random access through yauzl: only the central directory is read
+ * up front; members are decompressed as streams when asked for, and checked against their CRC-32.
+ * Members whose names are unsafe (absolute, `..`) are reported as problems and left out.
+ */
+export class ZipArchive {
+  private readonly byName = new Map<string, ZipMember>();
+
+  private constructor(
+    readonly source: ByteSource,
+    private readonly zipfile: yauzl.ZipFile,
+    readonly members: readonly ZipMember[],
+    readonly problems: readonly Problem[],
+  ) {
+    for (const member of members) this.byName.set(member.name, member);
+  }
+
+  static async open(source: ByteSource): Promise<ZipArchive> {
+    const zipfile = await openZipFile(source);
+    const members: ZipMember[] = [];
+    const problems: Problem[] = [];
+    await new Promise<void>((resolve, reject) => {
+      zipfile.on('entry', (entry: yauzl.Entry) => {
+        const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+        const unsafe = yauzl.validateFileName(name);
+        if (unsafe !== null) {
+          problems.push({ path: displayName(name), message: `zip member skipped: ${unsafe}` });
+        } else {
+          members.push(toMember(name, entry));
+        }
+        zipfile.readEntry();
+      });
+      zipfile.once('end', () => resolve());
+      zipfile.once('error', (error: Error) =>
+        reject(new InputError(`corrupt central directory: ${error.message}`, { file: source.name, format: 'zip', cause: error })),
+      );
+      zipfile.readEntry();
+    });
+    return new ZipArchive(source, zipfile, members, problems);
+  }
+
+  get(name: string): ZipMember | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The member's uncompressed bytes as a stream; the stream errors with an InputError if they are corrupt. */
+  async openStream(member: ZipMember): Promise<Readable> {
+    const format = `zip › ${member.name}`;
+    if (member.entry.isEncrypted()) {
+      throw new InputError('member is encrypted', { file: this.source.name, format });
+    }
+    if (!member.entry.canDecodeFileData()) {
+      throw new InputError(`unsupported compression method ${member.compressionMethod}`, {
+        file: this.source.name,
+        format,
+        expected: 'stored (0) or deflate (8)',
+      });
+    }
+    const raw = await new Promise<Readable>((resolve, reject) => {
+      this.zipfile.openReadStream(member.entry, (error, stream) => {
+        if (error) reject(new InputError(error.message, { file: this.source.name, format, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
+        else resolve(stream);
+      });
+    });
+    const checked = new CrcCheck(member, this.source.name);
+    raw.on('error', (error: Error) =>
+      checked.destroy(error instanceof InputError ? error : new InputError(`cannot decompress: ${error.message}`, { file: this.source.name, format, cause: error })),
+    );
+    return raw.pipe(checked);
+  }
+
+  /** Reads a small member whole (metadata, build.prop); refuses members larger than `limit`. */
+  async readAll(member: ZipMember, limit: number): Promise<Buffer> {
+    if (member.uncompressedSize > limit) {
+      throw new InputError(`member is ${member.uncompressedSize} bytes, more than the ${limit} allowed for it`, {
+        file: this.source.name,
+        format: `zip › ${member.name}`,
+      });
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.openStream(member)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  async close(): Promise<void> {
+    this.zipfile.close();
+    await this.source.close();
+  }
+}
+
+function openZipFile(source: ByteSource): Promise<yauzl.ZipFile> {
+  const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false };
+  return new Promise((resolve, reject) => {
+    yauzl.fromRandomAccessReader(new ByteSourceReader(source), source.size, options, (error, zipfile) => {
+      if (error) reject(describeOpenError(error, source));
+      else resolve(zipfile);
+    });
+  });
+}
+
+function describeOpenError(error: Error, source: ByteSource): InputError {
+  if (error instanceof InputError) return error;
+  if (/end of central directory record signature not found/i.test(error.message)) {
+    return new InputError('not a zip file, or a truncated one: no end of central directory record', {
+      file: source.name,
+      format: 'zip',
+      offset: source.size,
+      expected: 'the signature PK\\x05\\x06 in the last 65557 bytes',
+      cause: error,
+    });
+  }
+  return new InputError(error.message, { file: source.name, format: 'zip', cause: error });
+}
+
+function toMember(name: string, entry: yauzl.Entry): ZipMember {
+  const unixMode = entry.versionMadeBy >> 8 === MADE_BY_UNIX ? entry.externalFileAttributes >>> 16 : 0;
+  return {
+    name,
+    isDirectory: name.endsWith('/'),
+    isSymlink: (unixMode & S_IFMT) === S_IFLNK,
+    compressionMethod: entry.compressionMethod,
+    compressedSize: entry.compressedSize,
+    uncompressedSize: entry.uncompressedSize,
+    crc32: entry.crc32,
+    entry,
+  };
+}
+
+/** Names are shown to people, never used as host paths; keep control characters visible. */
+function displayName(name: string): string {
+  return JSON.stringify(name).slice(1, -1);
+}
+
+/** Passes bytes through and fails at the end if their CRC-32 differs from the central directory's. */
+class CrcCheck extends Transform {
+  private crc = 0;
+
+  constructor(
+    private readonly member: ZipMember,
+    private readonly file: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.crc = crc32(chunk, this.crc);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.crc >>> 0 !== this.member.crc32 >>> 0) {
+      callback(
+        new InputError(`CRC-32 mismatch: content is corrupt`, {
+          file: this.file,
+          format: `zip › ${this.member.name}`,
+          offset: this.member.entry.relativeOffsetOfLocalHeader,
+          expected: `CRC-32 ${hex32(this.member.crc32)}, got ${hex32(this.crc)}`,
+        }),
+      );
+      return;
+    }
+    callback();
+  }
+}
+
+function hex32(value: number): string {
+  return (value >>> 0).toString(16).padStart(8, '0');
+}

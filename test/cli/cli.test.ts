@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { propsFromText, REPO_ROOT, SAMPLE_NEW, SAMPLE_OLD, sha256, unzipMember, unzipNames } from '../support/oracles.js';
+
+const BIN = join(REPO_ROOT, 'bin', 'otalens');
+const temp = mkdtempSync(join(tmpdir(), 'otalens-cli-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function otalens(...args: string[]): { status: number | null; stdout: Buffer; stderr: string } {
+  const result = spawnSync(BIN, args, { cwd: temp, maxBuffer: 64 << 20 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
+}
+
+/** One readable line on stderr, starting `otalens: `, and no stack trace. */
+function expectOneCleanErrorLine(stderr: string): void {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^otalens: /);
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('otalens compare', () => {
+  it('prints the JSON result with --json -', () => {
+    const { status, stdout, stderr } = otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--json', '-');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const result = JSON.parse(stdout.toString('utf8'));
+    const before = propsFromText(unzipMember(SAMPLE_OLD, 'system/build.prop').toString('utf8'));
+    const after = propsFromText(unzipMember(SAMPLE_NEW, 'system/build.prop').toString('utf8'));
+    expect(result.schemaVersion).toBe(1);
+    expect(result.old).toEqual({
+      file: 'sample-old.zip',
+      sha256: sha256(readFileSync(SAMPLE_OLD)),
+      format: 'file-ota-zip',
+      fingerprint: before['ro.build.fingerprint'],
+      fingerprintSource: '/system/build.prop ro.build.fingerprint',
+    });
+    expect(result.new.fingerprint).toBe(after['ro.build.fingerprint']);
+    expect(result.properties.changed).toContainEqual({ name: 'ro.build.version.incremental', old: before['ro.build.version.incremental'], new: after['ro.build.version.incremental'] });
+    expect(Object.keys(result)).toEqual(['files', 'new', 'old', 'problems', 'properties', 'schemaVersion']);
+    // Same inputs, same bytes.
+    expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--json', '-').stdout.equals(stdout)).toBe(true);
+  });
+
+  it('prints a short human summary and writes --json, --md and --html files', () => {
+    const { status, stdout } = otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--json', 'out.json', '--md', 'out.md', '--html', 'out.html');
+    expect(status).toBe(0);
+    const summary = stdout.toString('utf8');
+    const after = propsFromText(unzipMember(SAMPLE_NEW, 'system/build.prop').toString('utf8'));
+    expect(summary).toContain(`new  ${after['ro.build.fingerprint']}`);
+    expect(summary).toMatch(/^Properties \(\/system\/build\.prop\): \d+ changed/m);
+    expect(JSON.parse(readFileSync(join(temp, 'out.json'), 'utf8')).schemaVersion).toBe(1);
+    expect(readFileSync(join(temp, 'out.md'), 'utf8')).toContain(`\`${after['ro.build.fingerprint']}\``);
+    const html = readFileSync(join(temp, 'out.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:/i);
+  });
+
+  it('refuses to write an output over an input package', () => {
+    const copy = join(temp, 'copy-old.zip');
+    writeFileSync(copy, readFileSync(SAMPLE_OLD));
+    const { status, stderr } = otalens('compare', copy, SAMPLE_NEW, '--json', copy);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/refusing to write .*copy-old\.zip/);
+    expect(sha256(readFileSync(copy))).toBe(sha256(readFileSync(SAMPLE_OLD)));
+  });
+
+  it('exits 2 with one clear line for a missing file', () => {
+    const { status, stderr } = otalens('compare', join(temp, 'nope.zip'), SAMPLE_NEW);
+    expect(status).toBe(2);
+    expectOneCleanErrorLine(stderr);
+    expect(stderr).toMatch(/nope\.zip: file: no such file or folder/);
+  });
+
+  it('exits 2 with one clear line for a file that is not a zip', () => {
+    const notZip = join(temp, 'notes.txt');
+    writeFileSync(notZip, 'just some text\n');
+    const { status, stderr } = otalens('compare', notZip, SAMPLE_NEW);
+    expect(status).toBe(2);
+    expectOneCleanErrorLine(stderr);
+    expect(stderr).toMatch(/^otalens: notes\.txt: file at offset 0: not a recognised firmware package/);
+  });
+
+  it('exits 2 with one clear line for a truncated zip', () => {
+    const truncated = join(temp, 'download.zip');
+    const bytes = readFileSync(SAMPLE_NEW);
+    writeFileSync(truncated, bytes.subarray(0, bytes.length - 200));
+    const { status, stderr } = otalens('compare', SAMPLE_OLD, truncated);
+    expect(status).toBe(2);
+    expectOneCleanErrorLine(stderr);
+    expect(stderr).toMatch(/^otalens: download\.zip: zip at offset \d+: not a zip file, or a truncated one/);
+  });
+
+  it('exits 1 on usage errors', () => {
+    expect(otalens('compare', SAMPLE_OLD).status).toBe(1);
+    expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--bogus').status).toBe(1);
+    expect(otalens('frobnicate').status).toBe(1);
+    expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--html', '-').status).toBe(1);
+  });
+});
+
+describe('otalens ls and cat', () => {
+  it('lists the system folder as zipinfo does, plus the updater-script symlinks', () => {
+    const { status, stdout } = otalens('ls', SAMPLE_OLD, '/system', '--recursive', '--json');
+    expect(status).toBe(0);
+    const entries = JSON.parse(stdout.toString('utf8')) as { path: string; type: string; size: number; target?: string }[];
+    const files = entries.filter((entry) => entry.type === 'file').map((entry) => entry.path.slice(1));
+    expect(files.sort()).toEqual(unzipNames(SAMPLE_OLD).filter((name) => name.startsWith('system/')).sort());
+    const script = unzipMember(SAMPLE_OLD, 'META-INF/com/google/android/updater-script').toString('utf8');
+    const links = entries.filter((entry) => entry.type === 'symlink');
+    for (const link of links) expect(script).toContain(`"${link.path}"`);
+    expect(links.map((link) => link.target)).toEqual(links.map(() => 'toolbox'));
+  });
+
+  it('cat writes the exact bytes unzip -p extracts', () => {
+    for (const member of ['system/build.prop', 'system/bin/toolbox']) {
+      const { status, stdout } = otalens('cat', SAMPLE_NEW, `/${member}`);
+      expect(status).toBe(0);
+      expect(sha256(stdout)).toBe(sha256(unzipMember(SAMPLE_NEW, member)));
+    }
+  });
+
+  it('cat exits 2 for a path that is not in the package or is a folder', () => {
+    const missing = otalens('cat', SAMPLE_NEW, '/system/nothing-here');
+    expect(missing.status).toBe(2);
+    expectOneCleanErrorLine(missing.stderr);
+    expect(missing.stderr).toBe('otalens: sample-new.zip: /system/nothing-here: no such file in the package\n');
+    const folder = otalens('cat', SAMPLE_NEW, '/system/etc');
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toMatch(/is a directory, not a regular file/);
+  });
+
+  it('--help and --version', () => {
+    const help = otalens('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout.toString('utf8')).toContain('otalens compare OLD NEW');
+    const version = otalens('--version');
+    expect(version.stdout.toString('utf8').trim()).toBe(`otalens ${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}`);
+  });
+});

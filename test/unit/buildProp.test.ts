@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { parseEdifySymlinks } from '../../electron/engine/formats/fileOtaZip.js';
+import { parseOtaMetadata, parsePropertyFile } from '../../electron/engine/props/buildProp.js';
+
+describe('parsePropertyFile (Android init semantics)', () => {
+  it('trims names and values, skips comments and blank lines, keeps `=` inside values', () => {
+    const parsed = parsePropertyFile('# comment\n\n  ro.a = 1 \nro.b=x=y\n\tro.c=\n#ro.d=hidden\nnot a property\n');
+    expect(Object.fromEntries(parsed.values)).toEqual({ 'ro.a': '1', 'ro.b': 'x=y', 'ro.c': '' });
+  });
+
+  it('lets a later definition replace an earlier one and records both with line numbers', () => {
+    const parsed = parsePropertyFile('ro.a=1\r\nro.a=2\r\n');
+    expect(parsed.values.get('ro.a')).toBe('2');
+    expect(parsed.definitions).toEqual([
+      { name: 'ro.a', value: '1', line: 1 },
+      { name: 'ro.a', value: '2', line: 2 },
+    ]);
+  });
+
+  it('collects import lines without treating them as properties', () => {
+    const parsed = parsePropertyFile('import /vendor/etc/extra.prop\nro.x=1\n');
+    expect(parsed.imports).toEqual(['/vendor/etc/extra.prop']);
+    expect([...parsed.values.keys()]).toEqual(['ro.x']);
+  });
+});
+
+describe('parseOtaMetadata', () => {
+  it('reads key=value lines, sorted by key', () => {
+    expect(parseOtaMetadata('post-build=a/b:1\nota-type=AB\npre-device=x\n')).toEqual({ 'ota-type': 'AB', 'post-build': 'a/b:1', 'pre-device': 'x' });
+    expect(Object.keys(parseOtaMetadata('z=1\na=2\n'))).toEqual(['a', 'z']);
+  });
+});
+
+describe('parseEdifySymlinks', () => {
+  it('reads every link of a symlink() call, across lines, with escapes', () => {
+    const script = 'mount("ext4", "EMMC", "/dev/x", "/system");\nsymlink("toolbox", "/system/bin/ls",\n        "/system/bin/ps");\nsymlink("a\\"b", "/system/q");\n';
+    expect(parseEdifySymlinks(script)).toEqual([
+      { target: 'toolbox', path: '/system/bin/ls' },
+      { target: 'toolbox', path: '/system/bin/ps' },
+      { target: 'a"b', path: '/system/q' },
+    ]);
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../electron/engine/errors.js';
+import { BufferByteSource, FileByteSource } from '../../electron/engine/io/byteSource.js';
+import { ZipArchive } from '../../electron/engine/zip/zipArchive.js';
+import { run, SAMPLE_NEW, sha256, unzipMember, unzipNames, zipLayout } from '../support/oracles.js';
+
+const temp = mkdtempSync(join(tmpdir(), 'otalens-zip-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+async function readMember(archive: ZipArchive, name: string): Promise<Buffer> {
+  const member = archive.get(name);
+  if (member === undefined) throw new Error(`no member ${name}`);
+  const chunks: Buffer[] = [];
+  for await (const chunk of await archive.openStream(member)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('ZipArchive', () => {
+  it('lists the same members as zipinfo and reads the same bytes as unzip -p', async () => {
+    const archive = await ZipArchive.open(await FileByteSource.open(SAMPLE_NEW, 'sample-new.zip'));
+    try {
+      const names = unzipNames(SAMPLE_NEW);
+      expect(archive.members.map((member) => member.name).sort()).toEqual([...names].sort());
+      for (const name of names) {
+        expect(sha256(await readMember(archive, name)), name).toBe(sha256(unzipMember(SAMPLE_NEW, name)));
+      }
+    } finally {
+      await archive.close();
+    }
+  });
+
+  it('reads a zip64 archive written by Info-ZIP (zip -fz)', async () => {
+    const tree = join(temp, 'z64');
+    mkdirSync(join(tree, 'system'), { recursive: true });
+    writeFileSync(join(tree, 'system', 'build.prop'), 'ro.build.fingerprint=vendor/z64/z64:14/ID/1:user/release-keys\n');
+    writeFileSync(join(tree, 'system', 'blob.bin'), Buffer.alloc(300_000, 7));
+    const zipPath = join(temp, 'z64.zip');
+    run('zip', ['-q', '-r', '-fz', '-X', zipPath, 'system'], tree);
+    const bytes = readFileSync(zipPath);
+    expect(bytes.includes(Buffer.from('PK\x06\x06', 'latin1')), 'zip -fz wrote a zip64 end record').toBe(true);
+
+    const archive = await ZipArchive.open(new BufferByteSource('z64.zip', bytes));
+    expect(archive.members.map((member) => member.name).sort()).toEqual(unzipNames(zipPath).sort());
+    expect(sha256(await readMember(archive, 'system/blob.bin'))).toBe(sha256(unzipMember(zipPath, 'system/blob.bin')));
+  });
+
+  it('rejects a truncated zip with an error naming the file, the layer and the offset', async () => {
+    const bytes = readFileSync(SAMPLE_NEW);
+    const truncated = bytes.subarray(0, Math.floor(bytes.length / 2));
+    const error = await ZipArchive.open(new BufferByteSource('half.zip', truncated)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    const inputError = error as InputError;
+    expect(inputError.file).toBe('half.zip');
+    expect(inputError.format).toBe('zip');
+    expect(inputError.offset).toBe(truncated.length);
+    expect(inputError.message).toMatch(/^half\.zip: zip at offset \d+: not a zip file, or a truncated one/);
+  });
+
+  it('fails a corrupted member with a CRC error, and still reads the others', async () => {
+    const bytes = Buffer.from(readFileSync(SAMPLE_NEW));
+    const layout = zipLayout(SAMPLE_NEW);
+    const victim = layout.find((member) => member.name === 'system/bin/toolbox');
+    if (victim === undefined) throw new Error('sample lacks system/bin/toolbox');
+    const middle = victim.dataOffset + Math.floor(victim.compressedSize / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+
+    const archive = await ZipArchive.open(new BufferByteSource('flipped.zip', bytes));
+    const error = await readMember(archive, 'system/bin/toolbox').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).format).toBe('zip › system/bin/toolbox');
+    expect((error as Error).message).toMatch(/CRC-32 mismatch|cannot decompress/);
+    expect(sha256(await readMember(archive, 'system/build.prop'))).toBe(sha256(unzipMember(SAMPLE_NEW, 'system/build.prop')));
+  });
+
+  it('skips members with unsafe names and reports them', async () => {
+    const script = `
+import zipfile, sys
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('system/build.prop', 'ro.a=1\\n')
+    z.writestr('../../escape.txt', 'x')
+    z.writestr('/abs/path.txt', 'y')
+`;
+    const zipPath = join(temp, 'unsafe.zip');
+    run('python3', ['-c', script, zipPath]);
+    const archive = await ZipArchive.open(await FileByteSource.open(zipPath, 'unsafe.zip'));
+    try {
+      expect(archive.members.map((member) => member.name)).toEqual(['system/build.prop']);
+      expect(archive.problems.map((problem) => problem.path).sort()).toEqual(['../../escape.txt', '/abs/path.txt']);
+    } finally {
+      await archive.close();
+    }
+  });
+});
