@@ -13,7 +13,7 @@ function tool(command: string, args: string[], input?: string): Buffer {
     return execFileSync(command, args, { maxBuffer: 256 << 20, input, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`oracle tool "${command}" is not installed (CI installs it: see .ci/run)`);
+    if (code === 'ENOENT') throw new Error(`oracle tool "${command}" is not installed (CI installs it: see .ci/run)`, { cause: error });
     throw error;
   }
 }
@@ -69,7 +69,7 @@ export function run(command: string, args: string[], cwd?: string): string {
   try {
     return execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`tool "${command}" is not installed (CI installs it: see .ci/run)`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`tool "${command}" is not installed (CI installs it: see .ci/run)`, { cause: error });
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { describeFsError, InputError } from '../errors.js';
 import { FileByteSource } from '../io/byteSource.js';
 import { ZipArchive } from '../zip/zipArchive.js';
 
@@ -80,24 +80,5 @@ export class PackageProbe {
     const zip = await this.zipArchive?.catch(() => null);
     if (zip) await zip.close();
     else await this.source?.close();
-  }
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a folder, expected a file';
-    case 'ENOTDIR':
-      return 'a part of the path is not a folder';
-    case 'ELOOP':
-      return 'too many symbolic links';
-    default:
-      return error instanceof Error ? error.message : String(error);
   }
 }
