@@ -1,0 +1,91 @@
+/**
+ * Pure shape checks for everything that crosses the renderer → main boundary. The renderer is
+ * treated as untrusted: every argument arrives as `unknown` and is either proven to have the
+ * contract's shape or rejected with a UsageError. File-system checks (does the path exist?) are
+ * the main process's job, not this module's.
+ */
+import type { CompareRequest, PackageKind, Side } from './api.js';
+
+/** The caller broke the contract (wrong type, missing or extra field, relative path…). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Longest accepted path, in UTF-16 code units. Linux's PATH_MAX is 4096 bytes and macOS's 1024;
+ * Windows long paths can reach 32767 characters, which is also the bound here.
+ */
+export const MAX_PATH_LENGTH = 32_767;
+
+const SIDES: readonly Side[] = ['old', 'new'];
+const PACKAGE_KINDS: readonly PackageKind[] = ['file', 'folder'];
+const COMPARE_REQUEST_KEYS = ['newPath', 'oldPath'] as const;
+
+export function parseSide(value: unknown): Side {
+  if (typeof value === 'string' && (SIDES as readonly string[]).includes(value)) return value as Side;
+  throw new UsageError(`side must be 'old' or 'new', got ${describe(value)}`);
+}
+
+export function parsePackageKind(value: unknown): PackageKind {
+  if (typeof value === 'string' && (PACKAGE_KINDS as readonly string[]).includes(value)) return value as PackageKind;
+  throw new UsageError(`kind must be 'file' or 'folder', got ${describe(value)}`);
+}
+
+export function parseCompareRequest(value: unknown): CompareRequest {
+  if (!isPlainObject(value)) throw new UsageError(`compare request must be an object, got ${describe(value)}`);
+  const keys = Object.keys(value).sort();
+  const expected = COMPARE_REQUEST_KEYS.join(', ');
+  if (keys.length !== COMPARE_REQUEST_KEYS.length || keys.some((key, i) => key !== COMPARE_REQUEST_KEYS[i])) {
+    throw new UsageError(`compare request must have exactly the fields ${expected}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
+  }
+  return {
+    oldPath: parseAbsolutePath(value['oldPath'], 'oldPath'),
+    newPath: parseAbsolutePath(value['newPath'], 'newPath'),
+  };
+}
+
+/** Accepts an absolute path in POSIX (`/a/b`) or Windows (`C:\a`, `\\server\share\a`) form. */
+export function parseAbsolutePath(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw new UsageError(`${field} must be a string, got ${describe(value)}`);
+  if (value.length === 0) throw new UsageError(`${field} must not be empty`);
+  if (value.length > MAX_PATH_LENGTH) throw new UsageError(`${field} is ${value.length} characters long; the limit is ${MAX_PATH_LENGTH}`);
+  if (value.includes('\0')) throw new UsageError(`${field} must not contain a NUL character`);
+  if (!isAbsolutePathSyntax(value)) throw new UsageError(`${field} must be an absolute path, got ${JSON.stringify(truncate(value))}`);
+  return value;
+}
+
+export function isAbsolutePathSyntax(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || /^\\\\[^\\/]+[\\/][^\\/]+/.test(path);
+}
+
+/**
+ * Checks that a call carried no more arguments than the contract declares. Missing ones arrive
+ * as `undefined` and are rejected by the per-argument checks.
+ */
+export function expectAtMostArgs(channel: string, args: readonly unknown[], count: number): void {
+  if (args.length > count) {
+    throw new UsageError(`${channel} takes ${count} argument${count === 1 ? '' : 's'}, got ${args.length}`);
+  }
+}
+
+/** Only `{…}` literals (what structured clone produces), never class instances, arrays or proxies of them. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(truncate(value));
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
+  return String(value);
+}
+
+/** Keeps error messages one readable line even when the caller sent a megabyte string. */
+function truncate(text: string, limit = 80): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} characters)`;
+}

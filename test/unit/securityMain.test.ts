@@ -1,0 +1,237 @@
+/**
+ * The built main process (dist/electron/main.js) run against a stand-in `electron` module: checks
+ * that the wiring really applies the policy of security.ts. Electron's binary is not installed
+ * here, so this is the closest check of main.ts short of launching the app.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Belt and braces: should the real `electron` package ever be loaded, this makes it return a
+// path instead of downloading its binary.
+vi.hoisted(() => {
+  process.env['ELECTRON_OVERRIDE_DIST_PATH'] = '/nonexistent-electron-dist';
+  delete process.env['OTALENS_DEV_SERVER_URL'];
+});
+
+type Handler = (...args: unknown[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  const calls: string[] = [];
+  const appListeners = new Map<string, Handler>();
+  const windows: Array<{ options: Record<string, unknown>; loaded: string[]; once: Map<string, Handler>; shown: boolean }> = [];
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => { markReady = resolve; });
+  const state = {
+    calls,
+    appListeners,
+    windows,
+    markReady,
+    schemes: [] as unknown[],
+    protocolHandlers: new Map<string, Handler>(),
+    ipcHandlers: new Map<string, Handler>(),
+    permissionRequest: null as Handler | null,
+    permissionCheck: null as Handler | null,
+    devicePermission: null as Handler | null,
+    spellChecker: null as boolean | null,
+    beforeRequest: null as Handler | null,
+    menu: null as unknown,
+  };
+
+  class BrowserWindow {
+    static getAllWindows = () => windows;
+    readonly record: (typeof windows)[number];
+    readonly webContents = { send: () => {} };
+    constructor(options: Record<string, unknown>) {
+      calls.push('new BrowserWindow');
+      this.record = { options, loaded: [], once: new Map(), shown: false };
+      windows.push(this.record);
+    }
+    once(event: string, listener: Handler) { this.record.once.set(event, listener); return this; }
+    on() { return this; }
+    show() { this.record.shown = true; }
+    isDestroyed() { return false; }
+    loadURL(url: string) { this.record.loaded.push(url); return Promise.resolve(); }
+  }
+
+  const electron = {
+    app: {
+      enableSandbox: () => calls.push('enableSandbox'),
+      on: (event: string, listener: Handler) => { appListeners.set(event, listener); },
+      whenReady: () => ready,
+      getVersion: () => '0.1.0',
+      isPackaged: true,
+      quit: () => calls.push('quit'),
+      exit: (code: number) => calls.push(`exit ${code}`),
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => { calls.push('registerSchemesAsPrivileged'); state.schemes = schemes; },
+      handle: (scheme: string, handler: Handler) => { state.protocolHandlers.set(scheme, handler); },
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (handler: Handler) => { state.permissionRequest = handler; },
+        setPermissionCheckHandler: (handler: Handler) => { state.permissionCheck = handler; },
+        setDevicePermissionHandler: (handler: Handler) => { state.devicePermission = handler; },
+        setSpellCheckerEnabled: (enabled: boolean) => { state.spellChecker = enabled; },
+        webRequest: { onBeforeRequest: (handler: Handler) => { state.beforeRequest = handler; } },
+      },
+    },
+    ipcMain: {
+      handle: (channel: string, handler: Handler) => { state.ipcHandlers.set(channel, handler); },
+      removeHandler: (channel: string) => { state.ipcHandlers.delete(channel); },
+    },
+    Menu: {
+      buildFromTemplate: (template: unknown) => template,
+      setApplicationMenu: (menu: unknown) => { state.menu = menu; },
+    },
+    dialog: {
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+      showMessageBox: () => Promise.resolve({ response: 0 }),
+    },
+    BrowserWindow,
+  };
+  return { state, electron };
+});
+
+vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+
+const distMain = resolve(import.meta.dirname, '../../dist/electron/main.js');
+const { state } = fake;
+
+/** Calls a recorded handler, failing clearly when main.ts never installed it. */
+function installed(handler: Handler | null | undefined, what: string): Handler {
+  if (handler === null || handler === undefined) throw new Error(`main.ts did not install ${what}`);
+  return handler;
+}
+
+interface FakeContents {
+  listeners: Map<string, Handler>;
+  openHandler: Handler | null;
+  on(event: string, listener: Handler): void;
+  setWindowOpenHandler(handler: Handler): void;
+}
+
+function fakeContents(): FakeContents {
+  const contents: FakeContents = {
+    listeners: new Map(),
+    openHandler: null,
+    on: (event, listener) => { contents.listeners.set(event, listener); },
+    setWindowOpenHandler: (handler) => { contents.openHandler = handler; },
+  };
+  return contents;
+}
+
+function navigation(url: string) {
+  const event = { url, prevented: false, preventDefault: () => { event.prevented = true; } };
+  return event;
+}
+
+beforeAll(async () => {
+  expect(existsSync(distMain), `${distMain} is missing: run npm run build`).toBe(true);
+  await import(distMain);
+  expect(state.calls).toEqual(['enableSandbox', 'registerSchemesAsPrivileged']);
+  state.markReady();
+  await vi.waitFor(() => expect(state.windows).toHaveLength(1));
+});
+
+describe('main process wiring', () => {
+  it('enables the sandbox and registers app:// as a secure standard scheme before the app is ready', () => {
+    expect(state.schemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) as unknown },
+    ]);
+    expect(state.schemes).not.toContainEqual(expect.objectContaining({ privileges: expect.objectContaining({ bypassCSP: true }) as unknown }));
+  });
+
+  it('opens one hidden window with the secure preferences and the built preload, shown when ready', async () => {
+    const { secureWebPreferences } = await import('../../electron/security.js');
+    const window = state.windows[0];
+    if (window === undefined) throw new Error('no window');
+    expect(window.options).toMatchObject({ title: 'OTA Lens', show: false });
+    const preferences = window.options['webPreferences'] as { preload: string };
+    expect(preferences.preload).toBe(resolve(import.meta.dirname, '../../dist/electron/preload.cjs'));
+    expect(existsSync(preferences.preload)).toBe(true);
+    expect(preferences).toEqual(secureWebPreferences({ preloadPath: preferences.preload, devTools: false }));
+    expect(window.loaded).toEqual(['app://otalens/index.html']);
+    expect(window.shown).toBe(false);
+    installed(window.once.get('ready-to-show'), 'a ready-to-show listener')();
+    expect(window.shown).toBe(true);
+  });
+
+  it('serves the built renderer over app:// with the CSP, and nothing outside it', async () => {
+    const serve = installed(state.protocolHandlers.get('app'), 'an app:// protocol handler');
+    const page = await serve({ url: 'app://otalens/index.html' }) as Response;
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+    expect(await page.text()).toContain('<div id="root">');
+    const escape = await serve({ url: 'app://otalens/..%2f..%2fpackage.json' }) as Response;
+    expect(escape.status).toBe(404);
+  });
+
+  it('denies every permission request and check', () => {
+    const decisions: boolean[] = [];
+    installed(state.permissionRequest, 'a permission request handler')({}, 'media', (granted: boolean) => decisions.push(granted), {});
+    installed(state.permissionRequest, 'a permission request handler')({}, 'clipboard-read', (granted: boolean) => decisions.push(granted), {});
+    expect(decisions).toEqual([false, false]);
+    expect(installed(state.permissionCheck, 'a permission check handler')({}, 'geolocation', 'app://otalens', {})).toBe(false);
+    expect(installed(state.devicePermission, 'a device permission handler')({})).toBe(false);
+    expect(state.spellChecker).toBe(false);
+  });
+
+  it('cancels every request that is not the app\'s own', () => {
+    const decide = (url: string) => {
+      let response: unknown;
+      installed(state.beforeRequest, 'a webRequest filter')({ url }, (r: unknown) => { response = r; });
+      return response;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(decide('app://otalens/assets/index.js')).toEqual({ cancel: false });
+    expect(decide('https://example.com/collect')).toEqual({ cancel: true });
+    expect(decide('http://127.0.0.1:5173/')).toEqual({ cancel: true });
+    expect(decide('file:///etc/passwd')).toEqual({ cancel: true });
+    warn.mockRestore();
+  });
+
+  it('guards every web contents: no foreign navigation or redirect, no new windows, no webviews', () => {
+    const contents = fakeContents();
+    installed(state.appListeners.get('web-contents-created'), 'a web-contents-created guard')({}, contents);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      const away = navigation('https://example.com/');
+      installed(contents.listeners.get(event), event)(away);
+      expect(away.prevented, event).toBe(true);
+      const inside = navigation('app://otalens/index.html');
+      installed(contents.listeners.get(event), event)(inside);
+      expect(inside.prevented, event).toBe(false);
+    }
+    warn.mockRestore();
+    expect(installed(contents.openHandler, 'a window open handler')({ url: 'app://otalens/index.html' })).toEqual({ action: 'deny' });
+    const webview = navigation('');
+    installed(contents.listeners.get('will-attach-webview'), 'a will-attach-webview guard')(webview);
+    expect(webview.prevented).toBe(true);
+  });
+
+  it('answers IPC on exactly the contract channels, and only from the app\'s page', async () => {
+    expect([...state.ipcHandlers.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare']);
+    const appInfo = installed(state.ipcHandlers.get('otalens:appInfo'), 'the appInfo channel');
+    const sender = { isDestroyed: () => false, send: () => {} };
+    await expect(appInfo({ senderFrame: { url: 'app://otalens/index.html' }, sender })).resolves.toEqual({ name: 'OTA Lens', version: '0.1.0' });
+    expect(() => appInfo({ senderFrame: { url: 'https://example.com/' }, sender })).toThrow(/refused a message from https:\/\/example.com\//);
+  });
+
+  it('installs a File menu with Open old, Open new and Quit, and Help › About', () => {
+    const menu = state.menu as Array<{ label?: string; role?: string; submenu?: Array<{ label?: string; role?: string }> }>;
+    const file = menu.find((item) => item.label === '&File');
+    const labels = (file?.submenu ?? []).map((item) => item.label ?? item.role);
+    expect(labels).toEqual(['Open &Old Package…', 'Open &New Package…', undefined, process.platform === 'darwin' ? 'close' : 'quit']);
+    const help = menu.find((item) => item.label === '&Help');
+    expect(help?.submenu?.map((item) => item.label)).toEqual(['About OTA Lens']);
+  });
+
+  it('quits when the last window closes (except on macOS)', () => {
+    expect(state.calls).not.toContain('quit');
+    installed(state.appListeners.get('window-all-closed'), 'a window-all-closed listener')();
+    expect(state.calls.includes('quit')).toBe(process.platform !== 'darwin');
+    expect(state.calls).not.toContain('exit 1');
+  });
+});
