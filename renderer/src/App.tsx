@@ -1,0 +1,21 @@
+import type { AppMode } from './data/mode.js';
+import { LiveApp } from './live/LiveApp.js';
+import { ReportPage } from './report/ReportPage.js';
+
+export function App({ mode }: { mode: AppMode }) {
+  switch (mode.kind) {
+    case 'live':
+      return <LiveApp api={mode.api} />;
+    case 'report':
+      return <ReportPage result={mode.result} />;
+    case 'broken':
+      return (
+        <main className="page">
+          <div className="notice" role="alert" data-testid="notice">
+            <h1 className="notice-title">Nothing to show</h1>
+            <p className="notice-message" data-testid="notice-message">{mode.message}</p>
+          </div>
+        </main>
+      );
+  }
+}

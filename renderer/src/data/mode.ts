@@ -1,0 +1,26 @@
+import type { OtaLensApi } from '../../../shared/api.js';
+import type { ComparisonResult } from '../../../shared/model.js';
+import { parseEmbeddedResult, REPORT_DATA_ELEMENT_ID, ReportDataError } from './embeddedResult.js';
+
+export type AppMode =
+  | { kind: 'live'; api: OtaLensApi }
+  | { kind: 'report'; result: ComparisonResult }
+  | { kind: 'broken'; message: string };
+
+/** A page with embedded report data is a static report; otherwise it needs the `window.otalens` bridge. */
+export function detectMode(win: Window): AppMode {
+  const dataElement = win.document.getElementById(REPORT_DATA_ELEMENT_ID);
+  if (dataElement !== null) {
+    try {
+      return { kind: 'report', result: parseEmbeddedResult(dataElement.textContent ?? '') };
+    } catch (error) {
+      if (error instanceof ReportDataError) return { kind: 'broken', message: error.message };
+      throw error;
+    }
+  }
+  if (win.otalens !== undefined) return { kind: 'live', api: win.otalens };
+  return {
+    kind: 'broken',
+    message: 'This page has no comparison to show. Open it from the OTA Lens app, or open a report file saved by OTA Lens.',
+  };
+}

@@ -1,0 +1,93 @@
+import { useEffect, useReducer, useRef } from 'react';
+import type { OtaLensApi, PackageKind, Side } from '../../../shared/api.js';
+import { ReportPage } from '../report/ReportPage.js';
+import { ComparingScreen } from './ComparingScreen.js';
+import { INITIAL_STATE, liveReducer, NO_PATH_NOTICE } from './liveState.js';
+import { StartScreen } from './StartScreen.js';
+
+/** The Electron window: choose two packages, compare them through `window.otalens`, show the report. */
+export function LiveApp({ api }: { api: OtaLensApi }) {
+  const [state, dispatch] = useReducer(liveReducer, INITIAL_STATE);
+  const lastRun = useRef(0);
+
+  useEffect(() => api.onProgress((progress) => dispatch({ type: 'progress', progress })), [api]);
+  useEffect(preventDropNavigation, []);
+
+  const choose = async (side: Side, kind: PackageKind) => {
+    try {
+      const pick = await api.choosePackage(side, kind);
+      if (pick !== null) dispatch({ type: 'picked', side, pick });
+    } catch (error) {
+      dispatch({
+        type: 'pickFailed',
+        notice: { title: 'The package could not be chosen', message: messageOf(error), nextStep: 'Try again.' },
+      });
+    }
+  };
+
+  const dropFile = (side: Side, file: File) => {
+    const path = api.pathForFile(file);
+    if (path === '') dispatch({ type: 'pickFailed', notice: NO_PATH_NOTICE });
+    else dispatch({ type: 'picked', side, pick: { path, name: file.name } });
+  };
+
+  const compare = async () => {
+    if (state.screen !== 'start' || state.picks.old === null || state.picks.new === null) return;
+    const request = { oldPath: state.picks.old.path, newPath: state.picks.new.path };
+    const run = ++lastRun.current;
+    dispatch({ type: 'compareStarted', run, startedAt: Date.now() });
+    try {
+      dispatch({ type: 'compareFinished', run, outcome: await api.compare(request) });
+    } catch (error) {
+      dispatch({ type: 'compareCrashed', run, message: messageOf(error) });
+    }
+  };
+
+  const cancel = () => {
+    if (state.screen !== 'comparing') return;
+    const run = state.run;
+    dispatch({ type: 'cancelRequested' });
+    // The pending compare() then resolves as cancelled; that outcome returns to the start screen.
+    api.cancelCompare().catch((error: unknown) => dispatch({ type: 'compareCrashed', run, message: messageOf(error) }));
+  };
+
+  switch (state.screen) {
+    case 'start':
+      return (
+        <StartScreen
+          picks={state.picks}
+          notice={state.notice}
+          onChoose={(side, kind) => void choose(side, kind)}
+          onDropFile={dropFile}
+          onCompare={() => void compare()}
+        />
+      );
+    case 'comparing':
+      return (
+        <ComparingScreen
+          picks={state.picks}
+          progress={state.progress}
+          startedAt={state.startedAt}
+          cancelling={state.cancelling}
+          onCancel={cancel}
+        />
+      );
+    case 'report':
+      return <ReportPage result={state.result} onNewComparison={() => dispatch({ type: 'newComparison' })} />;
+  }
+}
+
+/** A file dropped outside a drop zone would otherwise make the window navigate to it. */
+function preventDropNavigation(): () => void {
+  const ignore = (event: DragEvent) => event.preventDefault();
+  window.addEventListener('dragover', ignore);
+  window.addEventListener('drop', ignore);
+  return () => {
+    window.removeEventListener('dragover', ignore);
+    window.removeEventListener('drop', ignore);
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,60 @@
+import type { ReactNode } from 'react';
+import type { PackageInfo } from '../../../shared/model.js';
+import { formatLabel } from '../text/format.js';
+
+interface BuildRow {
+  key: string;
+  label: string;
+  render: (info: PackageInfo) => ReactNode;
+}
+
+const ROWS: readonly BuildRow[] = [
+  { key: 'file', label: 'File', render: (info) => <span className="mono">{info.file}</span> },
+  { key: 'format', label: 'Format', render: (info) => formatLabel(info.format) },
+  {
+    key: 'fingerprint',
+    label: 'Fingerprint',
+    render: (info) =>
+      info.fingerprint === null ? <span className="value-missing">Not found</span> : <span className="mono">{info.fingerprint}</span>,
+  },
+  {
+    key: 'fingerprint-source',
+    label: 'Fingerprint read from',
+    render: (info) => (info.fingerprintSource === null ? <span className="value-missing">—</span> : <span className="mono">{info.fingerprintSource}</span>),
+  },
+  {
+    key: 'sha256',
+    label: 'SHA-256',
+    render: (info) =>
+      info.sha256 === null ? <span className="value-missing">None (a folder has no single file to hash)</span> : <span className="mono hash">{info.sha256}</span>,
+  },
+];
+
+/** The two builds side by side, so a reader can tell exactly which files were compared. */
+export function BuildsTable({ oldInfo, newInfo }: { oldInfo: PackageInfo; newInfo: PackageInfo }) {
+  return (
+    <section className="section" aria-labelledby="builds-heading">
+      <h2 id="builds-heading">Builds</h2>
+      <div className="table-scroll">
+        <table className="builds" data-testid="builds">
+          <thead>
+            <tr>
+              <td />
+              <th scope="col">Old build</th>
+              <th scope="col">New build</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ROWS.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.label}</th>
+                <td data-testid={`${row.key}-old`}>{row.render(oldInfo)}</td>
+                <td data-testid={`${row.key}-new`}>{row.render(newInfo)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

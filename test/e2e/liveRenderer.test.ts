@@ -1,0 +1,232 @@
+import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The built handlers and engine, exactly what the Electron main process runs.
+import { createHandlers } from '../../dist/electron/handlers.js';
+import type { Side } from '../../shared/api.js';
+import { APP_ORIGIN, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
+import { launchBrowser, recordPageErrors } from '../support/browser.js';
+import { expectFilesShown, expectPropertiesShown, readCell, waitForReport } from './reportPage.js';
+import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
+
+let browser: Browser;
+let workDir: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  workDir = await mkdtemp(join(tmpdir(), 'otalens-live-'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+/** The real handlers, with the native open dialog replaced by fixed answers. */
+function handlersChoosing(paths: Record<Side, string>): BridgeHandlers {
+  return createHandlers({ choosePackagePath: async (side) => paths[side], appVersion: '0.0.0-test' });
+}
+
+interface LiveSession {
+  page: Page;
+  live: LiveRenderer;
+  handlers: BridgeHandlers;
+  errors: string[];
+}
+
+async function startSession(paths: Record<Side, string>): Promise<LiveSession> {
+  const page = await browser.newPage();
+  const errors = recordPageErrors(page);
+  const handlers = handlersChoosing(paths);
+  const live = await openLiveRenderer(page, handlers);
+  await page.getByTestId('start-screen').waitFor();
+  return { page, live, handlers, errors };
+}
+
+/** Stops whatever the handlers still run, so a failed test does not leave a worker hashing. */
+async function endSession(session: LiveSession): Promise<void> {
+  await session.handlers.cancelCompare({ sendProgress: () => undefined });
+  await session.page.close();
+}
+
+async function choose(page: Page, side: Side): Promise<void> {
+  const zone = page.getByRole('region', { name: side === 'old' ? 'Old build' : 'New build' });
+  await zone.getByRole('button', { name: 'Open file…' }).click();
+  await page.getByTestId(`pick-name-${side}`).waitFor();
+}
+
+function expectNoNetwork(live: LiveRenderer): void {
+  expect(live.blockedRequests).toEqual([]);
+  expect(live.allRequests.length).toBeGreaterThan(0);
+  expect(live.allRequests.filter((url) => !url.startsWith(`${APP_ORIGIN}/`))).toEqual([]);
+}
+
+describe('live renderer with the real handlers', () => {
+  const expected = sampleExpectations();
+  let session: LiveSession;
+
+  beforeAll(async () => {
+    session = await startSession({ old: SAMPLE_OLD, new: SAMPLE_NEW });
+  });
+
+  afterAll(async () => {
+    if (session) await endSession(session);
+  });
+
+  it('enables Compare only once both packages are chosen, showing each name and path', async () => {
+    const { page } = session;
+    const compare = page.getByRole('button', { name: 'Compare', exact: true });
+    expect(await compare.isDisabled()).toBe(true);
+    await choose(page, 'old');
+    expect(await compare.isDisabled()).toBe(true);
+    await choose(page, 'new');
+    expect(await compare.isEnabled()).toBe(true);
+    expect(await readCell(page, 'pick-name-old')).toBe('sample-old.zip');
+    expect(await readCell(page, 'pick-path-old')).toBe(SAMPLE_OLD);
+    expect(await readCell(page, 'pick-name-new')).toBe('sample-new.zip');
+    expect(await readCell(page, 'pick-path-new')).toBe(SAMPLE_NEW);
+  });
+
+  it('compares and shows the property changes read from build.prop', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await waitForReport(page);
+    await expectPropertiesShown(page, expected.properties);
+    await expectFilesShown(page, expected.files);
+    expect(await readCell(page, 'fingerprint-old')).toBe(expected.fingerprints.old);
+    expect(await readCell(page, 'fingerprint-new')).toBe(expected.fingerprints.new);
+  });
+
+  it('goes back to the start screen, keeping both choices, on "New comparison"', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'New comparison' }).click();
+    await page.getByTestId('start-screen').waitFor();
+    expect(await readCell(page, 'pick-path-old')).toBe(SAMPLE_OLD);
+    expect(await readCell(page, 'pick-path-new')).toBe(SAMPLE_NEW);
+  });
+
+  it('made no network request and raised no error', () => {
+    expectNoNetwork(session.live);
+    expect(session.errors).toEqual([]);
+  });
+});
+
+describe('cancelling a comparison', () => {
+  /**
+   * A real engine run that is slow for certain: a folder package holding a 32 GiB sparse file
+   * (no disk space, instant to create) that the engine must hash in full. Without a working
+   * cancel it would keep the progress screen up far longer than the limit below.
+   */
+  async function makeSlowFolderPackage(name: string): Promise<string> {
+    const root = join(workDir, name);
+    await mkdir(join(root, 'system'), { recursive: true });
+    await writeFile(join(root, 'system', 'build.prop'), `ro.build.fingerprint=Example/slow/${name}:14/X/1:user/release-keys\n`);
+    const big = await open(join(root, 'system', 'huge.img'), 'w');
+    await big.truncate(32 * 1024 ** 3);
+    await big.close();
+    return root;
+  }
+
+  it('stops a running comparison and returns to the start screen', async () => {
+    const session = await startSession({
+      old: await makeSlowFolderPackage('slow-old'),
+      new: await makeSlowFolderPackage('slow-new'),
+    });
+    const { page } = session;
+    try {
+      await choose(page, 'old');
+      await choose(page, 'new');
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      // The engine has opened the packages and is reading (hashing) their files.
+      await page.locator('[data-testid="step-reading"][data-status="current"]').waitFor({ timeout: 10_000 });
+
+      const cancelledAt = Date.now();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByTestId('start-screen').waitFor({ timeout: 5_000 });
+      expect(Date.now() - cancelledAt).toBeLessThan(5_000);
+
+      expect(await page.getByTestId('report').count()).toBe(0);
+      expect(await page.getByTestId('notice').count()).toBe(0);
+      expect(await readCell(page, 'pick-name-old')).toBe('slow-old');
+      expect(await page.getByRole('button', { name: 'Compare', exact: true }).isEnabled()).toBe(true);
+      expectNoNetwork(session.live);
+      expect(session.errors).toEqual([]);
+    } finally {
+      await endSession(session);
+    }
+  });
+
+  it('pressed right after Compare on the small sample, leaves the app ready to compare again', async () => {
+    const session = await startSession({ old: SAMPLE_OLD, new: SAMPLE_NEW });
+    const { page } = session;
+    try {
+      await choose(page, 'old');
+      await choose(page, 'new');
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      // The sample may finish before the cancel arrives; the app honours the cancel either way.
+      await page.getByTestId('start-screen').waitFor();
+      expect(await page.getByTestId('notice').count()).toBe(0);
+
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      await waitForReport(page);
+      expect(await readCell(page, 'fingerprint-new')).toBe(sampleExpectations().fingerprints.new);
+      expectNoNetwork(session.live);
+      expect(session.errors).toEqual([]);
+    } finally {
+      await endSession(session);
+    }
+  });
+});
+
+describe('a package the engine cannot read', () => {
+  it('shows the engine’s message and what to try next, and stays on the start screen', async () => {
+    const notAPackage = join(workDir, 'holiday-photo.zip');
+    await writeFile(notAPackage, 'this is not a zip file\n');
+    const session = await startSession({ old: notAPackage, new: SAMPLE_NEW });
+    const { page } = session;
+    try {
+      await choose(page, 'old');
+      await choose(page, 'new');
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      const notice = page.getByRole('alert');
+      await notice.waitFor();
+      expect(await notice.getByRole('heading').textContent()).toBe('These packages could not be compared');
+      expect(await readCell(page, 'notice-message')).toContain('holiday-photo.zip');
+      expect(await notice.textContent()).toMatch(/download it again/);
+      expect(await page.getByTestId('start-screen').isVisible()).toBe(true);
+      expectNoNetwork(session.live);
+    } finally {
+      await endSession(session);
+    }
+  });
+});
+
+describe('dropping a file', () => {
+  it('explains that a file without a location on disk cannot be used, and keeps the zone empty', async () => {
+    // Outside Electron, pathForFile answers '' for every file, as Electron does for in-memory files.
+    const session = await startSession({ old: SAMPLE_OLD, new: SAMPLE_NEW });
+    const { page } = session;
+    try {
+      await page.getByTestId('zone-old').evaluate((zone) => {
+        const dataTransfer = new DataTransfer();
+        dataTransfer.items.add(new File(['PK'], 'dropped.zip', { type: 'application/zip' }));
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          zone.dispatchEvent(new DragEvent(type, { dataTransfer, bubbles: true, cancelable: true }));
+        }
+      });
+      const notice = page.getByRole('alert');
+      await notice.waitFor();
+      expect(await notice.getByRole('heading').textContent()).toBe('This file cannot be opened by dropping it');
+      expect(await notice.textContent()).toContain('Open file…');
+      expect(await page.getByTestId('pick-name-old').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Compare', exact: true }).isDisabled()).toBe(true);
+      expectNoNetwork(session.live);
+      expect(session.errors).toEqual([]);
+    } finally {
+      await endSession(session);
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { describeSteps, formatElapsed } from '../../renderer/src/live/progressText.js';
+import { filterProperties } from '../../renderer/src/report/filterProperties.js';
+import { countOf, formatLabel, formatMegabytes } from '../../renderer/src/text/format.js';
+
+describe('describeSteps', () => {
+  it('starts with opening in progress before any report arrives', () => {
+    expect(describeSteps(null).map((step) => [step.label, step.status])).toEqual([
+      ['Opening packages', 'current'],
+      ['Reading files', 'waiting'],
+      ['Comparing', 'waiting'],
+    ]);
+  });
+
+  it('describes reading with the side, file counts and megabytes hashed', () => {
+    const latest = { stage: 'reading', side: 'new', done: 120, total: 1340, bytes: 35_250_000 } as const;
+    const steps = describeSteps(latest, { new: latest });
+    expect(steps.map((step) => step.status)).toEqual(['done', 'current', 'waiting']);
+    expect(steps[1]?.details).toEqual(['New build: 120 of 1,340 files, 35.3 MB hashed']);
+  });
+
+  it('shows both builds while both are being read, old first', () => {
+    const old = { stage: 'reading', side: 'old', done: 1, total: 2, bytes: 0 } as const;
+    const latest = { stage: 'reading', side: 'new', done: 8, total: 8, bytes: 10_602 } as const;
+    expect(describeSteps(latest, { new: latest, old })[1]?.details).toEqual([
+      'Old build: 1 of 2 files, 0.0 MB hashed',
+      'New build: 8 of 8 files, 0.0 MB hashed',
+    ]);
+  });
+
+  it('says files are being listed before their number is known', () => {
+    const old = { stage: 'reading', side: 'old', done: 0 } as const;
+    expect(describeSteps(old, { old })[1]?.details).toEqual(['Old build: listing files']);
+  });
+
+  it('has no details for a stage without counts', () => {
+    const old = { stage: 'reading', side: 'old', done: 2, total: 2 } as const;
+    expect(describeSteps({ stage: 'diffing' }, { old })[2]?.details).toEqual([]);
+  });
+
+  it('marks every step done at the end', () => {
+    expect(describeSteps({ stage: 'done' }).map((step) => step.status)).toEqual(['done', 'done', 'done']);
+  });
+});
+
+describe('small formatters', () => {
+  it('formats counts, sizes, time and formats in plain words', () => {
+    expect(countOf(1, 'file')).toBe('1 file');
+    expect(countOf(12_000, 'property', 'properties')).toBe('12,000 properties');
+    expect(formatMegabytes(0)).toBe('0.0 MB');
+    expect(formatElapsed(75_900)).toBe('75 s');
+    expect(formatLabel('file-ota-zip')).toBe('OTA package (zip)');
+    expect(formatLabel('payload-bin')).toBe('payload-bin');
+    expect(formatLabel('toString')).toBe('toString');
+  });
+});
+
+describe('filterProperties', () => {
+  const changes = [
+    { name: 'ro.build.id', old: 'KOT49H', new: 'KTU84P' },
+    { name: 'ro.product.locale.region', old: 'CN', new: null },
+    { name: 'persist.sys.timezone', old: null, new: 'Asia/Shanghai' },
+  ];
+
+  it('matches names and either value, ignoring case and surrounding spaces', () => {
+    expect(filterProperties(changes, ' BUILD ').map((change) => change.name)).toEqual(['ro.build.id']);
+    expect(filterProperties(changes, 'ktu84p').map((change) => change.name)).toEqual(['ro.build.id']);
+    expect(filterProperties(changes, 'shanghai').map((change) => change.name)).toEqual(['persist.sys.timezone']);
+    expect(filterProperties(changes, 'cn').map((change) => change.name)).toEqual(['ro.product.locale.region']);
+  });
+
+  it('keeps everything for an empty query', () => {
+    expect(filterProperties(changes, '  ')).toEqual(changes);
+  });
+});
