@@ -3,14 +3,14 @@
  * hardening.ts, the privileged functions in handlers.ts; this file only connects them.
  */
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
-import type { Side } from '../shared/api.js';
+import { PACKAGE_CHOSEN_EVENT, type PackageChosen, type Side } from '../shared/api.js';
 import { PRELOAD_PATH, RENDERER_DIR } from './appPaths.js';
 import { serveAppFile } from './appProtocol.js';
 import { showAboutDialog, showPackageDialog } from './dialogs.js';
 import { createHandlers } from './handlers.js';
 import { guardAllWebContents, hardenSession } from './hardening.js';
 import { registerIpcHandlers } from './ipc.js';
-import { installApplicationMenu, PACKAGE_CHOSEN_EVENT } from './menu.js';
+import { installApplicationMenu } from './menu.js';
 import { APP_SCHEME, createUrlPolicy, parseDevServerUrl } from './security.js';
 import { createMainWindow } from './window.js';
 
@@ -45,7 +45,9 @@ async function openPackageFromMenu(side: Side): Promise<void> {
   const window = mainWindow;
   if (window === null) return;
   const picked = await handlers.choosePackage(noProgress, side, 'file');
-  if (picked !== null && !window.isDestroyed()) window.webContents.send(PACKAGE_CHOSEN_EVENT, { side, package: picked });
+  if (picked === null || window.isDestroyed()) return;
+  const chosen: PackageChosen = { side, package: picked };
+  window.webContents.send(PACKAGE_CHOSEN_EVENT, chosen);
 }
 
 function logFailure(action: string, task: Promise<void>): void {

@@ -2,13 +2,6 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { Side } from '../shared/api.js';
 
-/**
- * Sent to the window with `{ side, package: PickedPackage }` after File › Open old/new…. It belongs in shared/api.ts
- * (with an `onPackageChosen` subscription in the preload); until the contract has it, the
- * renderer does not listen and the menu items only open the dialog.
- */
-export const PACKAGE_CHOSEN_EVENT = 'otalens:package-chosen';
-
 export interface MenuActions {
   openPackage(side: Side): void;
   showAbout(): void;

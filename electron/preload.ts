@@ -4,21 +4,21 @@
  * reaches the page. May import only `electron` and `shared/*`.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { createApiClient, ipcChannel, PROGRESS_EVENT, type InvokeChannel, type ProgressListener } from '../shared/api.js';
-import type { Progress } from '../shared/model.js';
+import { createApiClient, EVENT_CHANNELS, ipcChannel, type InvokeChannel, type Subscribe } from '../shared/api.js';
 
 function invoke(channel: InvokeChannel, ...args: unknown[]): Promise<unknown> {
   return ipcRenderer.invoke(ipcChannel(channel), ...args);
 }
 
-function subscribeProgress(listener: ProgressListener): () => void {
-  // Listeners get the progress only: the IpcRendererEvent would hand the page `event.sender`.
-  const forward = (_event: IpcRendererEvent, progress: Progress): void => listener(progress);
-  ipcRenderer.on(PROGRESS_EVENT, forward);
+const subscribe: Subscribe = (event, listener) => {
+  const channel = EVENT_CHANNELS[event];
+  // Listeners get the payload only: the IpcRendererEvent would hand the page `event.sender`.
+  const forward = (_event: IpcRendererEvent, payload: Parameters<typeof listener>[0]): void => listener(payload);
+  ipcRenderer.on(channel, forward);
   return () => {
-    ipcRenderer.removeListener(PROGRESS_EVENT, forward);
+    ipcRenderer.removeListener(channel, forward);
   };
-}
+};
 
 function pathForFile(file: unknown): string {
   try {
@@ -29,4 +29,4 @@ function pathForFile(file: unknown): string {
   }
 }
 
-contextBridge.exposeInMainWorld('otalens', createApiClient(invoke, subscribeProgress, pathForFile));
+contextBridge.exposeInMainWorld('otalens', createApiClient(invoke, subscribe, pathForFile));

@@ -56,12 +56,39 @@ export const INVOKE_CHANNELS = [
   'cancelCompare',
 ] as const satisfies readonly InvokeChannel[];
 
+/** A package chosen outside the page (File › Open old/new… in the app menu). */
+export interface PackageChosen {
+  side: Side;
+  package: PickedPackage;
+}
+
+/** Push messages from the privileged side to the page, each on its own IPC channel. */
+export interface ApiEvents {
+  progress: Progress;
+  packageChosen: PackageChosen;
+}
+
+export type ApiEventName = keyof ApiEvents;
+
+export const EVENT_CHANNELS: { readonly [E in ApiEventName]: string } = {
+  progress: 'otalens:progress',
+  packageChosen: 'otalens:package-chosen',
+};
+
+export const PROGRESS_EVENT = EVENT_CHANNELS.progress;
+export const PACKAGE_CHOSEN_EVENT = EVENT_CHANNELS.packageChosen;
+
 export type ProgressListener = (progress: Progress) => void;
+
+/** Subscribes a listener to one event; returns the unsubscribe function. */
+export type Subscribe = <E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void) => () => void;
 
 /** What the renderer sees as `window.otalens`. */
 export interface OtaLensApi extends InvokeApi {
   /** Subscribes to comparison progress; returns the unsubscribe function. */
   onProgress(listener: ProgressListener): () => void;
+  /** Subscribes to packages chosen from the app menu; returns the unsubscribe function. */
+  onPackageChosen(listener: (chosen: PackageChosen) => void): () => void;
   /**
    * The absolute path of a file dropped on the window (Electron's `webUtils.getPathForFile`),
    * or '' when the file has no path (e.g. it came from another application's memory).
@@ -70,7 +97,6 @@ export interface OtaLensApi extends InvokeApi {
 }
 
 export const IPC_CHANNEL_PREFIX = 'otalens:';
-export const PROGRESS_EVENT = 'otalens:progress';
 
 export function ipcChannel(channel: InvokeChannel): string {
   return IPC_CHANNEL_PREFIX + channel;
@@ -79,21 +105,18 @@ export function ipcChannel(channel: InvokeChannel): string {
 type Invoker = (channel: InvokeChannel, ...args: unknown[]) => Promise<unknown>;
 
 /**
- * Builds the renderer-facing API from a raw `invoke` and a progress subscription. Used by the
- * preload script (over ipcRenderer) and by tests (over Playwright's exposeBinding), so both expose
- * exactly the same surface.
+ * Builds the renderer-facing API from a raw `invoke` and an event subscription. Used by the
+ * preload script (over ipcRenderer); the Playwright bridge mirrors it, so both expose exactly the
+ * same surface.
  */
-export function createApiClient(
-  invoke: Invoker,
-  subscribeProgress: (listener: ProgressListener) => () => void,
-  pathForFile: (file: unknown) => string,
-): OtaLensApi {
+export function createApiClient(invoke: Invoker, subscribe: Subscribe, pathForFile: (file: unknown) => string): OtaLensApi {
   return {
     appInfo: () => invoke('appInfo') as Promise<AppInfo>,
     choosePackage: (side, kind) => invoke('choosePackage', side, kind) as Promise<PickedPackage | null>,
     compare: (request) => invoke('compare', request) as Promise<CompareOutcome>,
     cancelCompare: () => invoke('cancelCompare') as Promise<void>,
-    onProgress: (listener) => subscribeProgress(listener),
+    onProgress: (listener) => subscribe('progress', listener),
+    onPackageChosen: (listener) => subscribe('packageChosen', listener),
     pathForFile,
   };
 }

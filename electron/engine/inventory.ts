@@ -5,6 +5,8 @@ import { throwIfAborted } from './errors.js';
 import type { DeviceTree } from './vfs/deviceTree.js';
 
 const HASH_CONCURRENCY = 4;
+/** While a large file is hashed, progress is reported every this many bytes too. */
+const PROGRESS_BYTES_STEP = 8 << 20;
 
 export interface InventoryProgress {
   filesDone: number;
@@ -36,15 +38,21 @@ export async function inventoryFiles(tree: DeviceTree, options: InventoryOptions
   const progress: InventoryProgress = { filesDone: 0, filesTotal: toHash.length, bytesDone: 0 };
   options.onProgress?.({ ...progress });
 
+  let nextReportAt = PROGRESS_BYTES_STEP;
+  const countBytes = (bytes: number): void => {
+    progress.bytesDone += bytes;
+    if (progress.bytesDone >= nextReportAt) {
+      nextReportAt = progress.bytesDone + PROGRESS_BYTES_STEP;
+      options.onProgress?.({ ...progress });
+    }
+  };
   let next = 0;
   const hashNext = async (): Promise<void> => {
     while (next < toHash.length) {
       const entry = toHash[next++] as FileEntry;
       throwIfAborted(options.signal);
       try {
-        entry.sha256 = await hashStream(await tree.openStream(entry.path), (bytes) => {
-          progress.bytesDone += bytes;
-        });
+        entry.sha256 = await hashStream(await tree.openStream(entry.path), countBytes, options.signal);
       } catch (error) {
         problems.push({ path: entry.path, message: `not read: ${(error as Error).message}` });
       }
@@ -58,9 +66,10 @@ export async function inventoryFiles(tree: DeviceTree, options: InventoryOptions
   return { files: sortByKey(files, (entry) => entry.path), problems: sortByKey(problems, (problem) => problem.path) };
 }
 
-export async function hashStream(stream: AsyncIterable<unknown>, onBytes?: (bytes: number) => void): Promise<string> {
+export async function hashStream(stream: AsyncIterable<unknown>, onBytes?: (bytes: number) => void, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of stream) {
+    throwIfAborted(signal);
     const bytes = chunk as Buffer;
     hash.update(bytes);
     onBytes?.(bytes.length);

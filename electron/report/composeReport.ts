@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ComparisonResult } from '../../shared/model.js';
+import { REPORT_DATA_ELEMENT_ID, reportTitle } from '../../shared/report.js';
 import { checkInlineStyle, escapeHtmlText, escapeInlineScript, serializeJsonForHtml } from './htmlEscaping.js';
 
-/** Must match renderer/src/data/embeddedResult.ts, which looks the data up by this id. */
-export const REPORT_DATA_ELEMENT_ID = 'otalens-report';
 
 /** The built renderer page and the two files it loads. */
 export interface RendererBuild {
@@ -57,7 +56,7 @@ export function composeReportHtml(build: RendererBuild, result: ComparisonResult
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const title = `OTA Lens report: ${result.old.file} → ${result.new.file}`;
+  const title = reportTitle(result.old.file, result.new.file);
 
   let html = build.indexHtml;
   for (const pattern of [CSP_META, SCRIPT_TAG, STYLESHEET_TAG]) html = replaceSingle(html, pattern, '');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The built handlers and engine, exactly what the Electron main process runs.
 import { createHandlers } from '../../dist/electron/handlers.js';
 import type { Side } from '../../shared/api.js';
-import { APP_ORIGIN, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
+import { APP_ORIGIN, emitApiEvent, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
 import { launchBrowser, recordPageErrors } from '../support/browser.js';
 import { expectFilesShown, expectPropertiesShown, readCell, waitForReport } from './reportPage.js';
 import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
@@ -105,6 +105,15 @@ describe('live renderer with the real handlers', () => {
     await page.getByTestId('start-screen').waitFor();
     expect(await readCell(page, 'pick-path-old')).toBe(SAMPLE_OLD);
     expect(await readCell(page, 'pick-path-new')).toBe(SAMPLE_NEW);
+  });
+
+  it('takes a package chosen from the app menu (the packageChosen event)', async () => {
+    const { page } = session;
+    const chosen = { side: 'old' as const, package: { path: SAMPLE_NEW, name: 'sample-new.zip' } };
+    await emitApiEvent(page, 'packageChosen', chosen);
+    await expect.poll(() => readCell(page, 'pick-path-old')).toBe(SAMPLE_NEW);
+    await emitApiEvent(page, 'packageChosen', { side: 'old', package: { path: SAMPLE_OLD, name: 'sample-old.zip' } });
+    await expect.poll(() => readCell(page, 'pick-path-old')).toBe(SAMPLE_OLD);
   });
 
   it('made no network request and raised no error', () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page, Route } from 'playwright-core';
-import { INVOKE_CHANNELS, PROGRESS_EVENT, type InvokeChannel } from '../../shared/api.js';
+import { EVENT_CHANNELS, INVOKE_CHANNELS, type ApiEventName, type ApiEvents, type InvokeChannel } from '../../shared/api.js';
 import type { Progress } from '../../shared/model.js';
 
 /**
@@ -56,38 +56,41 @@ async function exposeHandlers(page: Page, handlers: BridgeHandlers): Promise<voi
   await page.exposeBinding(BINDING_NAME, (source, channel: unknown, ...args: unknown[]) => {
     if (!isInvokeChannel(channel)) throw new Error(`bridge: unknown channel ${String(channel)}`);
     const context: BridgeContext = {
-      sendProgress: (progress) => {
-        source.page
-          .evaluate(({ eventName, detail }) => window.dispatchEvent(new CustomEvent(eventName, { detail })), {
-            eventName: PROGRESS_EVENT,
-            detail: progress,
-          })
-          // Progress can still arrive while a test closes the page; nobody is listening then.
-          .catch(() => undefined);
-      },
+      // Progress can still arrive while a test closes the page; nobody is listening then.
+      sendProgress: (progress) => void emitApiEvent(source.page, 'progress', progress).catch(() => undefined),
     };
     return handlers[channel](context, ...args);
   });
 
   // Mirrors createApiClient in shared/api.ts; an init script cannot import it, so the channel list is passed in.
   await page.addInitScript(
-    ({ channels, bindingName, progressEvent }) => {
+    ({ channels, bindingName, eventChannels }) => {
       type Invoke = (channel: string, ...args: unknown[]) => Promise<unknown>;
       const host = window as unknown as Record<string, unknown>;
       const invoke: Invoke = (channel, ...args) => (host[bindingName] as Invoke)(channel, ...args);
       const api: Record<string, unknown> = {};
       for (const channel of channels) api[channel] = (...args: unknown[]) => invoke(channel, ...args);
-      api['onProgress'] = (listener: (progress: unknown) => void) => {
+      const subscriber = (channel: string) => (listener: (payload: unknown) => void) => {
         const relay = (event: Event) => listener((event as CustomEvent<unknown>).detail);
-        window.addEventListener(progressEvent, relay);
-        return () => window.removeEventListener(progressEvent, relay);
+        window.addEventListener(channel, relay);
+        return () => window.removeEventListener(channel, relay);
       };
+      api['onProgress'] = subscriber(eventChannels.progress);
+      api['onPackageChosen'] = subscriber(eventChannels.packageChosen);
       // A page outside Electron has no file paths for dropped files.
       api['pathForFile'] = () => '';
       Object.defineProperty(window, 'otalens', { value: Object.freeze(api), enumerable: true });
     },
-    { channels: [...INVOKE_CHANNELS], bindingName: BINDING_NAME, progressEvent: PROGRESS_EVENT },
+    { channels: [...INVOKE_CHANNELS], bindingName: BINDING_NAME, eventChannels: EVENT_CHANNELS },
   );
+}
+
+/** Delivers an event to the page's `window.otalens` listeners, as the main process's webContents.send does. */
+export async function emitApiEvent<E extends ApiEventName>(page: Page, event: E, payload: ApiEvents[E]): Promise<void> {
+  await page.evaluate(({ channel, detail }) => window.dispatchEvent(new CustomEvent(channel, { detail })), {
+    channel: EVENT_CHANNELS[event],
+    detail: payload,
+  });
 }
 
 async function serveOrBlock(route: Route, rendererDir: URL, blocked: string[]): Promise<void> {

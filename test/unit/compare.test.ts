@@ -7,6 +7,7 @@ import type { Progress } from '../../shared/model.js';
 import { comparePackages } from '../../electron/engine/compare.js';
 import { compareInWorker } from '../../electron/engine/compareInWorker.js';
 import { CancelledError, InputError } from '../../electron/engine/errors.js';
+import type { InventoryProgress } from '../../electron/engine/inventory.js';
 import { snapshotPackage } from '../../electron/engine/snapshot.js';
 import { propsFromText, run, SAMPLE_NEW, SAMPLE_OLD, sha256, unzipMember, unzipNames, zipLayout } from '../support/oracles.js';
 
@@ -147,6 +148,19 @@ describe('an unpacked folder', () => {
     const snapshot = await snapshotPackage(escape);
     expect(snapshot.files.find((entry) => entry.path === '/system/etc/host-etc')).toEqual({ path: '/system/etc/host-etc', type: 'symlink', size: 0, target: '/etc', sha256: null });
     expect(snapshot.files.some((entry) => entry.path.startsWith('/system/etc/host-etc/'))).toBe(false);
+  });
+});
+
+describe('progress', () => {
+  it('reports bytes while a large file is still being hashed', async () => {
+    const folder = join(temp, 'big-file');
+    run('mkdir', ['-p', join(folder, 'system')]);
+    run('truncate', ['-s', '40M', join(folder, 'system', 'big.img')]);
+    const seen: InventoryProgress[] = [];
+    await snapshotPackage(folder, { onInventoryProgress: (progress) => seen.push(progress) });
+    const midFile = seen.filter((progress) => progress.filesDone === 0 && progress.bytesDone > 0);
+    expect(midFile.length).toBeGreaterThanOrEqual(4);
+    expect(seen.at(-1)).toEqual({ filesDone: 1, filesTotal: 1, bytesDone: 40 * 1024 * 1024 });
   });
 });
 

@@ -49,7 +49,7 @@ describe('small formatters', () => {
     expect(countOf(12_000, 'property', 'properties')).toBe('12,000 properties');
     expect(formatMegabytes(0)).toBe('0.0 MB');
     expect(formatElapsed(75_900)).toBe('75 s');
-    expect(formatLabel('file-ota-zip')).toBe('OTA package (zip)');
+    expect(formatLabel('file-ota-zip')).toBe('file-based OTA zip');
     expect(formatLabel('payload-bin')).toBe('payload-bin');
     expect(formatLabel('toString')).toBe('toString');
   });

@@ -73,7 +73,7 @@ describe('preload', () => {
 
   it('exposes exactly one global, otalens, with exactly the contract\'s members', () => {
     expect([...preload.exposed.keys()]).toEqual(['otalens']);
-    expect(Object.keys(api).sort()).toEqual(['appInfo', 'cancelCompare', 'choosePackage', 'compare', 'onProgress', 'pathForFile']);
+    expect(Object.keys(api).sort()).toEqual(['appInfo', 'cancelCompare', 'choosePackage', 'compare', 'onPackageChosen', 'onProgress', 'pathForFile']);
     expect(Object.values(api).every((member) => typeof member === 'function')).toBe(true);
   });
 
@@ -97,6 +97,14 @@ describe('preload', () => {
     const event = { sender: { send: () => {} }, ports: [] };
     preload.emit('otalens:progress', event, { stage: 'diffing' });
     expect(received).toEqual([[{ stage: 'diffing' }]]);
+  });
+
+  it('hands menu-chosen packages to listeners as the payload alone', () => {
+    const received: unknown[][] = [];
+    api.onPackageChosen((...args: unknown[]) => received.push(args));
+    const chosen = { side: 'old', package: { path: '/x/old.zip', name: 'old.zip' } };
+    preload.emit('otalens:package-chosen', { sender: {} }, chosen);
+    expect(received).toEqual([[chosen]]);
   });
 
   it('stops delivering after unsubscribe and leaves no listener behind', () => {

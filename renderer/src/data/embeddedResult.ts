@@ -1,7 +1,6 @@
 import { SCHEMA_VERSION, type ComparisonResult } from '../../../shared/model.js';
 
-/** Id of the `<script type="application/json">` element a static report carries its data in. */
-export const REPORT_DATA_ELEMENT_ID = 'otalens-report';
+export { REPORT_DATA_ELEMENT_ID } from '../../../shared/report.js';
 
 export class ReportDataError extends Error {
   override readonly name = 'ReportDataError';

@@ -11,6 +11,7 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
   const lastRun = useRef(0);
 
   useEffect(() => api.onProgress((progress) => dispatch({ type: 'progress', progress })), [api]);
+  useEffect(() => api.onPackageChosen(({ side, package: pick }) => dispatch({ type: 'picked', side, pick })), [api]);
   useEffect(preventDropNavigation, []);
 
   const choose = async (side: Side, kind: PackageKind) => {
