@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The built handlers and engine, exactly what the Electron main process runs.
-import { createHandlers } from '../../dist/electron/handlers.js';
 import type { Side } from '../../shared/api.js';
 import { APP_ORIGIN, emitApiEvent, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
 import { launchBrowser, recordPageErrors } from '../support/browser.js';
 import { expectFilesShown, expectPropertiesShown, readCell, waitForReport } from './reportPage.js';
 import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
+import { builtHandlers } from '../support/built.js';
+
+// The built handlers and engine, exactly what the Electron main process runs.
+const { createHandlers } = await builtHandlers();
 
 let browser: Browser;
 let workDir: string;

@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The built files, as shipped: the report must work from dist/, not from the sources.
-import { comparePackages } from '../../dist/electron/engine/compare.js';
-import { renderHtmlReport } from '../../dist/electron/report/htmlReport.js';
 import type { ComparisonResult } from '../../shared/model.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
 import { handmadeResult } from './handmadeResult.js';
 import { expectFilesShown, expectPropertiesShown, readCell, readShownProperties, waitForReport } from './reportPage.js';
 import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
+import { builtCompare, builtHtmlReport } from '../support/built.js';
+
+// The built files, as shipped: the report must work from dist/, not from the sources.
+const { comparePackages } = await builtCompare();
+const { renderHtmlReport } = await builtHtmlReport();
 
 let browser: Browser;
 let workDir: string;
