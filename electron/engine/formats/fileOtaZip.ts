@@ -80,7 +80,7 @@ async function memberEntry(zip: ZipArchive, member: ZipMember, path: string, pro
       return null;
     }
   }
-  return { path, type: 'file', size: member.uncompressedSize, open: () => zip.openStream(member) };
+  return { path, type: 'file', size: member.uncompressedSize, open: () => zip.openStream(member), openSource: () => zip.openSource(member) };
 }
 
 async function readMetadata(zip: ZipArchive): Promise<Record<string, string> | null> {

@@ -3,6 +3,7 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { FileType } from '../../../shared/model.js';
+import { FileByteSource, type ByteSource } from '../io/byteSource.js';
 import { byName, pathSegments, type FileTree, type TreeNode } from './fileTree.js';
 
 /**
@@ -48,6 +49,12 @@ export class DirectoryTree implements FileTree {
     const resolved = await this.resolve(path);
     if (resolved === null || !resolved.stats.isFile()) throw new Error(`not a regular file: ${path}`);
     return createReadStream(resolved.hostPath);
+  }
+
+  async openSource(path: string): Promise<ByteSource> {
+    const resolved = await this.resolve(path);
+    if (resolved === null || !resolved.stats.isFile()) throw new Error(`not a regular file: ${path}`);
+    return FileByteSource.open(resolved.hostPath, pathSegments(path).at(-1) ?? path);
   }
 
   private async describe(hostPath: string, name: string, known?: Stats): Promise<TreeNode | null> {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FileType } from '../../../shared/model.js';
+import type { ByteSource } from '../io/byteSource.js';
 import { compareStrings } from '../../../shared/sort.js';
 
 /** One node of a file tree, named relative to its parent. */
@@ -19,8 +20,10 @@ export interface FileTree {
   list(path: string): Promise<TreeNode[] | null>;
   /** The node at a path, or null when there is none. */
   stat(path: string): Promise<TreeNode | null>;
-  /** The content of a regular file. */
+  /** The content of a regular file, front to back. */
   openStream(path: string): Promise<Readable>;
+  /** The content of a regular file by random access (an APK inside an image, an image inside a zip). */
+  openSource(path: string): Promise<ByteSource>;
 }
 
 /** Splits a relative tree path into names; `.`, empty and `..` segments are refused by callers first. */

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FileType } from '../../../shared/model.js';
+import type { ByteSource } from '../io/byteSource.js';
 import { byName, pathSegments, type FileTree, type TreeNode } from './fileTree.js';
 
 /** A node known up front (from an archive's directory), with a way to read its content. */
@@ -10,6 +11,7 @@ export interface IndexedEntry {
   size: number;
   target?: string;
   open?: () => Promise<Readable>;
+  openSource?: () => Promise<ByteSource>;
 }
 
 interface DirectoryNode {
@@ -20,6 +22,7 @@ interface DirectoryNode {
 interface FileNode {
   node: TreeNode;
   open?: () => Promise<Readable>;
+  openSource?: () => Promise<ByteSource>;
 }
 
 type IndexedNode = DirectoryNode | FileNode;
@@ -63,7 +66,10 @@ export class IndexedTree implements FileTree {
     if (existing !== undefined && isDirectory(existing)) return;
     const node: TreeNode = { name, type: entry.type, size: entry.size };
     if (entry.target !== undefined) node.target = entry.target;
-    parent.children.set(name, entry.open === undefined ? { node } : { node, open: entry.open });
+    const fileNode: FileNode = { node };
+    if (entry.open !== undefined) fileNode.open = entry.open;
+    if (entry.openSource !== undefined) fileNode.openSource = entry.openSource;
+    parent.children.set(name, fileNode);
   }
 
   private find(path: string): IndexedNode | null {
@@ -89,11 +95,23 @@ export class IndexedTree implements FileTree {
   }
 
   async openStream(path: string): Promise<Readable> {
+    const open = this.fileNode(path).open;
+    if (open === undefined) throw new Error(`no content reader for ${path}`);
+    return open();
+  }
+
+  async openSource(path: string): Promise<ByteSource> {
+    const openSource = this.fileNode(path).openSource;
+    if (openSource === undefined) throw new Error(`no random-access reader for ${path}`);
+    return openSource();
+  }
+
+  private fileNode(path: string): FileNode {
     const found = this.find(path);
-    if (found === null || isDirectory(found) || found.open === undefined || found.node.type !== 'file') {
+    if (found === null || isDirectory(found) || found.node.type !== 'file') {
       // Callers check the node type first (DeviceTree.openStream); reaching here is a programming error.
       throw new Error(`not a regular file: ${path}`);
     }
-    return found.open();
+    return found;
   }
 }

@@ -3,7 +3,8 @@ import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Problem } from '../../../shared/model.js';
 import { InputError } from '../errors.js';
-import { readChunks, type ByteSource } from '../io/byteSource.js';
+import { readChunks, SliceByteSource, type ByteSource } from '../io/byteSource.js';
+import { SequentialDecodedSource } from '../io/decodedSource.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -114,6 +115,26 @@ export class ZipArchive {
       checked.destroy(error instanceof InputError ? error : new InputError(`cannot decompress: ${error.message}`, { file: this.source.name, format, cause: error })),
     );
     return raw.pipe(checked);
+  }
+
+  /**
+   * The member's uncompressed bytes by random access: a window of the archive for stored members
+   * (how APKs keep resources.arsc, and OTAs keep payload.bin), a cached sequential decoder for
+   * deflated ones.
+   */
+  async openSource(member: ZipMember): Promise<ByteSource> {
+    const format = `zip › ${member.name}`;
+    const name = `${this.source.name} › ${member.name}`;
+    if (member.compressionMethod === 0 && !member.entry.isEncrypted()) {
+      const dataStart = await new Promise<number>((resolve, reject) => {
+        this.zipfile.readLocalFileHeader(member.entry, { minimal: true }, (error, header) => {
+          if (error) reject(new InputError(error.message, { file: this.source.name, format, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
+          else resolve(header.fileDataStart);
+        });
+      });
+      return new SliceByteSource(name, this.source, dataStart, member.uncompressedSize);
+    }
+    return new SequentialDecodedSource(name, member.uncompressedSize, () => this.openStream(member), { format });
   }
 
   /** Reads a small member whole (metadata, build.prop); refuses members larger than `limit`. */

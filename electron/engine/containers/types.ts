@@ -1,0 +1,14 @@
+import type { ByteSource } from '../io/byteSource.js';
+
+/**
+ * One partition image found inside a container (payload.bin, super.img, a factory package, a block
+ * OTA). Opening it gives the raw image bytes by random access; it may still be sparse or hold a
+ * file system, which the package layer detects next.
+ */
+export interface PartitionImage {
+  /** Partition name without slot suffix, e.g. `system`, `vendor`. */
+  name: string;
+  /** Bytes of the partition image. */
+  size: number;
+  open(): Promise<ByteSource>;
+}
