@@ -3,14 +3,14 @@ import { parseOtaMetadata } from '../props/buildProp.js';
 import { DeviceTree } from '../vfs/deviceTree.js';
 import type { FileTree } from '../vfs/fileTree.js';
 import { IndexedTree, type IndexedEntry } from '../vfs/indexedTree.js';
-import type { ZipArchive, ZipMember } from '../zip/zipArchive.js';
+import type { ZipArchive } from '../zip/zipArchive.js';
+import { zipMemberEntry } from '../zip/zipTree.js';
 import { isPartitionName } from './partitions.js';
 import type { PackageFormatModule } from './types.js';
 
 export const UPDATER_SCRIPT = 'META-INF/com/google/android/updater-script';
 export const OTA_METADATA = 'META-INF/com/android/metadata';
 const SMALL_MEMBER_LIMIT = 4 << 20;
-const SYMLINK_TARGET_LIMIT = 4096;
 
 /**
  * A file-based OTA zip (the pre-Lollipop kind, e.g. 2014 MIUI): partition files stored directly as
@@ -41,7 +41,7 @@ export const fileOtaZipFormat: PackageFormatModule = {
     for (const member of zip.members) {
       const location = partitionOf(member.name);
       if (location === null) continue;
-      const entry = await memberEntry(zip, member, location.path, problems);
+      const entry = await zipMemberEntry(zip, member, location.path, problems);
       if (entry !== null) add(location.partition, entry);
     }
     for (const link of await updaterScriptSymlinks(zip, problems)) {
@@ -67,20 +67,6 @@ function partitionOf(memberName: string): { partition: string; path: string } | 
   const partition = memberName.slice(0, slash);
   if (!isPartitionName(partition)) return null;
   return { partition, path: memberName.slice(slash + 1).replace(/\/+$/, '') };
-}
-
-async function memberEntry(zip: ZipArchive, member: ZipMember, path: string, problems: Problem[]): Promise<IndexedEntry | null> {
-  if (member.isDirectory) return path === '' ? null : { path, type: 'directory', size: 0 };
-  if (member.isSymlink) {
-    try {
-      const target = (await zip.readAll(member, SYMLINK_TARGET_LIMIT)).toString('utf8');
-      return { path, type: 'symlink', size: 0, target };
-    } catch (error) {
-      problems.push({ path: member.name, message: `symlink skipped: ${(error as Error).message}` });
-      return null;
-    }
-  }
-  return { path, type: 'file', size: member.uncompressedSize, open: () => zip.openStream(member), openSource: () => zip.openSource(member) };
 }
 
 async function readMetadata(zip: ZipArchive): Promise<Record<string, string> | null> {

@@ -33,6 +33,7 @@ export async function openPackage(path: string): Promise<PackageHandle> {
 }
 
 export async function closePackage(handle: PackageHandle): Promise<void> {
+  await handle.opened.tree.close();
   await handle.opened.close();
   await handle.probe.close();
 }

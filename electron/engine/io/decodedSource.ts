@@ -45,9 +45,11 @@ export class SequentialDecodedSource implements ByteSource {
   }
 
   read(offset: number, length: number): Promise<Buffer> {
-    checkRange(this, this.format, offset, length);
     // Reads share one decoder: run them one at a time.
-    const result = this.queue.then(() => this.readNow(offset, length));
+    const result = this.queue.then(() => {
+      checkRange(this, this.format, offset, length);
+      return this.readNow(offset, length);
+    });
     this.queue = result.catch(() => undefined);
     return result;
   }

@@ -2,14 +2,34 @@ import type { Readable } from 'node:stream';
 import type { TreeEntry } from '../../../shared/model.js';
 import { compareStrings } from '../../../shared/sort.js';
 import { InputError } from '../errors.js';
+import type { ByteSource } from '../io/byteSource.js';
 import { joinTreePath, type FileTree, type TreeNode } from './fileTree.js';
+import { openNestedArchive, type NestedArchive } from './nestedArchive.js';
+
+/** `!/` enters an archive: `/system/app/Mms/Mms.apk!/res/xml/preferences.xml`. */
+export const ARCHIVE_SEPARATOR = '!/';
+/** Archives inside archives inside archives… are legitimate only a few levels deep. */
+const MAX_ARCHIVE_DEPTH = 4;
+/** Nested archives kept open at once (each may hold a decode cache). */
+const OPEN_ARCHIVES_LIMIT = 8;
+
+interface Location {
+  tree: FileTree;
+  /** Device path of the tree's root: `/system`, or `/system/app/Mms/Mms.apk!` inside an archive. */
+  prefix: string;
+  /** Path inside the tree. */
+  path: string;
+}
 
 /**
  * The device as a user thinks of it: partitions mounted at `/system`, `/vendor`, … Paths are
- * absolute device paths (`/system/build.prop`); the root lists the mount points.
+ * absolute device paths (`/system/build.prop`); the root lists the mount points, and `!/` after a
+ * file that is an archive (an APK, an APEX) enters it.
  */
 export class DeviceTree {
   private readonly mounts: ReadonlyMap<string, FileTree>;
+  /** Opened nested archives by the device path of the archive file, least recently used first. */
+  private readonly archives = new Map<string, Promise<NestedArchive>>();
 
   /** @param mounts mount name (`system`) → tree; @param packageName used in error messages */
   constructor(mounts: ReadonlyMap<string, FileTree>, private readonly packageName: string) {
@@ -21,30 +41,32 @@ export class DeviceTree {
   }
 
   async stat(devicePath: string): Promise<TreeEntry | null> {
-    const location = this.locate(devicePath);
+    const location = await this.locate(devicePath);
     if (location === 'root') return { path: '/', type: 'directory', size: 0 };
     if (location === null) return null;
     const node = await location.tree.stat(location.path);
-    return node === null ? null : toEntry(location.mountPath, location.path, node);
+    return node === null ? null : toEntry(location, location.path, node);
   }
 
   async list(devicePath: string): Promise<TreeEntry[] | null> {
-    const location = this.locate(devicePath);
+    const location = await this.locate(devicePath);
     if (location === 'root') return this.mountPoints.map((path) => ({ path, type: 'directory', size: 0 }));
     if (location === null) return null;
     const nodes = await location.tree.list(location.path);
     if (nodes === null) return null;
-    return nodes.map((node) => toEntry(location.mountPath, joinTreePath(location.path, node.name), node));
+    return nodes.map((node) => toEntry(location, joinTreePath(location.path, node.name), node));
   }
 
   /** The content of a regular file; an InputError naming the path when it is missing or not a file. */
   async openStream(devicePath: string): Promise<Readable> {
-    const entry = await this.stat(devicePath);
-    if (entry === null) throw this.pathError(devicePath, 'no such file in the package');
-    if (entry.type !== 'file') throw this.pathError(devicePath, `is a ${entry.type}, not a regular file`);
-    const location = this.locate(devicePath);
-    if (location === null || location === 'root') throw this.pathError(devicePath, 'no such file in the package');
+    const location = await this.fileLocation(devicePath);
     return location.tree.openStream(location.path);
+  }
+
+  /** The content of a regular file by random access. */
+  async openSource(devicePath: string): Promise<ByteSource> {
+    const location = await this.fileLocation(devicePath);
+    return location.tree.openSource(location.path);
   }
 
   /** Every entry below `devicePath` (default: everything), depth first, in code-unit order of names. */
@@ -57,13 +79,70 @@ export class DeviceTree {
     }
   }
 
-  private locate(devicePath: string): { tree: FileTree; mountPath: string; path: string } | 'root' | null {
-    const segments = parseDevicePath(devicePath, this.packageName);
-    const [mount, ...rest] = segments;
-    if (mount === undefined) return 'root';
+  /** Closes the archives opened through `!/` paths. */
+  async close(): Promise<void> {
+    const open = [...this.archives.values()];
+    this.archives.clear();
+    for (const archive of open) await (await archive.catch(() => null))?.close();
+  }
+
+  private async fileLocation(devicePath: string): Promise<Location> {
+    const entry = await this.stat(devicePath);
+    if (entry === null) throw this.pathError(devicePath, 'no such file in the package');
+    if (entry.type !== 'file') throw this.pathError(devicePath, `is a ${entry.type}, not a regular file`);
+    const location = await this.locate(devicePath);
+    if (location === null || location === 'root') throw this.pathError(devicePath, 'no such file in the package');
+    return location;
+  }
+
+  private async locate(devicePath: string): Promise<Location | 'root' | null> {
+    const [outer = '', ...inner] = devicePath.split(ARCHIVE_SEPARATOR);
+    if (inner.length > MAX_ARCHIVE_DEPTH) {
+      throw this.pathError(devicePath, `archives nested more than ${MAX_ARCHIVE_DEPTH} deep are not entered`);
+    }
+    const [mount, ...rest] = parseDevicePath(outer, this.packageName);
+    if (mount === undefined) return inner.length === 0 ? 'root' : null;
     const tree = this.mounts.get(mount);
     if (tree === undefined) return null;
-    return { tree, mountPath: `/${mount}`, path: rest.join('/') };
+    let location: Location = { tree, prefix: `/${mount}`, path: rest.join('/') };
+    for (const innerPath of inner) {
+      const archive = await this.enter(location);
+      if (archive === null) return null;
+      location = { tree: archive.tree, prefix: `${entryPath(location, location.path)}!`, path: relativeSegments(innerPath, devicePath, this.packageName).join('/') };
+    }
+    return location;
+  }
+
+  /** The archive at `location`, opened once and kept in a small LRU; null when it is not one. */
+  private async enter(location: Location): Promise<NestedArchive | null> {
+    const key = entryPath(location, location.path);
+    const node = await location.tree.stat(location.path);
+    if (node?.type !== 'file') return null;
+    let archive = this.archives.get(key);
+    if (archive === undefined) {
+      archive = location.tree.openSource(location.path).then(async (source) => {
+        const opened = await openNestedArchive(source);
+        if (opened === null) {
+          await source.close();
+          throw this.pathError(key, 'is not an archive OTA Lens can open with !/ (expected a zip, APK or APEX)');
+        }
+        return opened;
+      });
+      this.archives.set(key, archive);
+      await this.evictBeyondLimit();
+    } else {
+      this.archives.delete(key);
+      this.archives.set(key, archive);
+    }
+    return archive;
+  }
+
+  private async evictBeyondLimit(): Promise<void> {
+    while (this.archives.size > OPEN_ARCHIVES_LIMIT) {
+      const [oldestKey, oldest] = this.archives.entries().next().value as [string, Promise<NestedArchive>];
+      this.archives.delete(oldestKey);
+      await (await oldest.catch(() => null))?.close();
+    }
   }
 
   private pathError(devicePath: string, problem: string): InputError {
@@ -76,15 +155,23 @@ export function parseDevicePath(devicePath: string, packageName: string): string
   if (!devicePath.startsWith('/')) {
     throw new InputError('device paths start with /', { file: packageName, format: devicePath, expected: 'e.g. /system/build.prop' });
   }
-  const segments = devicePath.split('/').filter((segment) => segment !== '');
+  return relativeSegments(devicePath, devicePath, packageName);
+}
+
+function relativeSegments(path: string, devicePath: string, packageName: string): string[] {
+  const segments = path.split('/').filter((segment) => segment !== '');
   if (segments.some((segment) => segment === '.' || segment === '..' || segment.includes('\0'))) {
     throw new InputError('device paths may not contain ".", ".." or NUL', { file: packageName, format: devicePath });
   }
   return segments;
 }
 
-function toEntry(mountPath: string, path: string, node: TreeNode): TreeEntry {
-  const entry: TreeEntry = { path: path === '' ? mountPath : `${mountPath}/${path}`, type: node.type, size: node.size };
+function entryPath(location: Location, path: string): string {
+  return path === '' ? location.prefix : `${location.prefix}/${path}`;
+}
+
+function toEntry(location: Location, path: string, node: TreeNode): TreeEntry {
+  const entry: TreeEntry = { path: entryPath(location, path), type: node.type, size: node.size };
   if (node.target !== undefined) entry.target = node.target;
   return entry;
 }
