@@ -18,6 +18,36 @@ export interface PackageInfo {
   fingerprint: string | null;
   /** Where the fingerprint came from, as a device path or `META-INF/com/android/metadata`. */
   fingerprintSource: string | null;
+  /** `ro.build.version.release`, e.g. `4.4.2`, `14`. */
+  androidVersion: string | null;
+  /** `ro.build.version.security_patch` (Android 6+), e.g. `2024-01-05`. */
+  securityPatch: string | null;
+}
+
+/** One partition found in a package, for `otalens info` and the report header. */
+export interface PartitionSummary {
+  /** Mount name without slot suffix: `system`, `vendor`… */
+  name: string;
+  /** What was found inside: `ext4`, `erofs`, `folder`, `zip members`. */
+  fileSystem: string;
+  /** Bytes of the partition image, null when it is a folder or zip members. */
+  size: number | null;
+  /** Where it came from, e.g. `payload.bin`, `super.img › system_a`, `images/system.img (sparse)`. */
+  origin: string;
+}
+
+/** What `otalens info` reports about one package. */
+export interface PackageDescription {
+  file: string;
+  format: PackageFormat;
+  fingerprint: string | null;
+  fingerprintSource: string | null;
+  androidVersion: string | null;
+  securityPatch: string | null;
+  /** `META-INF/com/android/metadata` key/values, when the package has them. */
+  otaMetadata: Record<string, string> | null;
+  partitions: PartitionSummary[];
+  problems: Problem[];
 }
 
 export type FileType = 'file' | 'directory' | 'symlink';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CancelledError, InputError } from '../engine/errors.js';
 import { compareCommand } from './compareCommand.js';
+import { infoCommand } from './infoCommand.js';
 import { writeStdout } from './output.js';
 import { catCommand, lsCommand } from './treeCommands.js';
 import { USAGE, UsageError } from './usage.js';
@@ -12,6 +13,7 @@ export const EXIT_INTERNAL = 3;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   compare: compareCommand,
+  info: infoCommand,
   ls: lsCommand,
   cat: catCommand,
 };

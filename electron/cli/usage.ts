@@ -3,13 +3,17 @@ export const USAGE = `Usage:
       Compare two packages (file-based OTA zip or unpacked folder). Prints a short
       summary; --json writes the full result (use - for stdout), --html a
       self-contained report, --md a Markdown summary.
+  otalens info PKG [--json]
+      The package's kind, build fingerprint, Android version, security patch,
+      OTA metadata and partitions.
   otalens ls PKG [PATH] [--recursive] [--json]
       List a folder of the package's device tree (default /).
   otalens cat PKG PATH
       Write the raw bytes of a file inside the package to stdout.
   otalens --help | --version
 
-Paths inside a package are device paths, e.g. /system/build.prop.
+Paths inside a package are device paths, e.g. /system/build.prop; !/ enters an
+archive such as an APK: /system/app/Mms/Mms.apk!/AndroidManifest.xml.
 Exit codes: 0 success, 1 usage error, 2 unreadable, unsupported or corrupt input,
 3 internal error (a bug: please report it).
 `;

@@ -45,7 +45,7 @@ export async function snapshotPackage(path: string, options: SnapshotOptions = {
         file: handle.probe.name,
         sha256: packageSha256,
         format: handle.opened.format,
-        ...fingerprintOf(properties, handle.opened.otaMetadata),
+        ...buildFacts(properties, handle.opened.otaMetadata),
       },
       properties,
       files: inventory.files,
@@ -61,7 +61,7 @@ async function hashPackageFile(handle: PackageHandle): Promise<string | null> {
   return hashStream(createReadStream(handle.probe.path));
 }
 
-async function readProperties(tree: DeviceTree, problems: Problem[]): Promise<Record<string, string>> {
+export async function readProperties(tree: DeviceTree, problems: Problem[]): Promise<Record<string, string>> {
   const entry = await tree.stat(SYSTEM_BUILD_PROP);
   if (entry?.type !== 'file') {
     problems.push({ path: SYSTEM_BUILD_PROP, message: 'no build.prop: the package has no system properties to compare' });
@@ -80,6 +80,18 @@ async function readProperties(tree: DeviceTree, problems: Problem[]): Promise<Re
     problems.push({ path: SYSTEM_BUILD_PROP, message: `not read: ${error.message}` });
     return {};
   }
+}
+
+/** Fingerprint, Android version and security patch, from build.prop, else the OTA metadata. */
+export function buildFacts(
+  properties: Record<string, string>,
+  otaMetadata: Record<string, string> | null,
+): Pick<PackageInfo, 'fingerprint' | 'fingerprintSource' | 'androidVersion' | 'securityPatch'> {
+  return {
+    ...fingerprintOf(properties, otaMetadata),
+    androidVersion: properties['ro.build.version.release'] || null,
+    securityPatch: properties['ro.build.version.security_patch'] || otaMetadata?.['post-security-patch-level'] || null,
+  };
 }
 
 function fingerprintOf(

@@ -37,7 +37,10 @@ describe('otalens compare', () => {
       format: 'file-ota-zip',
       fingerprint: before['ro.build.fingerprint'],
       fingerprintSource: '/system/build.prop ro.build.fingerprint',
+      androidVersion: before['ro.build.version.release'],
+      securityPatch: null,
     });
+    expect(before['ro.build.version.security_patch']).toBeUndefined();
     expect(result.new.fingerprint).toBe(after['ro.build.fingerprint']);
     expect(result.properties.changed).toContainEqual({ name: 'ro.build.version.incremental', old: before['ro.build.version.incremental'], new: after['ro.build.version.incremental'] });
     expect(Object.keys(result)).toEqual(['files', 'new', 'old', 'problems', 'properties', 'schemaVersion']);
@@ -99,6 +102,29 @@ describe('otalens compare', () => {
     expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--bogus').status).toBe(1);
     expect(otalens('frobnicate').status).toBe(1);
     expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--html', '-').status).toBe(1);
+  });
+});
+
+describe('otalens info', () => {
+  it('describes a package: kind, build facts, OTA metadata and partitions', () => {
+    const { status, stdout } = otalens('info', SAMPLE_NEW, '--json');
+    expect(status).toBe(0);
+    const description = JSON.parse(stdout.toString('utf8'));
+    const props = propsFromText(unzipMember(SAMPLE_NEW, 'system/build.prop').toString('utf8'));
+    const metadata = propsFromText(unzipMember(SAMPLE_NEW, 'META-INF/com/android/metadata').toString('utf8'));
+    expect(description).toMatchObject({
+      file: 'sample-new.zip',
+      format: 'file-ota-zip',
+      fingerprint: props['ro.build.fingerprint'],
+      androidVersion: props['ro.build.version.release'],
+      securityPatch: null,
+      otaMetadata: metadata,
+      partitions: [{ name: 'system', fileSystem: 'zip members', size: null, origin: 'system/ in the zip' }],
+      problems: [],
+    });
+    const text = otalens('info', SAMPLE_NEW).stdout.toString('utf8');
+    expect(text).toContain(`fingerprint     ${props['ro.build.fingerprint']}`);
+    expect(text).toContain('/system  zip members');
   });
 });
 

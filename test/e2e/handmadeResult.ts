@@ -10,6 +10,8 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
       format: 'file-ota-zip',
       fingerprint: 'Example/handmade/device:13/TQ1A.000001.001/1:user/release-keys',
       fingerprintSource: '/system/build.prop',
+      androidVersion: '13',
+      securityPatch: '2023-01-05',
     },
     new: {
       file: 'handmade-new.zip',
@@ -17,6 +19,8 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
       format: 'file-ota-zip',
       fingerprint: 'Example/handmade/device:14/UQ1A.000002.002/2:user/release-keys',
       fingerprintSource: '/system/build.prop',
+      androidVersion: '14',
+      securityPatch: '2024-01-05',
     },
     properties: {
       changed: [{ name: 'ro.build.version.release', old: '13', new: '14' }],

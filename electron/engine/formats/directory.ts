@@ -27,12 +27,14 @@ export const directoryFormat: PackageFormatModule = {
       const node = await root.stat(name);
       if (node?.type === 'directory') mounts.set(name, new DirectoryTree(join(probe.path, name)));
     }
-    if (mounts.size === 0) mounts.set('system', root);
+    const bareSystemFolder = mounts.size === 0;
+    if (bareSystemFolder) mounts.set('system', root);
     probe.claim();
     return {
       format: 'directory',
       tree: new DeviceTree(mounts, probe.name),
       otaMetadata: await readMetadata(root, probe.path),
+      partitions: [...mounts.keys()].map((name) => ({ name, fileSystem: 'folder', size: null, origin: bareSystemFolder ? 'the folder itself' : `${name}/` })),
       problems: [],
       close: async () => {},
     };

@@ -55,6 +55,7 @@ export const fileOtaZipFormat: PackageFormatModule = {
       format: 'file-ota-zip',
       tree: new DeviceTree(mounts, probe.name),
       otaMetadata: await readMetadata(zip),
+      partitions: [...mounts.keys()].map((name) => ({ name, fileSystem: 'zip members', size: null, origin: `${name}/ in the zip` })),
       problems,
       close: () => zip.close(),
     };

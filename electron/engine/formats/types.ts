@@ -1,4 +1,4 @@
-import type { PackageFormat, Problem } from '../../../shared/model.js';
+import type { PackageFormat, PartitionSummary, Problem } from '../../../shared/model.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import type { PackageProbe } from './probe.js';
 
@@ -8,6 +8,8 @@ export interface OpenedPackage {
   tree: DeviceTree;
   /** `META-INF/com/android/metadata` key/values, when the package has them. */
   otaMetadata: Record<string, string> | null;
+  /** The partitions mounted in `tree`, in mount order. */
+  partitions: PartitionSummary[];
   /** Members skipped while opening (unsafe names, unreadable links…). */
   problems: Problem[];
   close(): Promise<void>;

@@ -17,6 +17,12 @@ const ROWS: readonly BuildRow[] = [
     render: (info) =>
       info.fingerprint === null ? <span className="value-missing">Not found</span> : <span className="mono">{info.fingerprint}</span>,
   },
+  { key: 'android-version', label: 'Android version', render: (info) => info.androidVersion ?? <span className="value-missing">Not found</span> },
+  {
+    key: 'security-patch',
+    label: 'Security patch',
+    render: (info) => info.securityPatch ?? <span className="value-missing">Not stated (builds before Android 6 have none)</span>,
+  },
   {
     key: 'fingerprint-source',
     label: 'Fingerprint read from',

@@ -1,0 +1,23 @@
+import type { PackageDescription, Problem } from '../../shared/model.js';
+import { sortByKey } from '../../shared/sort.js';
+import { closePackage, openPackage } from './formats/registry.js';
+import { buildFacts, readProperties } from './snapshot.js';
+
+/** What a package is, without hashing it: kind, build facts, OTA metadata and partitions. */
+export async function describePackage(path: string): Promise<PackageDescription> {
+  const handle = await openPackage(path);
+  try {
+    const problems: Problem[] = [...handle.opened.problems];
+    const properties = await readProperties(handle.opened.tree, problems);
+    return {
+      file: handle.probe.name,
+      format: handle.opened.format,
+      ...buildFacts(properties, handle.opened.otaMetadata),
+      otaMetadata: handle.opened.otaMetadata,
+      partitions: handle.opened.partitions,
+      problems: sortByKey(problems, (problem) => problem.path),
+    };
+  } finally {
+    await closePackage(handle);
+  }
+}
