@@ -75,6 +75,31 @@ describe('ZipArchive', () => {
     expect(sha256(await readMember(archive, 'system/build.prop'))).toBe(sha256(unzipMember(SAMPLE_NEW, 'system/build.prop')));
   });
 
+  it('fails a member whose content is shorter than its declared size', async () => {
+    const zipPath = join(temp, 'sizes.zip');
+    const script = `
+import struct, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('system/build.prop', 'ro.a=1\\n' * 100)
+    z.writestr('system/other.txt', 'other\\n')
+data = bytearray(open(sys.argv[1], 'rb').read())
+info = zipfile.ZipFile(sys.argv[1]).getinfo('system/build.prop')
+# Uncompressed size: local header offset 22, central directory header offset 24 (APPNOTE 4.3.7, 4.3.12).
+struct.pack_into('<I', data, info.header_offset + 22, info.file_size + 10)
+cd = data.index(b'PK\\x01\\x02')
+struct.pack_into('<I', data, cd + 24, info.file_size + 10)
+open(sys.argv[1], 'wb').write(data)
+`;
+    run('python3', ['-c', script, zipPath]);
+    const archive = await ZipArchive.open(await FileByteSource.open(zipPath, 'sizes.zip'));
+    try {
+      await expect(readMember(archive, 'system/build.prop')).rejects.toThrow(/sizes\.zip: zip › system\/build\.prop at offset 0: content is shorter than its declared size \(expected 710 bytes\)/);
+      expect((await readMember(archive, 'system/other.txt')).toString()).toBe('other\n');
+    } finally {
+      await archive.close();
+    }
+  });
+
   it('skips members with unsafe names and reports them', async () => {
     const script = `
 import zipfile, sys
