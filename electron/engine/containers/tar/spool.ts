@@ -1,0 +1,59 @@
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileByteSource, type ByteSource } from '../../io/byteSource.js';
+
+/**
+ * A temporary file that keeps a copy of a decoded stream as it passes, so a gzip-compressed
+ * archive, decoded once to be listed, can afterwards be read at random without decoding again.
+ * The file lives in its own temporary folder, removed when the source over it is closed.
+ */
+export class Spool {
+  private written = 0;
+
+  private constructor(
+    private readonly folder: string,
+    private readonly path: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  static async create(parent: string): Promise<Spool> {
+    const folder = await mkdtemp(join(parent, 'otalens-spool-'));
+    const path = join(folder, 'decoded');
+    try {
+      return new Spool(folder, path, await open(path, 'w'));
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Passes `chunks` through, writing each one to the file first. */
+  async *tee(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    for await (const chunk of chunks) {
+      await this.handle.write(chunk, 0, chunk.length, this.written);
+      this.written += chunk.length;
+      yield chunk;
+    }
+  }
+
+  /** The bytes written so far, by random access; closing the source deletes the file. */
+  async finish(name: string): Promise<ByteSource> {
+    await this.handle.close();
+    const file = await FileByteSource.open(this.path, name);
+    const folder = this.folder;
+    return {
+      name,
+      size: file.size,
+      read: (offset, length) => file.read(offset, length),
+      close: async () => {
+        await file.close();
+        await rm(folder, { recursive: true, force: true });
+      },
+    };
+  }
+
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await rm(this.folder, { recursive: true, force: true });
+  }
+}
