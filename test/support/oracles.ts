@@ -65,6 +65,17 @@ print(json.dumps(out))
   return JSON.parse(tool('python3', ['-c', script, zipPath]).toString('utf8'));
 }
 
+/** Runs keytool/apksigner with UTF-8 output whatever the locale (Java prints `?` otherwise). */
+export function javaTool(command: string, args: string[]): string {
+  const env = { ...process.env, JAVA_TOOL_OPTIONS: '-Dfile.encoding=UTF-8 -Dsun.stdout.encoding=UTF-8 -Dstdout.encoding=UTF-8' };
+  try {
+    return execFileSync(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`tool "${command}" is not installed (CI installs it: see .ci/run)`, { cause: error });
+    throw error;
+  }
+}
+
 export function run(command: string, args: string[], cwd?: string): string {
   try {
     return execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');

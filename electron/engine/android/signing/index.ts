@@ -1,0 +1,1 @@
+export { readApkSigners, type ApkSigners } from './readApkSigners.js';
