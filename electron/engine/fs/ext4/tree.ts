@@ -1,0 +1,151 @@
+import { Readable } from 'node:stream';
+import { readChunks, type ByteSource } from '../../io/byteSource.js';
+import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from '../../vfs/fileTree.js';
+import { aboutPath } from './blockReader.js';
+import type { DirectoryEntry } from './directory.js';
+import { Ext4FileSource } from './fileSource.js';
+import { ROOT_INODE, type Inode } from './inode.js';
+import { PromiseLru } from './lru.js';
+import type { Ext4Volume } from './volume.js';
+
+/** Parsed directories kept in memory (path lookups walk them from the root every time). */
+const CACHED_DIRECTORIES = 64;
+/** Child inodes read at once while listing a directory. */
+const LIST_BATCH = 64;
+
+/** An inode reached by a path, with the directory inodes on the way (root first). */
+interface Located {
+  inode: Inode;
+  path: string;
+  ancestors: readonly number[];
+}
+
+/**
+ * An ext4 image as a FileTree. Paths are resolved from the root inode through the directories
+ * (cached); a directory entry that leads back to a directory already on the path, or to a
+ * directory already seen at another path, is a loop in a corrupt image and an InputError, so a
+ * walk over a hostile image always ends.
+ */
+export class Ext4Tree implements FileTree {
+  private readonly directories = new PromiseLru<number, Map<string, DirectoryEntry>>(CACHED_DIRECTORIES);
+  /** Directories have exactly one parent: each directory inode met so far, with its path. */
+  private readonly directoryPaths = new Map<number, string>([[ROOT_INODE, '']]);
+
+  constructor(
+    private readonly volume: Ext4Volume,
+    private readonly root: Inode,
+  ) {}
+
+  async list(path: string): Promise<TreeNode[] | null> {
+    const found = await this.locate(path);
+    if (found === null || found.inode.kind !== 'directory') return null;
+    const entries = [...(await this.entries(found)).values()];
+    const nodes: TreeNode[] = [];
+    for (let start = 0; start < entries.length; start += LIST_BATCH) {
+      const batch = entries.slice(start, start + LIST_BATCH);
+      const described = await Promise.all(batch.map(async (entry) => this.describe(await this.child(found, entry), entry.name)));
+      for (const node of described) if (node !== null) nodes.push(node);
+    }
+    return nodes.sort(byName);
+  }
+
+  async stat(path: string): Promise<TreeNode | null> {
+    const found = await this.locate(path);
+    if (found === null) return null;
+    return this.describe(found, pathSegments(path).at(-1) ?? '');
+  }
+
+  async openStream(path: string): Promise<Readable> {
+    const source = await this.openSource(path);
+    return Readable.from(readChunks(source));
+  }
+
+  async openSource(path: string): Promise<ByteSource> {
+    const found = await this.locate(path);
+    if (found === null || found.inode.kind !== 'file') throw new Error(`not a regular file: ${path}`);
+    const inode = found.inode;
+    try {
+      const content = this.volume.content(inode);
+      return new Ext4FileSource(`${this.volume.blocks.image.name} › ${found.path}`, found.path, inode.size, this.volume.blocks, inode.number, content);
+    } catch (error) {
+      throw aboutPath(error, found.path);
+    }
+  }
+
+  /** The inode at a path, or null when a name on the way is missing or not a directory. */
+  private async locate(path: string): Promise<Located | null> {
+    const segments = pathSegments(path);
+    if (segments.some((segment) => segment === '.' || segment === '..')) return null;
+    let current: Located = { inode: this.root, path: '', ancestors: [ROOT_INODE] };
+    for (const segment of segments) {
+      if (current.inode.kind !== 'directory') return null;
+      const entry = (await this.entries(current)).get(segment);
+      if (entry === undefined) return null;
+      current = await this.child(current, entry);
+    }
+    return current;
+  }
+
+  /** A directory's entries by name; on duplicate names (a corrupt directory) the first one wins. */
+  private entries(directory: Located): Promise<Map<string, DirectoryEntry>> {
+    return this.directories.get(directory.inode.number, async () => {
+      try {
+        const byNameMap = new Map<string, DirectoryEntry>();
+        for (const entry of await this.volume.readDirectory(directory.inode)) {
+          if (!byNameMap.has(entry.name)) byNameMap.set(entry.name, entry);
+        }
+        return byNameMap;
+      } catch (error) {
+        throw aboutPath(error, directory.path === '' ? '/' : directory.path);
+      }
+    });
+  }
+
+  private async child(parent: Located, entry: DirectoryEntry): Promise<Located> {
+    const path = joinTreePath(parent.path, entry.name);
+    try {
+      const inode = await this.volume.inodes.read(entry.inode);
+      if (inode.kind === 'unused') {
+        throw this.volume.blocks.error(`entry points to inode ${entry.inode}, which is not in use`, [`inode ${parent.inode.number}`, 'directory'], inode.offset, 'an inode with a file type');
+      }
+      if (inode.kind !== 'directory') return { inode, path, ancestors: parent.ancestors };
+      this.checkNoLoop(parent, inode, path);
+      return { inode, path, ancestors: [...parent.ancestors, inode.number] };
+    } catch (error) {
+      throw aboutPath(error, path);
+    }
+  }
+
+  private checkNoLoop(parent: Located, inode: Inode, path: string): void {
+    const layer = [`inode ${parent.inode.number}`, 'directory'];
+    if (parent.ancestors.includes(inode.number)) {
+      const ancestor = this.directoryPaths.get(inode.number) ?? `inode ${inode.number}`;
+      throw this.volume.blocks.error(`directory loop: entry points back to ${ancestor === '' ? 'the root' : ancestor} (inode ${inode.number})`, layer, inode.offset, 'a new directory');
+    }
+    const seenAt = this.directoryPaths.get(inode.number);
+    if (seenAt !== undefined && seenAt !== path) {
+      throw this.volume.blocks.error(`directory inode ${inode.number} is also linked at ${seenAt === '' ? 'the root' : seenAt}`, layer, inode.offset, 'one parent per directory');
+    }
+    this.directoryPaths.set(inode.number, path);
+  }
+
+  private async describe(found: Located, name: string): Promise<TreeNode | null> {
+    const inode = found.inode;
+    try {
+      switch (inode.kind) {
+        case 'directory':
+          return { name, type: 'directory', size: 0 };
+        case 'file':
+          // Checks the size and layout up front, so a listed size is one that can be read.
+          this.volume.content(inode);
+          return { name, type: 'file', size: inode.size };
+        case 'symlink':
+          return { name, type: 'symlink', size: 0, target: await this.volume.readLinkTarget(inode) };
+        default:
+          return null; // devices, FIFOs, sockets: not firmware content
+      }
+    } catch (error) {
+      throw aboutPath(error, found.path === '' ? '/' : found.path);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { InputError } from '../../errors.js';
+import type { ByteSource } from '../../io/byteSource.js';
+import { IndirectBlockMapper } from './blockMap.js';
+import { BlockReader, type LayerPath } from './blockReader.js';
+import type { BlockMapper } from './blockRuns.js';
+import { parseDirentArea, type DirectoryEntry } from './directory.js';
+import { ExtentMapper } from './extentTree.js';
+import type { FileContent } from './fileSource.js';
+import { GroupDescriptors } from './groupDescriptors.js';
+import { inlineContent, inlineDataTail } from './inlineData.js';
+import { FLAG_ENCRYPTED, FLAG_EXTENTS, FLAG_INLINE_DATA, I_BLOCK_SIZE, InodeTable, type Inode } from './inode.js';
+import { decodeLinkTarget } from './names.js';
+import { INCOMPAT_FILETYPE, parseSuperblock, SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE, type Superblock } from './superblock.js';
+
+/**
+ * Firmware images hold no file anywhere near this size; a larger i_size is corruption, and
+ * streaming terabytes of holes would look like a hang.
+ */
+const MAX_FILE_BYTES = 2 ** 40;
+/** Android's largest directories are a few hundred KiB; a bigger one is corrupt or hostile. */
+const MAX_DIRECTORY_BYTES = 64 << 20;
+/** PATH_MAX: the kernel refuses longer link targets. */
+const MAX_LINK_TARGET = 4096;
+/** Directory blocks read per image read. */
+const DIRECTORY_READ_BLOCKS = 64;
+/** i_block of an inline directory starts with the parent's inode number (there is no `.`/`..`). */
+const INLINE_DIR_PARENT_SIZE = 4;
+
+/** One ext4 file system image: the superblock, its caches, and reading inodes' contents. */
+export class Ext4Volume {
+  readonly inodes: InodeTable;
+
+  private constructor(readonly blocks: BlockReader) {
+    this.inodes = new InodeTable(blocks, new GroupDescriptors(blocks.sb, blocks));
+  }
+
+  static async open(image: ByteSource): Promise<Ext4Volume> {
+    const bytes = await readSuperblockBytes(image);
+    return new Ext4Volume(new BlockReader(image, parseSuperblock(bytes, image.name)));
+  }
+
+  get sb(): Superblock {
+    return this.blocks.sb;
+  }
+
+  /** Where an inode's bytes are; checks that its size is one the layout can hold. */
+  content(inode: Inode): FileContent {
+    const layer: LayerPath = [`inode ${inode.number}`];
+    if ((inode.flags & FLAG_ENCRYPTED) !== 0) {
+      throw this.blocks.error('content is encrypted (fscrypt); it cannot be read without the key', layer, inode.offset + 0x20);
+    }
+    if ((inode.flags & FLAG_INLINE_DATA) !== 0) {
+      // mke2fs -d stores an all-hole file as inline data with a larger i_size; like the kernel
+      // (ext4_read_inline_folio), bytes past the inline data read as zeros.
+      this.checkSize(inode, MAX_FILE_BYTES);
+      return { inline: inlineContent(this.blocks, inode).subarray(0, inode.size) };
+    }
+    const mapper = this.mapper(inode);
+    this.checkSize(inode, Math.min(MAX_FILE_BYTES, mapper.addressableBlocks * this.sb.blockSize));
+    return { mapper };
+  }
+
+  private checkSize(inode: Inode, limit: number): void {
+    if (inode.size > limit) {
+      throw this.blocks.error(`size ${inode.size} is absurd`, [`inode ${inode.number}`], inode.offset + 0x4, `at most ${limit} bytes`);
+    }
+  }
+
+  private mapper(inode: Inode): BlockMapper {
+    return (inode.flags & FLAG_EXTENTS) !== 0 ? new ExtentMapper(this.blocks, inode) : new IndirectBlockMapper(this.blocks, inode);
+  }
+
+  /** A symlink's target: in i_block (fast), inline, or in data blocks (slow). */
+  async readLinkTarget(inode: Inode): Promise<string> {
+    const layer: LayerPath = [`inode ${inode.number}`, 'symlink'];
+    if (inode.size > MAX_LINK_TARGET) {
+      throw this.blocks.error(`link target of ${inode.size} bytes`, layer, inode.offset + 0x4, `at most ${MAX_LINK_TARGET} bytes`);
+    }
+    if (this.isFastSymlink(inode)) return decodeLinkTarget(inode.iBlock.subarray(0, inode.size));
+    const content = this.content(inode);
+    if ('inline' in content) {
+      if (content.inline.length < inode.size) {
+        throw this.blocks.error(`inline data holds ${content.inline.length} bytes of a ${inode.size}-byte link target`, layer, inode.offset + 0x4, `at most ${content.inline.length} bytes`);
+      }
+      return decodeLinkTarget(content.inline);
+    }
+    const runs = await content.mapper.map(0, Math.ceil(inode.size / this.sb.blockSize));
+    const parts: Buffer[] = [];
+    for (const run of runs) {
+      parts.push(run.physical === null ? Buffer.alloc(run.count * this.sb.blockSize) : await this.blocks.read(run.physical, run.count, layer));
+    }
+    return decodeLinkTarget(Buffer.concat(parts).subarray(0, inode.size));
+  }
+
+  /**
+   * A target shorter than i_block is stored there, unless the inode uses extents or inline data,
+   * or (old ext2 images) it was given a data block anyway, which i_blocks tells.
+   */
+  private isFastSymlink(inode: Inode): boolean {
+    if ((inode.flags & (FLAG_EXTENTS | FLAG_INLINE_DATA)) !== 0 || inode.size >= I_BLOCK_SIZE) return false;
+    const xattrSectors = inode.xattrBlock !== 0 ? this.sb.blockSize / 512 : 0;
+    return inode.sectors - xattrSectors <= 0;
+  }
+
+  /** All entries of a directory except `.` and `..`, in on-disk order. */
+  async readDirectory(inode: Inode): Promise<DirectoryEntry[]> {
+    const layer: LayerPath = [`inode ${inode.number}`, 'directory'];
+    const hasFileType = (this.sb.featureIncompat & INCOMPAT_FILETYPE) !== 0;
+    if (inode.size > MAX_DIRECTORY_BYTES) {
+      throw this.blocks.error(`directory of ${inode.size} bytes`, layer, inode.offset + 0x4, `at most ${MAX_DIRECTORY_BYTES} bytes`);
+    }
+    const entries: DirectoryEntry[] = [];
+    const content = this.content(inode);
+    if ('inline' in content) {
+      const inBlock = inode.iBlock.subarray(INLINE_DIR_PARENT_SIZE);
+      const iBlockOffset = inode.offset + 0x28;
+      parseDirentArea(this.blocks, inBlock, iBlockOffset + INLINE_DIR_PARENT_SIZE, hasFileType, layer, entries);
+      const tail = inlineDataTail(this.blocks, inode);
+      if (tail.length > 0) parseDirentArea(this.blocks, tail, inode.offset, hasFileType, [...layer, 'system.data'], entries);
+      return entries;
+    }
+    const blockSize = this.sb.blockSize;
+    const runs = await content.mapper.map(0, Math.ceil(inode.size / blockSize));
+    for (const run of runs) {
+      // Holes and unwritten extents hold no entries.
+      if (run.physical === null) continue;
+      for (let done = 0; done < run.count; done += DIRECTORY_READ_BLOCKS) {
+        const count = Math.min(DIRECTORY_READ_BLOCKS, run.count - done);
+        const first = run.physical + done;
+        const bytes = await this.blocks.read(first, count, layer);
+        for (let block = 0; block < count; block++) {
+          const offset = (first + block) * blockSize;
+          parseDirentArea(this.blocks, bytes.subarray(block * blockSize, (block + 1) * blockSize), offset, hasFileType, layer, entries);
+        }
+      }
+    }
+    return entries;
+  }
+}
+
+async function readSuperblockBytes(image: ByteSource): Promise<Buffer> {
+  const end = SUPERBLOCK_OFFSET + SUPERBLOCK_SIZE;
+  if (image.size < end) {
+    throw new InputError(`truncated image: ${image.size} bytes, too short for a superblock`, {
+      file: image.name,
+      format: 'ext4 › superblock',
+      offset: image.size,
+      expected: `at least ${end} bytes`,
+    });
+  }
+  return image.read(SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE);
+}
