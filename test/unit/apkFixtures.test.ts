@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, run, sha256 } from '../support/oracles.js';
-import { APK_FIXTURES, FIXTURE_APKS, aapt } from '../fixtures/apk/aaptOracle.js';
+import { APK_FIXTURES, FIXTURE_APKS, aapt } from '../support/aapt.js';
 
 const ALL_APKS = [...FIXTURE_APKS, 'framework-res.apk'];
 

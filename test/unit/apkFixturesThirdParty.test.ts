@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ResourceResolver, parseResourceTable } from '../../electron/engine/android/arsc/index.js';
 import { type AxmlElement, decodeAxml, renderAxmlAsXml, walkElements } from '../../electron/engine/android/axml/index.js';
-import { type OracleElement, aaptResources, aaptXmlTree, thirdPartyApk, unzipMember, xmlResourceMembers } from '../fixtures/apk/aaptOracle.js';
-import { expectSameResources, expectSameTree } from '../fixtures/apk/compareWithAapt.js';
+import { type OracleElement, aaptResources, aaptXmlTree, thirdPartyApk, unzipMember, xmlResourceMembers } from '../support/aapt.js';
+import { expectSameResources, expectSameTree } from '../support/aaptCompare.js';
 
 describe('a third-party APK (io.appium.settings from npm)', () => {
   const apk = thirdPartyApk();

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { ResourceResolver, type ResourceTable, TypeFlag, parseResourceTable } from '../../electron/engine/android/arsc/index.js';
 import { InputError } from '../../electron/engine/errors.js';
 import { ValueType, formatJavaFloat, formatTypedValue } from '../../electron/engine/android/typedValue.js';
-import { APK_FIXTURES, FIXTURE_APKS, type OracleResource, aaptResources, unzipMember } from '../fixtures/apk/aaptOracle.js';
-import { expectSameResources } from '../fixtures/apk/compareWithAapt.js';
+import { APK_FIXTURES, FIXTURE_APKS, type OracleResource, aaptResources, unzipMember } from '../support/aapt.js';
+import { expectSameResources } from '../support/aaptCompare.js';
 
 const fixture = (name: string): string => join(APK_FIXTURES, name);
 const arscOf = (apk: string): Buffer => unzipMember(fixture(apk), 'resources.arsc');

@@ -26,8 +26,8 @@ import {
   aaptXmlTree,
   unzipMember,
   xmlResourceMembers,
-} from '../fixtures/apk/aaptOracle.js';
-import { expectSameTree } from '../fixtures/apk/compareWithAapt.js';
+} from '../support/aapt.js';
+import { expectSameTree } from '../support/aaptCompare.js';
 
 const RES_AUTO = 'http://schemas.android.com/apk/res-auto';
 const fixture = (name: string): string => join(APK_FIXTURES, name);

@@ -21,7 +21,7 @@ import {
   walkFolder,
   walkTree,
   writeSourceTree,
-} from '../fixtures/ext4/harness.js';
+} from '../support/ext4.js';
 
 const temp = tempDir('ext4');
 let images: ReturnType<typeof unpackImages>;

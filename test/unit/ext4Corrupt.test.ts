@@ -8,7 +8,7 @@ import { InputError } from '../../electron/engine/errors.js';
 import { ext4FileSystem } from '../../electron/engine/fs/ext4/index.js';
 import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
-import { type Entry, debugfsEntries, debugfsText, inodeLocation, readAll, sha256, tempDir, tool, unpackImages, walkFolder, writeSourceTree } from '../fixtures/ext4/harness.js';
+import { type Entry, debugfsEntries, debugfsText, inodeLocation, readAll, sha256, tempDir, tool, unpackImages, walkFolder, writeSourceTree } from '../support/ext4.js';
 
 const temp = tempDir('ext4-corrupt');
 let images: ReturnType<typeof unpackImages>;

@@ -3,7 +3,7 @@
 // invalid byte as \xNN".
 import { describe, expect, it } from 'vitest';
 import { decodeLinkTarget, decodeName } from '../../electron/engine/fs/ext4/names.js';
-import { tool } from '../fixtures/ext4/harness.js';
+import { tool } from '../support/ext4.js';
 
 function pythonDecode(names: Buffer[]): string[] {
   const script = `

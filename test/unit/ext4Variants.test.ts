@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ext4FileSystem } from '../../electron/engine/fs/ext4/index.js';
 import { FileByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
-import { BUILD_SCRIPT, debugfsText, IMAGES, inodeLocation, tempDir, tool, unpackImages, walkFolder, walkTree, writeSourceTree } from '../fixtures/ext4/harness.js';
+import { BUILD_SCRIPT, debugfsText, IMAGES, inodeLocation, tempDir, tool, unpackImages, walkFolder, walkTree, writeSourceTree } from '../support/ext4.js';
 
 const UUID = '0f0e0d0c-0b0a-4908-8706-050403020100';
 const temp = tempDir('ext4-variants');
