@@ -1,0 +1,121 @@
+import { createRequire } from 'node:module';
+import { Decompress } from 'fzstd';
+import { CorruptDataError } from './corruptData.js';
+
+type ZstdBinding = typeof import('@toondepauw/node-zstd');
+
+const FRAME_MAGIC = 0xfd2fb528;
+const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
+const SKIPPABLE_MAGIC = 0x184d2a50;
+
+let decoder: InstanceType<ZstdBinding['Decoder']> | undefined;
+
+function zstdDecoder(): InstanceType<ZstdBinding['Decoder']> {
+  if (decoder === undefined) {
+    const { Decoder } = createRequire(import.meta.url)('@toondepauw/node-zstd') as ZstdBinding;
+    decoder = new Decoder();
+  }
+  return decoder;
+}
+
+/**
+ * Decodes a zstd blob (one or more frames) to at most `maxSize` bytes. The frame headers are read
+ * first. When every frame states its content size and they add up to no more than `maxSize`, the
+ * native decoder runs (on libuv's thread pool; it never writes past a frame's stated size). A frame
+ * without a stated size (written by a streaming encoder) goes through a JavaScript streaming decoder
+ * that stops as soon as the output passes `maxSize`.
+ */
+export async function decodeZstd(blob: Buffer, maxSize: number): Promise<Buffer> {
+  const frames = zstdFrameSizes(blob);
+  if (frames.stated > maxSize) throw new CorruptDataError('zstd', `frames state ${frames.stated} bytes, more than the ${maxSize} expected`);
+  let output: Buffer;
+  try {
+    output = frames.unsized === 0 ? await zstdDecoder().decode(blob) : decodeBounded(blob, maxSize);
+  } catch (error) {
+    if (error instanceof CorruptDataError) throw error;
+    throw new CorruptDataError('zstd', error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  if (output.length > maxSize) throw new CorruptDataError('zstd', `decoded ${output.length} bytes, more than the ${maxSize} expected`);
+  return output;
+}
+
+function decodeBounded(blob: Buffer, maxSize: number): Buffer {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const stream = new Decompress((chunk) => {
+    total += chunk.length;
+    if (total > maxSize) throw new CorruptDataError('zstd', `decodes to more than the ${maxSize} bytes expected`);
+    chunks.push(chunk);
+  });
+  stream.push(blob, true);
+  return Buffer.concat(chunks, total);
+}
+
+export interface ZstdFrameSizes {
+  /** Sum of the content sizes that frames state. */
+  stated: number;
+  /** Frames that do not state their content size. */
+  unsized: number;
+}
+
+/** Walks the frames (and their block headers, to find where each frame ends) without decoding. */
+export function zstdFrameSizes(blob: Buffer): ZstdFrameSizes {
+  const sizes: ZstdFrameSizes = { stated: 0, unsized: 0 };
+  let position = 0;
+  const fail = (problem: string, at: number): never => {
+    throw new CorruptDataError('zstd', `${problem} (at byte ${at} of the blob)`);
+  };
+  const need = (length: number): void => {
+    if (position + length > blob.length) fail('truncated', position);
+  };
+  while (position < blob.length) {
+    const frameStart = position;
+    need(4);
+    const magic = blob.readUInt32LE(position);
+    position += 4;
+    if (((magic & SKIPPABLE_MAGIC_MASK) >>> 0) === SKIPPABLE_MAGIC) {
+      need(4);
+      position += 4 + blob.readUInt32LE(position);
+      if (position > blob.length) fail('truncated skippable frame', frameStart);
+      continue;
+    }
+    if (magic !== FRAME_MAGIC) fail('not a zstd frame (bad magic)', frameStart);
+    need(1);
+    const descriptor = blob[position++] ?? 0;
+    if (descriptor & 0x08) fail('reserved frame header bit set', position - 1);
+    const singleSegment = (descriptor & 0x20) !== 0;
+    const sizeFlag = descriptor >> 6;
+    const dictionaryIdBytes = [0, 1, 2, 4][descriptor & 0x03] ?? 0;
+    const contentSizeBytes = [singleSegment ? 1 : 0, 2, 4, 8][sizeFlag] ?? 0;
+    if (!singleSegment) position += 1; // window descriptor
+    need(dictionaryIdBytes + contentSizeBytes);
+    position += dictionaryIdBytes;
+    let contentSize: number | undefined;
+    if (contentSizeBytes > 0) {
+      const field = blob.subarray(position, position + contentSizeBytes);
+      contentSize = field.readUIntLE(0, Math.min(contentSizeBytes, 6)) + (contentSizeBytes === 8 ? field.readUInt16LE(6) * 2 ** 48 : 0);
+      if (contentSizeBytes === 2) contentSize += 256;
+      if (!Number.isSafeInteger(contentSize)) fail('frame content size too large', position);
+      position += contentSizeBytes;
+    }
+    for (let last = false; !last; ) {
+      need(3);
+      const header = blob.readUIntLE(position, 3);
+      position += 3;
+      last = (header & 1) === 1;
+      const type = (header >> 1) & 0x03;
+      const size = header >>> 3;
+      if (type === 3) fail('reserved block type', position - 3);
+      const stored = type === 1 ? 1 : size; // an RLE block stores one byte, repeated `size` times
+      need(stored);
+      position += stored;
+    }
+    if (descriptor & 0x04) {
+      need(4);
+      position += 4;
+    }
+    if (contentSize === undefined) sizes.unsized++;
+    else sizes.stated += contentSize;
+  }
+  return sizes;
+}

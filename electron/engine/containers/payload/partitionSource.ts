@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import { decodeBzip2 } from '../../codecs/bzip2.js';
+import { CorruptDataError } from '../../codecs/corruptData.js';
+import { decodeXz } from '../../codecs/xz.js';
+import { decodeZstd } from '../../codecs/zstd.js';
+import { InputError, UnsupportedFormatError } from '../../errors.js';
+import { checkRange, readChunks, SliceByteSource, type ByteSource } from '../../io/byteSource.js';
+import { needsSourcePartition, OperationType, operationTypeName, type InstallOperation } from './manifest.js';
+import type { OperationCache } from './operationCache.js';
+
+/** One dst extent of one operation, placed in the partition: bytes [start, start+length). */
+export interface OperationPiece {
+  start: number;
+  length: number;
+  operation: number;
+  /** Where this extent's bytes start in the operation's output. */
+  outputOffset: number;
+}
+
+export interface PartitionLayout {
+  /** Partition name in the manifest, e.g. `system`. */
+  name: string;
+  size: number;
+  blockSize: number;
+  operations: readonly InstallOperation[];
+  /** Sorted by start, non-overlapping. */
+  pieces: readonly OperationPiece[];
+  /** Offset of the blob area in the payload. */
+  dataStart: number;
+}
+
+/** Largest decoded output of one compressed operation held in memory (full payloads use 2 MiB). */
+export const MAX_OPERATION_OUTPUT = 256 << 20;
+const COMPRESSED = new Set<number>([OperationType.REPLACE_BZ, OperationType.REPLACE_XZ, OperationType.ZSTD]);
+
+/**
+ * One partition of a payload.bin, rebuilt on demand: a read finds the operations whose dst extents
+ * it covers (binary search) and decodes only those. Compressed outputs go to the archive's shared
+ * LRU cache; REPLACE blobs are read in place after their hash was checked once. Reads that follow
+ * each other start decoding the next operation ahead, so a front-to-back scan uses a second core.
+ * Blocks no operation writes read as zeros.
+ */
+export class PayloadPartitionSource implements ByteSource {
+  readonly size: number;
+  private readonly format: string;
+  private readonly starts: Float64Array;
+  private readonly verifiedReplace = new Set<number>();
+  private lastReadEnd = -1;
+
+  constructor(
+    readonly name: string,
+    private readonly payload: ByteSource,
+    private readonly layout: PartitionLayout,
+    private readonly cache: OperationCache,
+    private readonly cacheKeyPrefix: string,
+    /** The payload's own name in format strings, e.g. `payload.bin`. */
+    private readonly payloadLabel: string,
+  ) {
+    this.size = layout.size;
+    this.format = `${payloadLabel} › ${layout.name}`;
+    this.starts = Float64Array.from(layout.pieces, (piece) => piece.start);
+  }
+
+  async read(offset: number, length: number): Promise<Buffer> {
+    checkRange(this, this.format, offset, length);
+    const output = Buffer.alloc(length);
+    const end = offset + length;
+    const work: Promise<void>[] = [];
+    let index = this.pieceAtOrBefore(offset);
+    for (; index < this.layout.pieces.length; index++) {
+      const piece = this.layout.pieces[index] as OperationPiece;
+      if (piece.start >= end) break;
+      const from = Math.max(offset, piece.start);
+      const to = Math.min(end, piece.start + piece.length);
+      if (from >= to) continue;
+      work.push(this.copyFromOperation(piece, from, to, output, from - offset));
+    }
+    if (offset === this.lastReadEnd) this.readAhead(index);
+    this.lastReadEnd = end;
+    await Promise.all(work);
+    return output;
+  }
+
+  async close(): Promise<void> {}
+
+  private async copyFromOperation(piece: OperationPiece, from: number, to: number, output: Buffer, target: number): Promise<void> {
+    const operation = this.layout.operations[piece.operation] as InstallOperation;
+    const start = piece.outputOffset + (from - piece.start);
+    const length = to - from;
+    switch (operation.type) {
+      case OperationType.ZERO:
+      case OperationType.DISCARD:
+        return;
+      case OperationType.REPLACE: {
+        await this.verifyReplace(piece.operation);
+        // The blob may stop short of the last block, which is then zero-padded.
+        const available = Math.max(0, Math.min(length, operation.dataLength - start));
+        if (available > 0) (await this.payload.read(this.blobOffset(operation) + start, available)).copy(output, target);
+        return;
+      }
+      default: {
+        const decoded = await this.decoded(piece.operation);
+        decoded.copy(output, target, Math.min(start, decoded.length), Math.min(start + length, decoded.length));
+      }
+    }
+  }
+
+  /** Starts decoding the next compressed operation(s) after a run of consecutive reads. */
+  private readAhead(fromPiece: number): void {
+    const pieces = this.layout.pieces;
+    for (let index = Math.max(0, fromPiece - 1), seen = 0; index < pieces.length && seen < 2; index++) {
+      const operationIndex = (pieces[index] as OperationPiece).operation;
+      const operation = this.layout.operations[operationIndex] as InstallOperation;
+      if (!COMPRESSED.has(operation.type)) continue;
+      seen++;
+      // Only when the cache has room to spare: a read-ahead must not evict what is being read.
+      const roomy = dstBytes(operation, this.layout.blockSize) * 4 <= this.cache.maxBytes;
+      if (roomy && !this.cache.has(this.cacheKey(operationIndex))) {
+        // Errors surface when the operation is really read; a read-ahead only warms the cache.
+        this.decoded(operationIndex).catch(() => undefined);
+      }
+    }
+  }
+
+  private decoded(operationIndex: number): Promise<Buffer> {
+    return this.cache.get(this.cacheKey(operationIndex), () => this.decode(operationIndex));
+  }
+
+  private cacheKey(operationIndex: number): string {
+    return `${this.cacheKeyPrefix}/${operationIndex}`;
+  }
+
+  private async decode(operationIndex: number): Promise<Buffer> {
+    const operation = this.layout.operations[operationIndex] as InstallOperation;
+    const where = this.where(operationIndex, this.blobOffset(operation));
+    if (needsSourcePartition(operation.type)) {
+      throw new UnsupportedFormatError(`${operationTypeName(operation.type)} needs the previous build's partition: this is an incremental (delta) payload`, where);
+    }
+    if (!COMPRESSED.has(operation.type)) throw new InputError(`unknown operation type ${operation.type}`, { ...where, offset: operation.manifestOffset });
+    const outputSize = dstBytes(operation, this.layout.blockSize);
+    if (outputSize > MAX_OPERATION_OUTPUT) {
+      throw new InputError(`operation writes ${outputSize} bytes, more than the ${MAX_OPERATION_OUTPUT} this reader decodes at once`, { ...where, offset: operation.manifestOffset });
+    }
+    if (operation.dataLength > MAX_OPERATION_OUTPUT) throw new InputError(`blob of ${operation.dataLength} bytes is too large`, where);
+    const blob = await this.payload.read(this.blobOffset(operation), operation.dataLength);
+    this.checkHash(operationIndex, createHash('sha256').update(blob).digest());
+    let output: Buffer;
+    try {
+      output =
+        operation.type === OperationType.REPLACE_XZ
+          ? await decodeXz(blob, outputSize)
+          : operation.type === OperationType.REPLACE_BZ
+            ? await decodeBzip2(blob, outputSize)
+            : await decodeZstd(blob, outputSize);
+    } catch (error) {
+      if (!(error instanceof CorruptDataError)) throw error;
+      throw new InputError(`cannot decode the ${operationTypeName(operation.type)} blob: ${error.message}`, { ...where, cause: error });
+    }
+    if (outputSize - output.length >= this.layout.blockSize) {
+      throw new InputError(`blob decodes to ${output.length} bytes, its dst extents hold ${outputSize}`, { ...where, expected: `${outputSize} bytes` });
+    }
+    return output;
+  }
+
+  private async verifyReplace(operationIndex: number): Promise<void> {
+    if (this.verifiedReplace.has(operationIndex)) return;
+    const operation = this.layout.operations[operationIndex] as InstallOperation;
+    if (operation.dataLength > dstBytes(operation, this.layout.blockSize)) {
+      throw new InputError(`REPLACE blob of ${operation.dataLength} bytes is larger than its dst extents`, this.where(operationIndex, this.blobOffset(operation)));
+    }
+    if (operation.dataSha256.length > 0) {
+      const hash = createHash('sha256');
+      const blob = new SliceByteSource(this.payload.name, this.payload, this.blobOffset(operation), operation.dataLength);
+      for await (const chunk of readChunks(blob)) hash.update(chunk);
+      this.checkHash(operationIndex, hash.digest());
+    }
+    this.verifiedReplace.add(operationIndex);
+  }
+
+  private checkHash(operationIndex: number, actual: Buffer): void {
+    const operation = this.layout.operations[operationIndex] as InstallOperation;
+    if (operation.dataSha256.length === 0 || actual.equals(operation.dataSha256)) return;
+    throw new InputError('blob does not match its data_sha256_hash (corrupt or incomplete download)', {
+      ...this.where(operationIndex, this.blobOffset(operation)),
+      expected: `SHA-256 ${operation.dataSha256.toString('hex')}, got ${actual.toString('hex')}`,
+    });
+  }
+
+  private blobOffset(operation: InstallOperation): number {
+    return this.layout.dataStart + operation.dataOffset;
+  }
+
+  private where(operationIndex: number, offset: number): { file: string; format: string; offset: number } {
+    return { file: this.payload.name, format: `${this.format} › op ${operationIndex}`, offset };
+  }
+
+  private pieceAtOrBefore(offset: number): number {
+    let low = 0;
+    let high = this.starts.length - 1;
+    let found = 0;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if ((this.starts[middle] as number) <= offset) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
+  }
+}
+
+export function dstBytes(operation: InstallOperation, blockSize: number): number {
+  return operation.dstExtents.reduce((sum, extent) => sum + extent.numBlocks * blockSize, 0);
+}
