@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CancelledError, InputError } from '../engine/errors.js';
+import { apkCommand } from './apkCommand.js';
 import { compareCommand } from './compareCommand.js';
 import { infoCommand } from './infoCommand.js';
 import { writeStdout } from './output.js';
@@ -13,6 +14,7 @@ export const EXIT_INTERNAL = 3;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   compare: compareCommand,
+  apk: apkCommand,
   info: infoCommand,
   ls: lsCommand,
   cat: catCommand,

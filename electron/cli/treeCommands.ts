@@ -2,6 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { TreeEntry } from '../../shared/model.js';
+import { decodeBinaryXmlFile } from '../engine/android/decodeMember.js';
 import { InputError } from '../engine/errors.js';
 import { closePackage, openPackage } from '../engine/formats/registry.js';
 import type { DeviceTree } from '../engine/vfs/deviceTree.js';
@@ -44,10 +45,12 @@ function formatEntry(entry: TreeEntry): string {
 }
 
 export async function catCommand(args: string[]): Promise<void> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { decode: { type: 'boolean' } } });
   const [packagePath, devicePath, ...extra] = positionals;
-  if (packagePath === undefined || devicePath === undefined || extra.length > 0) throw new UsageError('usage: otalens cat PKG PATH');
-  await withTree(packagePath, async (tree) => {
-    await pipeline(await tree.openStream(devicePath), process.stdout, { end: false });
+  if (packagePath === undefined || devicePath === undefined || extra.length > 0) throw new UsageError('usage: otalens cat PKG PATH [--decode]');
+  await withTree(packagePath, async (tree, packageName) => {
+    const decoded = values.decode ? await decodeBinaryXmlFile(tree, devicePath, packageName) : null;
+    if (decoded !== null) await writeStdout(decoded);
+    else await pipeline(await tree.openStream(devicePath), process.stdout, { end: false });
   });
 }

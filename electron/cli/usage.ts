@@ -8,8 +8,13 @@ export const USAGE = `Usage:
       OTA metadata and partitions.
   otalens ls PKG [PATH] [--recursive] [--json]
       List a folder of the package's device tree (default /).
-  otalens cat PKG PATH
-      Write the raw bytes of a file inside the package to stdout.
+  otalens cat PKG PATH [--decode]
+      Write the raw bytes of a file inside the package to stdout; with --decode,
+      binary XML (manifests, res/xml files) is printed as readable XML.
+  otalens apk APK [--json]
+  otalens apk PKG PATH [--json]
+      An app's package facts, permissions, components, preference defaults and
+      signers, from an APK file or one inside a package.
   otalens --help | --version
 
 Paths inside a package are device paths, e.g. /system/build.prop; !/ enters an

@@ -1,0 +1,73 @@
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AppModel } from '../../shared/app.js';
+import { toCanonicalJson } from '../../shared/canonicalJson.js';
+import { readApk } from '../engine/android/apkReader.js';
+import { describeFsError, InputError } from '../engine/errors.js';
+import { closePackage, openPackage } from '../engine/formats/registry.js';
+import { FileByteSource } from '../engine/io/byteSource.js';
+import { writeStdout } from './output.js';
+import { UsageError } from './usage.js';
+
+/** `otalens apk APK` (an APK file) or `otalens apk PKG /system/app/X/X.apk` (one inside a package). */
+export async function apkCommand(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const [path, devicePath, ...extra] = positionals;
+  if (path === undefined || extra.length > 0) throw new UsageError('usage: otalens apk APK [--json]  or  otalens apk PKG DEVICE_PATH [--json]');
+  const app = devicePath === undefined ? await readApkFile(path) : await readApkInPackage(path, devicePath);
+  await writeStdout(values.json ? toCanonicalJson(app) : appSummary(app));
+}
+
+async function readApkFile(path: string): Promise<AppModel> {
+  let source: FileByteSource;
+  try {
+    source = await FileByteSource.open(path, basename(path));
+  } catch (error) {
+    throw new InputError(describeFsError(error), { file: path, format: 'file', cause: error });
+  }
+  return readApk(source, { file: basename(path) });
+}
+
+async function readApkInPackage(packagePath: string, devicePath: string): Promise<AppModel> {
+  const handle = await openPackage(packagePath);
+  try {
+    const entry = await handle.opened.tree.stat(devicePath);
+    if (entry?.type !== 'file') throw new InputError('no such APK in the package', { file: handle.probe.name, format: devicePath });
+    return await readApk(await handle.opened.tree.openSource(devicePath), { file: devicePath });
+  } finally {
+    await closePackage(handle);
+  }
+}
+
+function appSummary(app: AppModel): string {
+  const lines = [
+    `${app.package}  ${app.label === null ? '' : `"${app.label}"`}`.trimEnd(),
+    `  version        ${app.versionName ?? '(no name)'} (code ${app.versionCode ?? '?'})`,
+    `  SDK            min ${app.minSdkVersion ?? '?'}, target ${app.targetSdkVersion ?? '?'}`,
+  ];
+  if (app.sharedUserId !== null) lines.push(`  shared user    ${app.sharedUserId}`);
+  if (app.overlay !== null) lines.push(`  overlay for    ${app.overlay.targetPackage} (priority ${app.overlay.priority ?? '?'}${app.overlay.isStatic ? ', static' : ''})`);
+  const flags = Object.entries(app.application).filter(([, value]) => value === true).map(([name]) => name);
+  lines.push(`  application    ${flags.join(', ') || '(no flags set)'}`);
+  lines.push(`  uses ${app.usesPermissions.length} permissions${app.usesPermissions.length ? ':' : ''}`);
+  for (const permission of app.usesPermissions) lines.push(`    ${permission.name}${permission.maxSdkVersion === undefined ? '' : ` (up to SDK ${permission.maxSdkVersion})`}`);
+  if (app.permissions.length > 0) {
+    lines.push(`  declares ${app.permissions.length} permissions:`);
+    for (const permission of app.permissions) lines.push(`    ${permission.name}  [${permission.protectionLevel}]`);
+  }
+  const exported = app.components.filter((component) => component.exported);
+  lines.push(`  ${app.components.length} components, ${exported.length} exported${exported.length ? ':' : ''}`);
+  for (const component of exported) lines.push(`    ${component.type} ${component.name}${component.permission ? `  (needs ${component.permission})` : ''}`);
+  if (app.preferences.length > 0) {
+    lines.push(`  ${app.preferences.length} preferences with defaults:`);
+    for (const preference of app.preferences) {
+      const source = preference.defaultSource === 'resource' ? `from ${preference.defaultResource}` : preference.defaultSource;
+      const title = preference.title === null ? '' : `  "${preference.title}"`;
+      lines.push(`    ${preference.key} = ${preference.defaultValue ?? '(none)'}  [${source}]${title}  (${preference.file})`);
+    }
+  }
+  lines.push(`  signers:${app.signers.length === 0 ? ' none' : ''}`);
+  for (const signer of app.signers) lines.push(`    ${signer.scheme}  ${signer.certificateSha256}  ${signer.subject}`);
+  for (const problem of app.problems) lines.push(`  ! ${problem.path}: ${problem.message}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,90 @@
+/**
+ * One APK → the app model: manifest facts, preference defaults, signers. Reads only the members it
+ * needs through the random-access zip reader. A part that cannot be read becomes a problem on the
+ * model and the rest is still read; only an APK without a readable manifest is an error.
+ */
+import type { AppModel, PreferenceDefault } from '../../../shared/app.js';
+import type { Problem } from '../../../shared/model.js';
+import { compareStrings, sortByKey } from '../../../shared/sort.js';
+import { InputError } from '../errors.js';
+import type { ByteSource } from '../io/byteSource.js';
+import { ZipArchive } from '../zip/zipArchive.js';
+import { ResourceResolver, parseResourceTable } from './arsc/index.js';
+import { decodeAxml } from './axml/index.js';
+import { ManifestError, readManifest } from './manifest.js';
+import { isPreferenceScreen, readPreferenceDefaults } from './preferences.js';
+import { resourceLookup } from './resourceLookup.js';
+import { readApkSigners } from './signing/index.js';
+import { LITERAL_ONLY, type ValueResolver } from './valueResolver.js';
+
+export const MANIFEST = 'AndroidManifest.xml';
+export const RESOURCE_TABLE = 'resources.arsc';
+/** Binary XML and resource tables larger than this are no real app's. */
+const MEMBER_LIMIT = 64 << 20;
+const XML_RESOURCE_MEMBER = /^res\/xml(-[^/]+)?\/[^/]+\.xml$/;
+
+export interface ApkLocation {
+  /** How the user knows the APK: a host path, or a device path such as `/system/app/Mms/Mms.apk`. */
+  file: string;
+}
+
+/** Reads an APK; closes `source` when done. */
+export async function readApk(source: ByteSource, where: ApkLocation): Promise<AppModel> {
+  const zip = await ZipArchive.open(source);
+  try {
+    return await readOpenedApk(zip, where);
+  } finally {
+    await zip.close();
+  }
+}
+
+export async function readOpenedApk(zip: ZipArchive, where: ApkLocation): Promise<AppModel> {
+  const problems: Problem[] = [...zip.problems];
+  const manifestMember = zip.get(MANIFEST);
+  if (manifestMember === undefined) {
+    throw new InputError('not an APK: no AndroidManifest.xml', { file: where.file, format: 'apk', expected: 'an AndroidManifest.xml member' });
+  }
+  const manifestDocument = decodeAxml(await zip.readAll(manifestMember, MEMBER_LIMIT), { file: where.file, member: MANIFEST });
+  const packageName = manifestDocument.root?.attributes.find((attribute) => attribute.name === 'package' && attribute.namespaceUri === null)?.value.string;
+  const resolver = await readResources(zip, where, packageName, problems);
+
+  let facts;
+  try {
+    facts = readManifest(manifestDocument, resolver);
+  } catch (error) {
+    if (error instanceof ManifestError) throw new InputError(error.message, { file: where.file, format: `apk › ${MANIFEST}` });
+    throw error;
+  }
+  const preferences = await readPreferences(zip, where, resolver, problems);
+  const signing = await readApkSigners(zip.source, zip, where);
+  problems.push(...signing.problems);
+  return { ...facts, preferences, signers: signing.signers, problems: sortByKey(problems, (problem) => problem.path) };
+}
+
+async function readResources(zip: ZipArchive, where: ApkLocation, packageName: string | undefined, problems: Problem[]): Promise<ValueResolver> {
+  const member = zip.get(RESOURCE_TABLE);
+  if (member === undefined) return LITERAL_ONLY;
+  try {
+    const table = parseResourceTable(await zip.readAll(member, MEMBER_LIMIT), { file: where.file, member: RESOURCE_TABLE });
+    return resourceLookup(new ResourceResolver(table, packageName === undefined ? {} : { packageName }));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push({ path: `${where.file}!/${RESOURCE_TABLE}`, message: `resources not read, references left unresolved: ${error.message}` });
+    return LITERAL_ONLY;
+  }
+}
+
+async function readPreferences(zip: ZipArchive, where: ApkLocation, resolver: ValueResolver, problems: Problem[]): Promise<PreferenceDefault[]> {
+  const preferences: PreferenceDefault[] = [];
+  const members = zip.members.filter((member) => XML_RESOURCE_MEMBER.test(member.name)).sort((a, b) => compareStrings(a.name, b.name));
+  for (const member of members) {
+    try {
+      const document = decodeAxml(await zip.readAll(member, MEMBER_LIMIT), { file: where.file, member: member.name });
+      if (isPreferenceScreen(document)) preferences.push(...readPreferenceDefaults(document, member.name, resolver));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ path: `${where.file}!/${member.name}`, message: `not read: ${error.message}` });
+    }
+  }
+  return preferences;
+}
