@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propsFromText, REPO_ROOT, SAMPLE_NEW, SAMPLE_OLD, sha256, unzipMember, unzipNames } from '../support/oracles.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'otalens');
@@ -167,3 +167,57 @@ describe('otalens ls and cat', () => {
     expect(version.stdout.toString('utf8').trim()).toBe(`otalens ${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}`);
   });
 });
+
+describe('otalens apk and cat --decode', () => {
+  const apk = join(REPO_ROOT, 'test/fixtures/apk/mms.apk');
+
+  it('apk --json prints the app model; the summary names the cloud messaging default and its source', () => {
+    const json = otalens('apk', apk, '--json');
+    expect(json.status).toBe(0);
+    const app = JSON.parse(json.stdout.toString('utf8'));
+    const badging = spawnSync('aapt', ['dump', 'badging', apk], { encoding: 'utf8' }).stdout;
+    expect(app.package).toBe(/^package: name='([^']+)'/m.exec(badging)?.[1]);
+    expect(app.versionCode).toBe(Number(/versionCode='(\d+)'/.exec(badging)?.[1]));
+    const summary = otalens('apk', apk).stdout.toString('utf8');
+    expect(summary).toMatch(/pref_key_enable_cloud_messaging = true {2}\[from @bool\/def_cloud_messaging\] {2}"MIUI Cloud Messaging"/);
+  });
+
+  const ota = join(temp, 'with-apk.zip');
+  beforeAll(() => {
+    spawnSync('python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('system/build.prop', 'ro.build.fingerprint=x/y/z:4.4/A/1:user/release-keys\\n')
+    z.write(sys.argv[2], 'system/app/Mms/Mms.apk')
+`, ota, apk]);
+  });
+
+  it('apk reads an APK inside a package through a device path', () => {
+    const inside = otalens('apk', ota, '/system/app/Mms/Mms.apk', '--json');
+    expect(inside.status).toBe(0);
+    expect(JSON.parse(inside.stdout.toString('utf8')).package).toBe('com.android.mms');
+    const notApk = otalens('apk', ota, '/system/build.prop');
+    expect(notApk.status).toBe(2);
+    expectOneCleanErrorLine(notApk.stderr);
+  });
+
+  it('cat --decode prints binary XML as XML, nested inside an archive with !/', () => {
+    const { status, stdout } = otalens('cat', ota, '/system/app/Mms/Mms.apk!/res/xml/preferences.xml', '--decode');
+    expect(status).toBe(0);
+    const xml = stdout.toString('utf8');
+    expect(xml.startsWith('<?xml')).toBe(true);
+    expect(xml).toMatch(/<SwitchPreference[^>]*android:key="pref_key_enable_cloud_messaging"[^>]*android:defaultValue="@bool\/def_cloud_messaging"/s);
+    const raw = otalens('cat', ota, '/system/app/Mms/Mms.apk!/res/xml/preferences.xml').stdout;
+    expect(sha256(raw)).toBe(sha256(unzipMember(apk, 'res/xml/preferences.xml')));
+  });
+
+  it('exits 2 with one line for a corrupt APK', () => {
+    const truncated = join(temp, 'truncated.apk');
+    writeFileSync(truncated, readFileSync(apk).subarray(0, 3000));
+    const { status, stderr } = otalens('apk', truncated);
+    expect(status).toBe(2);
+    expectOneCleanErrorLine(stderr);
+    expect(stderr).toMatch(/^otalens: truncated\.apk: zip at offset 3000: not a zip file, or a truncated one/);
+  });
+});
+
