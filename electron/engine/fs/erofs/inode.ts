@@ -1,0 +1,119 @@
+import { InputError, UnsupportedFormatError } from '../../errors.js';
+import type { ImageReader } from './imageReader.js';
+import { INODE_SLOT_BITS, type Superblock } from './superblock.js';
+
+export const DATA_LAYOUT = {
+  flatPlain: 0,
+  compressedFull: 1,
+  flatInline: 2,
+  compressedCompact: 3,
+  chunkBased: 4,
+} as const;
+
+export type InodeKind = 'file' | 'directory' | 'symlink' | 'character device' | 'block device' | 'fifo' | 'socket';
+
+const KIND_BY_MODE: Record<number, InodeKind> = {
+  0o100000: 'file',
+  0o040000: 'directory',
+  0o120000: 'symlink',
+  0o020000: 'character device',
+  0o060000: 'block device',
+  0o010000: 'fifo',
+  0o140000: 'socket',
+};
+
+const COMPACT_INODE_SIZE = 32;
+const EXTENDED_INODE_SIZE = 64;
+const XATTR_IBODY_HEADER_SIZE = 12;
+/** A block address meaning "no block": a hole. */
+export const NULL_BLOCK = 0xffffffff;
+
+export interface Inode {
+  nid: number;
+  /** Byte offset of the on-disk inode. */
+  position: number;
+  kind: InodeKind;
+  dataLayout: number;
+  size: number;
+  /** `i_u`: raw block address, compressed block count, device number or chunk format, by layout. */
+  union: number;
+  /** Where what follows the inode and its inline xattrs starts (inline data, index tables). */
+  tailStart: number;
+}
+
+export function inodeFormat(nid: number): string {
+  return `erofs › inode ${nid}`;
+}
+
+/** Reads and checks one inode (compact or extended), skipping its inline xattr area. */
+export async function readInode(reader: ImageReader, superblock: Superblock, nid: number): Promise<Inode> {
+  const format = inodeFormat(nid);
+  const position = superblock.metaStart + nid * 2 ** INODE_SLOT_BITS;
+  const head = await reader.readMeta(position, COMPACT_INODE_SIZE, format, `inode ${nid}`);
+  const iFormat = head.readUInt16LE(0);
+  const extended = (iFormat & 1) === 1;
+  const dataLayout = (iFormat >>> 1) & 7;
+  const error = (problem: string, offset: number): InputError => new InputError(problem, { file: reader.name, format, offset: position + offset });
+  if ((iFormat & ~0xf) !== 0) {
+    throw new UnsupportedFormatError(`unknown inode format flags 0x${iFormat.toString(16)}`, { file: reader.name, format, offset: position });
+  }
+  if (dataLayout > DATA_LAYOUT.chunkBased) throw error(`unknown data layout ${dataLayout}`, 0);
+  const xattrCount = head.readUInt16LE(2);
+  const mode = head.readUInt16LE(4);
+  const kind = KIND_BY_MODE[mode & 0o170000];
+  if (kind === undefined) throw error(`unknown file type in mode 0o${mode.toString(8)}`, 4);
+
+  let size: number;
+  let union: number;
+  let inodeSize: number;
+  if (extended) {
+    const full = await reader.readMeta(position, EXTENDED_INODE_SIZE, format, `inode ${nid}`);
+    const high = full.readUInt32LE(12);
+    if (high >= 2 ** 21) throw error(`absurd size (high word 0x${high.toString(16)})`, 8);
+    size = high * 2 ** 32 + full.readUInt32LE(8);
+    union = full.readUInt32LE(16);
+    inodeSize = EXTENDED_INODE_SIZE;
+  } else {
+    size = head.readUInt32LE(8);
+    union = head.readUInt32LE(16);
+    inodeSize = COMPACT_INODE_SIZE;
+  }
+  const xattrSize = xattrCount === 0 ? 0 : XATTR_IBODY_HEADER_SIZE + 4 * (xattrCount - 1);
+  const inode: Inode = { nid, position, kind, dataLayout, size, union, tailStart: position + inodeSize + xattrSize };
+  const problem = implausibleSize(inode, superblock, reader.size);
+  if (problem !== null) throw error(problem, 8);
+  return inode;
+}
+
+/** The largest plausible LZ4 expansion (a match length byte of 255 stands for 255 bytes). */
+const MAX_COMPRESSION_RATIO = 256;
+
+/**
+ * Why the inode's size cannot be true for its data layout, or null. Compared with the larger of the
+ * image and the size the superblock declares, so a truncated image still lists its files (reading
+ * them then reports the truncation).
+ */
+function implausibleSize(inode: Inode, superblock: Superblock, imageSize: number): string | null {
+  const capacity = Math.max(imageSize, superblock.blocks * superblock.blockSize);
+  const { size, dataLayout, union } = inode;
+  const blockSize = superblock.blockSize;
+  switch (dataLayout) {
+    case DATA_LAYOUT.flatPlain:
+      return size > 0 && union !== NULL_BLOCK && union * blockSize + size > capacity ? `size ${size} at block ${union} does not fit in the file system` : null;
+    case DATA_LAYOUT.flatInline: {
+      if (size === 0) return null;
+      const bodyBlocks = Math.ceil(size / blockSize) - 1;
+      const tail = size - bodyBlocks * blockSize;
+      if (bodyBlocks > 0 && (union + bodyBlocks) * blockSize > capacity) return `size ${size} at block ${union} does not fit in the file system`;
+      if ((inode.tailStart % blockSize) + tail > blockSize) return `inline tail of ${tail} bytes does not fit in the inode's block`;
+      return null;
+    }
+    case DATA_LAYOUT.chunkBased: {
+      const chunkBits = superblock.blockSizeBits + (union & 0x1f);
+      const entrySize = (union & 0x20) !== 0 ? 8 : 4;
+      return Math.ceil(size / 2 ** chunkBits) * entrySize > capacity ? `size ${size} needs a chunk table larger than the file system` : null;
+    }
+    default:
+      return size > capacity * MAX_COMPRESSION_RATIO ? `compressed size ${size} is more than ${MAX_COMPRESSION_RATIO} times the file system` : null;
+  }
+}

@@ -1,0 +1,188 @@
+import { Readable } from 'node:stream';
+import type { Problem } from '../../../../shared/model.js';
+import { sortByKey } from '../../../../shared/sort.js';
+import { InputError } from '../../errors.js';
+import type { ByteSource } from '../../io/byteSource.js';
+import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from '../../vfs/fileTree.js';
+import { mapCompressedData } from './compressedMap.js';
+import { readDirectory, type DirectoryEntry } from './directory.js';
+import type { Extent, ExtentMap } from './extentMap.js';
+import { ExtentSource, streamFileData, type FileData } from './extentSource.js';
+import { mapFlatData } from './flatMap.js';
+import type { ImageReader } from './imageReader.js';
+import { DATA_LAYOUT, inodeFormat, readInode, type Inode } from './inode.js';
+import { decodeBytes } from './names.js';
+import type { Superblock } from './superblock.js';
+
+/** Parsed directories kept in memory (a walk lists each once; lookups revisit ancestors). */
+const CACHED_DIRECTORIES = 64;
+/** Linux's PATH_MAX: a longer "symlink" is corruption. */
+const MAX_SYMLINK_BYTES = 4096;
+
+interface Resolved {
+  inode: Inode;
+  /** Inode numbers from the root down to this node, to recognise directory loops. */
+  chain: number[];
+}
+
+/**
+ * An EROFS image as a FileTree, read by random access: superblock, then only the inodes,
+ * directories and pclusters a request touches. Device nodes, FIFOs and sockets are not part of
+ * the tree (they have no content to compare). Entries that cannot be read (a truncated or corrupt
+ * image) are left out of listings and recorded in `problems`; the rest of the image stays readable.
+ */
+export class ErofsTree implements FileTree {
+  private readonly directories = new Map<number, Promise<Map<string, DirectoryEntry>>>();
+  private readonly problemsByPath = new Map<string, string>();
+
+  constructor(
+    private readonly reader: ImageReader,
+    private readonly superblock: Superblock,
+    private readonly root: Inode,
+  ) {}
+
+  /** What could not be read so far (paths relative to the tree), in path order. */
+  get problems(): Problem[] {
+    return sortByKey(
+      [...this.problemsByPath].map(([path, message]) => ({ path, message })),
+      (problem) => problem.path,
+    );
+  }
+
+  async list(path: string): Promise<TreeNode[] | null> {
+    const resolved = await this.resolve(path);
+    if (resolved === null || resolved.inode.kind !== 'directory') return null;
+    const nodes: TreeNode[] = [];
+    for (const entry of (await this.entries(resolved.inode, path)).values()) {
+      const childPath = joinTreePath(path, entry.name);
+      if (resolved.chain.includes(entry.nid)) {
+        this.report(childPath, `directory loop: points back at inode ${entry.nid}, a folder above it`);
+        continue;
+      }
+      try {
+        const node = await this.describe(await readInode(this.reader, this.superblock, entry.nid), entry.name);
+        if (node !== null) nodes.push(node);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        this.report(childPath, error.message);
+      }
+    }
+    return nodes.sort(byName);
+  }
+
+  async stat(path: string): Promise<TreeNode | null> {
+    const resolved = await this.resolve(path);
+    if (resolved === null) return null;
+    return this.describe(resolved.inode, pathSegments(path).at(-1) ?? '');
+  }
+
+  async openStream(path: string): Promise<Readable> {
+    const data = await this.fileData(path);
+    return Readable.from(streamFileData(data), { objectMode: false });
+  }
+
+  async openSource(path: string): Promise<ByteSource> {
+    return new ExtentSource(`${this.reader.name} › ${path}`, await this.fileData(path));
+  }
+
+  /** How a regular file is stored, extent by extent (for diagnostics and tests). */
+  async extents(path: string): Promise<Extent[]> {
+    const { map } = await this.fileData(path);
+    return Array.from({ length: map.count }, (_, index) => map.get(index));
+  }
+
+  private async fileData(path: string): Promise<FileData> {
+    const resolved = await this.resolve(path);
+    // Callers check the node type first (DeviceTree.openStream); reaching here is a programming error.
+    if (resolved === null || resolved.inode.kind !== 'file') throw new Error(`not a regular file: ${path}`);
+    return { reader: this.reader, superblock: this.superblock, nid: resolved.inode.nid, map: await this.mapData(resolved.inode) };
+  }
+
+  private mapData(inode: Inode): Promise<ExtentMap> {
+    return inode.dataLayout === DATA_LAYOUT.compressedFull || inode.dataLayout === DATA_LAYOUT.compressedCompact
+      ? mapCompressedData(this.reader, this.superblock, inode)
+      : mapFlatData(this.reader, this.superblock, inode);
+  }
+
+  private async describe(inode: Inode, name: string): Promise<TreeNode | null> {
+    switch (inode.kind) {
+      case 'file':
+        return { name, type: 'file', size: inode.size };
+      case 'directory':
+        return { name, type: 'directory', size: 0 };
+      case 'symlink':
+        return { name, type: 'symlink', size: 0, target: await this.symlinkTarget(inode) };
+      default:
+        return null;
+    }
+  }
+
+  private async symlinkTarget(inode: Inode): Promise<string> {
+    if (inode.size > MAX_SYMLINK_BYTES) {
+      throw new InputError(`symlink target of ${inode.size} bytes is longer than any path`, { file: this.reader.name, format: inodeFormat(inode.nid), offset: inode.position });
+    }
+    const content = new ExtentSource(this.reader.name, { reader: this.reader, superblock: this.superblock, nid: inode.nid, map: await this.mapData(inode) });
+    return decodeBytes(await content.read(0, inode.size));
+  }
+
+  private async resolve(path: string): Promise<Resolved | null> {
+    let inode = this.root;
+    const chain = [this.root.nid];
+    let walked = '';
+    for (const segment of pathSegments(path)) {
+      if (inode.kind !== 'directory') return null;
+      const entry = (await this.entries(inode, walked)).get(segment);
+      walked = joinTreePath(walked, segment);
+      if (entry === undefined) return null;
+      if (chain.includes(entry.nid)) {
+        this.report(walked, `directory loop: points back at inode ${entry.nid}, a folder above it`);
+        return null;
+      }
+      try {
+        inode = await readInode(this.reader, this.superblock, entry.nid);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        this.report(walked, error.message);
+        return null;
+      }
+      chain.push(entry.nid);
+    }
+    return { inode, chain };
+  }
+
+  /** A directory's entries by name, parsed once and kept in a small LRU. */
+  private entries(directory: Inode, path: string): Promise<Map<string, DirectoryEntry>> {
+    const cached = this.directories.get(directory.nid);
+    if (cached !== undefined) {
+      this.directories.delete(directory.nid);
+      this.directories.set(directory.nid, cached);
+      return cached;
+    }
+    const loading = this.loadEntries(directory, path);
+    this.directories.set(directory.nid, loading);
+    loading.catch(() => {
+      if (this.directories.get(directory.nid) === loading) this.directories.delete(directory.nid);
+    });
+    if (this.directories.size > CACHED_DIRECTORIES) this.directories.delete(this.directories.keys().next().value as number);
+    return loading;
+  }
+
+  private async loadEntries(directory: Inode, path: string): Promise<Map<string, DirectoryEntry>> {
+    const format = `${inodeFormat(directory.nid)} (directory ${path === '' ? '/' : path})`;
+    let content: ByteSource;
+    try {
+      content = new ExtentSource(this.reader.name, { reader: this.reader, superblock: this.superblock, nid: directory.nid, map: await this.mapData(directory) });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.report(path, error.message);
+      return new Map();
+    }
+    const listing = await readDirectory(content, this.superblock.blockSize, format, this.reader.name);
+    for (const problem of listing.problems) this.report(path, problem.message);
+    return listing.entries;
+  }
+
+  private report(path: string, message: string): void {
+    if (!this.problemsByPath.has(path)) this.problemsByPath.set(path, message);
+  }
+}
