@@ -5,8 +5,15 @@
 
 export const SCHEMA_VERSION = 1 as const;
 
-/** How a package was recognised. Later formats (block OTA, payload.bin, images…) extend this list. */
-export type PackageFormat = 'directory' | 'file-ota-zip';
+/** How a package was recognised. */
+export type PackageFormat =
+  | 'directory'
+  | 'file-ota-zip'
+  | 'ab-ota-zip'
+  | 'block-ota-zip'
+  | 'factory-zip'
+  | 'factory-tar'
+  | 'raw-image';
 
 export interface PackageInfo {
   /** Base name of the package file or folder, never a full path (results are shareable). */

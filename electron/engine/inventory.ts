@@ -29,12 +29,12 @@ export interface Inventory {
 /** Lists the whole device tree and hashes every regular file, streaming its content. */
 export async function inventoryFiles(tree: DeviceTree, options: InventoryOptions = {}): Promise<Inventory> {
   const files: FileEntry[] = [];
-  for await (const entry of tree.walk()) {
+  const problems: Problem[] = [];
+  for await (const entry of tree.walk('/', problems)) {
     throwIfAborted(options.signal);
     files.push({ ...entry, sha256: null });
   }
   const toHash = files.filter((entry) => entry.type === 'file');
-  const problems: Problem[] = [];
   const progress: InventoryProgress = { filesDone: 0, filesTotal: toHash.length, bytesDone: 0 };
   options.onProgress?.({ ...progress });
 

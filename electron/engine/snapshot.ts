@@ -10,7 +10,7 @@ import type { DeviceTree } from './vfs/deviceTree.js';
 export const SYSTEM_BUILD_PROP = '/system/build.prop';
 const BUILD_PROP_LIMIT = 16 << 20;
 const FINGERPRINT_PROPERTIES = ['ro.build.fingerprint', 'ro.system.build.fingerprint'];
-const OTA_METADATA_SOURCE = 'META-INF/com/android/metadata';
+import { OTA_METADATA as OTA_METADATA_SOURCE } from './formats/zipMetadata.js';
 
 /** Everything one side of a comparison needs, read from one package. */
 export interface PackageSnapshot {

@@ -107,18 +107,22 @@ describe('damaged input', () => {
     await expect(comparePackages(truncated, SAMPLE_NEW)).rejects.toThrow(/^truncated\.zip: zip at offset 1500: not a zip file, or a truncated one/);
   });
 
-  it('names the kind of a package it recognises but cannot open yet', async () => {
+  it('names the layer of a damaged payload.bin, and says when a zip is no firmware at all', async () => {
     const script = `
 import zipfile, sys
 with zipfile.ZipFile(sys.argv[1], 'w') as z:
     z.writestr('payload.bin', b'CrAU')
     z.writestr('payload_properties.txt', 'FILE_HASH=x\\n')
+with zipfile.ZipFile(sys.argv[2], 'w') as z:
+    z.writestr('readme.txt', 'hello')
 `;
-    const zipPath = join(temp, 'ab-ota.zip');
-    run('python3', ['-c', script, zipPath]);
-    const error = await comparePackages(zipPath, SAMPLE_NEW).catch((caught: unknown) => caught);
+    const abOta = join(temp, 'ab-ota.zip');
+    const notFirmware = join(temp, 'photos.zip');
+    run('python3', ['-c', script, abOta, notFirmware]);
+    const error = await comparePackages(abOta, SAMPLE_NEW).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toBe('ab-ota.zip: zip: an A/B OTA package (payload.bin): this kind of package is not supported yet');
+    expect((error as Error).message).toBe('ab-ota.zip › payload.bin: payload.bin at offset 0: too short for a payload header (truncated?) (expected 24 bytes)');
+    await expect(comparePackages(notFirmware, SAMPLE_NEW)).rejects.toThrow(/^photos\.zip: zip: a zip file, but not a firmware package/);
   });
 });
 

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { parseOtaMetadata } from '../props/buildProp.js';
 import { DeviceTree } from '../vfs/deviceTree.js';
 import { DirectoryTree } from '../vfs/directoryTree.js';
+import { mountApexes } from '../vfs/apexMount.js';
 import type { FileTree } from '../vfs/fileTree.js';
 import { PARTITION_NAMES } from './partitions.js';
 import type { PackageFormatModule } from './types.js';
 
-const METADATA_PATH = 'META-INF/com/android/metadata';
+import { OTA_METADATA as METADATA_PATH } from './zipMetadata.js';
 const METADATA_LIMIT = 1 << 20;
 
 /**
@@ -29,6 +30,7 @@ export const directoryFormat: PackageFormatModule = {
     }
     const bareSystemFolder = mounts.size === 0;
     if (bareSystemFolder) mounts.set('system', root);
+    const apex = await mountApexes(mounts);
     probe.claim();
     return {
       format: 'directory',
@@ -36,7 +38,9 @@ export const directoryFormat: PackageFormatModule = {
       otaMetadata: await readMetadata(root, probe.path),
       partitions: [...mounts.keys()].map((name) => ({ name, fileSystem: 'folder', size: null, origin: bareSystemFolder ? 'the folder itself' : `${name}/` })),
       problems: [],
-      close: async () => {},
+      close: async () => {
+        await apex?.close();
+      },
     };
   },
 };

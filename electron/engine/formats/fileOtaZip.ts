@@ -1,15 +1,16 @@
 import type { Problem } from '../../../shared/model.js';
-import { parseOtaMetadata } from '../props/buildProp.js';
 import { DeviceTree } from '../vfs/deviceTree.js';
+import { mountApexes } from '../vfs/apexMount.js';
 import type { FileTree } from '../vfs/fileTree.js';
 import { IndexedTree, type IndexedEntry } from '../vfs/indexedTree.js';
 import type { ZipArchive } from '../zip/zipArchive.js';
 import { zipMemberEntry } from '../zip/zipTree.js';
+import { rejectIncrementalMetadata } from './incremental.js';
 import { isPartitionName } from './partitions.js';
+import { readZipOtaMetadata } from './zipMetadata.js';
 import type { PackageFormatModule } from './types.js';
 
 export const UPDATER_SCRIPT = 'META-INF/com/google/android/updater-script';
-export const OTA_METADATA = 'META-INF/com/android/metadata';
 const SMALL_MEMBER_LIMIT = 4 << 20;
 
 /**
@@ -29,6 +30,8 @@ export const fileOtaZipFormat: PackageFormatModule = {
   async open(probe) {
     const zip = await probe.zip();
     if (zip === null) throw new Error('detect() accepted a file that is not a zip');
+    const otaMetadata = await readZipOtaMetadata(zip);
+    rejectIncrementalMetadata(probe.name, otaMetadata);
     probe.claim();
     const problems: Problem[] = [...zip.problems];
     const entriesByPartition = new Map<string, IndexedEntry[]>();
@@ -51,13 +54,17 @@ export const fileOtaZipFormat: PackageFormatModule = {
 
     const mounts = new Map<string, FileTree>();
     for (const [partition, entries] of entriesByPartition) mounts.set(partition, new IndexedTree(entries));
+    const apex = await mountApexes(mounts);
     return {
       format: 'file-ota-zip',
       tree: new DeviceTree(mounts, probe.name),
-      otaMetadata: await readMetadata(zip),
+      otaMetadata,
       partitions: [...mounts.keys()].map((name) => ({ name, fileSystem: 'zip members', size: null, origin: `${name}/ in the zip` })),
       problems,
-      close: () => zip.close(),
+      close: async () => {
+        await apex?.close();
+        await zip.close();
+      },
     };
   },
 };
@@ -68,12 +75,6 @@ function partitionOf(memberName: string): { partition: string; path: string } | 
   const partition = memberName.slice(0, slash);
   if (!isPartitionName(partition)) return null;
   return { partition, path: memberName.slice(slash + 1).replace(/\/+$/, '') };
-}
-
-async function readMetadata(zip: ZipArchive): Promise<Record<string, string> | null> {
-  const member = zip.get(OTA_METADATA);
-  if (member === undefined) return null;
-  return parseOtaMetadata((await zip.readAll(member, SMALL_MEMBER_LIMIT)).toString('utf8'));
 }
 
 async function updaterScriptSymlinks(zip: ZipArchive, problems: Problem[]): Promise<{ target: string; path: string }[]> {

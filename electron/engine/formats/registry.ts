@@ -1,16 +1,26 @@
 import { InputError, UnsupportedFormatError } from '../errors.js';
+import { abOtaZipFormat } from './abOtaZip.js';
+import { blockOtaZipFormat } from './blockOtaZip.js';
 import { directoryFormat } from './directory.js';
+import { factoryTarFormat } from './factoryTar.js';
+import { factoryZipFormat } from './factoryZip.js';
 import { fileOtaZipFormat } from './fileOtaZip.js';
+import { rawImageFormat } from './rawImage.js';
 import { PackageProbe } from './probe.js';
 import type { OpenedPackage, PackageFormatModule } from './types.js';
 
-/** Tried in order; the first whose detect() says yes opens the package. */
-export const PACKAGE_FORMATS: readonly PackageFormatModule[] = [directoryFormat, fileOtaZipFormat];
-
-/** Package kinds recognised well enough to name, but not opened yet: the message says what it is. */
-const KNOWN_UNSUPPORTED_ZIP_MEMBERS: readonly { member: string; kind: string }[] = [
-  { member: 'payload.bin', kind: 'an A/B OTA package (payload.bin)' },
-  { member: 'system.transfer.list', kind: 'a block-based OTA package (system.transfer.list + system.new.dat)' },
+/**
+ * Tried in order; the first whose detect() says yes opens the package. Zips are told apart by
+ * their members (payload.bin, transfer lists, system/ files, images), the rest by magic.
+ */
+export const PACKAGE_FORMATS: readonly PackageFormatModule[] = [
+  directoryFormat,
+  abOtaZipFormat,
+  blockOtaZipFormat,
+  fileOtaZipFormat,
+  factoryZipFormat,
+  factoryTarFormat,
+  rawImageFormat,
 ];
 
 export interface PackageHandle {
@@ -42,15 +52,10 @@ async function unsupportedError(probe: PackageProbe): Promise<InputError> {
   if (probe.stats.size === 0) return new UnsupportedFormatError('the file is empty', { file: probe.name, format: 'file', offset: 0 });
   const zip = await probe.zip();
   if (zip !== null) {
-    for (const { member, kind } of KNOWN_UNSUPPORTED_ZIP_MEMBERS) {
-      if (zip.get(member) !== undefined) {
-        return new UnsupportedFormatError(`${kind}: this kind of package is not supported yet`, { file: probe.name, format: 'zip' });
-      }
-    }
-    return new UnsupportedFormatError('a zip file, but not a firmware package: no system/ files and no payload', {
+    return new UnsupportedFormatError('a zip file, but not a firmware package: no payload.bin, transfer list, system/ files or partition images', {
       file: probe.name,
       format: 'zip',
-      expected: 'system/… members (file-based OTA)',
+      expected: 'an OTA or factory image zip',
     });
   }
   const head = await probe.head(8);
@@ -58,6 +63,6 @@ async function unsupportedError(probe: PackageProbe): Promise<InputError> {
     file: probe.name,
     format: 'file',
     offset: 0,
-    expected: 'a zip (PK\\x03\\x04) or an unpacked folder',
+    expected: 'a zip, a tar/tgz, a partition image (ext4, EROFS, sparse, super) or an unpacked folder',
   });
 }

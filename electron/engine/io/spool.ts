@@ -1,6 +1,6 @@
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileByteSource, type ByteSource } from '../../io/byteSource.js';
+import { FileByteSource, readChunks, type ByteSource } from './byteSource.js';
 
 /**
  * A temporary file that keeps a copy of a decoded stream as it passes, so a gzip-compressed
@@ -55,5 +55,25 @@ export class Spool {
   async discard(): Promise<void> {
     await this.handle.close().catch(() => undefined);
     await rm(this.folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A copy of `source` in a temporary file, for bytes that are costly to reach at random (a deflated
+ * multi-GB image inside a zip): decoded once, front to back, then read at random from disk. The
+ * file is deleted when the returned source is closed; `source` is closed right away.
+ */
+export async function spoolToDisk(source: ByteSource, parent: string): Promise<ByteSource> {
+  const spool = await Spool.create(parent);
+  try {
+    for await (const _chunk of spool.tee(readChunks(source))) {
+      // tee() writes each chunk as it passes
+    }
+    return await spool.finish(source.name);
+  } catch (error) {
+    await spool.discard();
+    throw error;
+  } finally {
+    await source.close();
   }
 }

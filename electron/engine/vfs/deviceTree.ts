@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { TreeEntry } from '../../../shared/model.js';
+import type { Problem, TreeEntry } from '../../../shared/model.js';
 import { compareStrings } from '../../../shared/sort.js';
 import { InputError } from '../errors.js';
 import type { ByteSource } from '../io/byteSource.js';
@@ -69,13 +69,23 @@ export class DeviceTree {
     return location.tree.openSource(location.path);
   }
 
-  /** Every entry below `devicePath` (default: everything), depth first, in code-unit order of names. */
-  async *walk(devicePath = '/'): AsyncGenerator<TreeEntry> {
-    const children = await this.list(devicePath);
+  /**
+   * Every entry below `devicePath` (default: everything), depth first, in code-unit order of names.
+   * With `problems`, a folder that cannot be read is reported there and skipped; without, it throws.
+   */
+  async *walk(devicePath = '/', problems?: Problem[]): AsyncGenerator<TreeEntry> {
+    let children: TreeEntry[] | null;
+    try {
+      children = await this.list(devicePath);
+    } catch (error) {
+      if (problems === undefined || !(error instanceof InputError)) throw error;
+      problems.push({ path: devicePath, message: `folder not read: ${error.message}` });
+      return;
+    }
     if (children === null) return;
     for (const child of children) {
       yield child;
-      if (child.type === 'directory') yield* this.walk(child.path);
+      if (child.type === 'directory') yield* this.walk(child.path, problems);
     }
   }
 

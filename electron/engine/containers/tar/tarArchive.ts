@@ -3,7 +3,7 @@ import { InputError } from '../../errors.js';
 import { SliceByteSource, type ByteSource } from '../../io/byteSource.js';
 import { decodedSource, decodeStream } from '../../io/streamDecoding.js';
 import { RandomAccessTarInput, StreamTarInput } from './tarInput.js';
-import { Spool } from './spool.js';
+import { Spool } from '../../io/spool.js';
 import { walkTar, type TarEntry, type TarMemberType, type TarWalkResult } from './tarWalk.js';
 
 export type { TarMemberType } from './tarWalk.js';

@@ -1,0 +1,73 @@
+import { tmpdir } from 'node:os';
+import type { Problem } from '../../../shared/model.js';
+import type { PartitionImage } from '../containers/types.js';
+import { TarArchive } from '../containers/tar/tarArchive.js';
+import { InputError } from '../errors.js';
+import { DeviceTree } from '../vfs/deviceTree.js';
+import { ZipArchive } from '../zip/zipArchive.js';
+import { imagePartitionName, zipImageMembers } from './imageMembers.js';
+import { PartitionMounts } from './partitionMounts.js';
+import type { PackageFormatModule } from './types.js';
+
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
+const USTAR_OFFSET = 257;
+
+/**
+ * A factory image archive (`.tgz`/`.tar`): partition images directly (`images/system.img`) or in
+ * an inner zip (`image-<device>-<build>.zip`, as Pixel factory images ship). A gzip archive is
+ * decompressed once into a temporary file (deleted on close), since it cannot be read at random.
+ */
+export const factoryTarFormat: PackageFormatModule = {
+  id: 'factory-tar',
+  description: 'factory image archive (tar/tgz)',
+  async detect(probe) {
+    if (probe.isDirectory) return false;
+    const head = await probe.head(USTAR_OFFSET + 5);
+    return head.subarray(0, 2).equals(GZIP_MAGIC) || head.subarray(USTAR_OFFSET, USTAR_OFFSET + 5).toString('latin1') === 'ustar';
+  },
+  async open(probe) {
+    probe.claim();
+    const tar = await TarArchive.open(await probe.fileSource(), { spoolDirectory: tmpdir() });
+    const innerZips: ZipArchive[] = [];
+    const mounts = new PartitionMounts(probe.name);
+    const problems: Problem[] = [...tar.problems];
+    const close = async (): Promise<void> => {
+      await mounts.close();
+      for (const zip of innerZips) await zip.close();
+      await tar.close();
+    };
+    try {
+      const images: { image: PartitionImage; origin: string }[] = [];
+      for (const member of tar.members) {
+        if (member.type !== 'file') continue;
+        const name = imagePartitionName(member.name);
+        if (name !== null) {
+          images.push({ image: { name, size: member.size, open: async () => member.open() }, origin: member.name });
+        } else if (member.name.endsWith('.zip')) {
+          try {
+            const zip = await ZipArchive.open(member.open());
+            innerZips.push(zip);
+            problems.push(...zip.problems);
+            for (const image of zipImageMembers(zip)) images.push({ image, origin: `${member.name} › ${image.name}.img` });
+          } catch (error) {
+            if (!(error instanceof InputError)) throw error;
+            problems.push({ path: member.name, message: `inner zip not read: ${error.message}` });
+          }
+        }
+      }
+      for (const { image, origin } of images) await mounts.add(image, origin);
+      await mounts.mountApexes();
+    } catch (error) {
+      await close();
+      throw error;
+    }
+    return {
+      format: 'factory-tar',
+      tree: new DeviceTree(mounts.mounts, probe.name),
+      otaMetadata: null,
+      partitions: mounts.partitions,
+      problems: [...problems, ...mounts.problems],
+      close,
+    };
+  },
+};

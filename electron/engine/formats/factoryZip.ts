@@ -1,0 +1,34 @@
+import { DeviceTree } from '../vfs/deviceTree.js';
+import { hasMountableImage, zipImageMembers } from './imageMembers.js';
+import { PartitionMounts } from './partitionMounts.js';
+import type { PackageFormatModule } from './types.js';
+import { readZipOtaMetadata } from './zipMetadata.js';
+
+/** A zip of partition images (`image-*.zip` of a factory package, fastboot zips, `images/*.img`). */
+export const factoryZipFormat: PackageFormatModule = {
+  id: 'factory-zip',
+  description: 'factory / fastboot image zip',
+  async detect(probe) {
+    const zip = await probe.zip();
+    return zip !== null && hasMountableImage(zip.members.map((member) => member.name));
+  },
+  async open(probe) {
+    const zip = await probe.zip();
+    if (zip === null) throw new Error('detect() accepted a file that is not a zip');
+    probe.claim();
+    const mounts = new PartitionMounts(probe.name);
+    for (const image of zipImageMembers(zip)) await mounts.add(image, image.name === 'super' ? 'super.img' : `${image.name}.img`);
+    await mounts.mountApexes();
+    return {
+      format: 'factory-zip',
+      tree: new DeviceTree(mounts.mounts, probe.name),
+      otaMetadata: await readZipOtaMetadata(zip),
+      partitions: mounts.partitions,
+      problems: [...zip.problems, ...mounts.problems],
+      close: async () => {
+        await mounts.close();
+        await zip.close();
+      },
+    };
+  },
+};

@@ -1,0 +1,89 @@
+import type { PartitionSummary, Problem } from '../../../shared/model.js';
+import { isSparseImage, openSparseImage } from '../containers/sparse.js';
+import { isSuperImage, openSuperImage } from '../containers/superImage.js';
+import type { PartitionImage } from '../containers/types.js';
+import { InputError } from '../errors.js';
+import { detectFileSystem } from '../fs/registry.js';
+import type { ByteSource } from '../io/byteSource.js';
+import { mountApexes, type ApexMount } from '../vfs/apexMount.js';
+import type { FileTree } from '../vfs/fileTree.js';
+import { SubTree } from '../vfs/subTree.js';
+import { isPartitionName } from './partitions.js';
+
+const SUPER = 'super';
+
+/**
+ * Turns partition images into mounts, whatever they are wrapped in: a sparse image is read through
+ * its chunk map, a super.img is opened into its logical partitions, and the file system (ext4 or
+ * EROFS) is detected. A system-as-root image, whose root holds `system/`, mounts that folder at
+ * /system. A partition that cannot be read becomes a problem; the others are still mounted.
+ */
+export class PartitionMounts {
+  readonly mounts = new Map<string, FileTree>();
+  readonly partitions: PartitionSummary[] = [];
+  readonly problems: Problem[] = [];
+  private readonly sources: ByteSource[] = [];
+  private apex: ApexMount | null = null;
+
+  constructor(private readonly packageName: string) {}
+
+  /** Adds one partition image; `origin` says where it came from (`payload.bin`, `images/system.img`). */
+  async add(image: PartitionImage, origin: string): Promise<void> {
+    const mountable = isPartitionName(image.name);
+    if (!mountable && image.name !== SUPER) {
+      this.partitions.push({ name: image.name, fileSystem: 'not mounted', size: image.size, origin });
+      return;
+    }
+    if (this.mounts.has(image.name)) {
+      this.problems.push({ path: `/${image.name}`, message: `a second ${image.name} partition (from ${origin}) was ignored` });
+      return;
+    }
+    try {
+      await this.mount(image, origin);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.partitions.push({ name: image.name, fileSystem: 'unreadable', size: image.size, origin });
+      this.problems.push({ path: `/${image.name}`, message: `partition not read: ${error.message}` });
+    }
+  }
+
+  private async mount(image: PartitionImage, origin: string): Promise<void> {
+    let source = await image.open();
+    this.sources.push(source);
+    let where = origin;
+    if (await isSparseImage(source)) {
+      source = await openSparseImage(source);
+      where = `${origin} (sparse)`;
+    }
+    if (await isSuperImage(source)) {
+      const opened = await openSuperImage(source);
+      this.partitions.push({ name: SUPER, fileSystem: 'super (dynamic partitions)', size: source.size, origin: where });
+      for (const partition of opened.partitions) await this.add(partition, `${where} › ${partition.fullName}`);
+      return;
+    }
+    if (image.name === SUPER) throw new InputError('not a super image (no liblp geometry)', { file: this.packageName, format: where, offset: 4096 });
+    const fileSystem = await detectFileSystem(source);
+    if (fileSystem === null) {
+      const magic = (await source.read(0, Math.min(8, source.size))).toString('hex');
+      throw new InputError(`no ext4 or EROFS file system found (starts with ${magic || 'nothing'})`, { file: this.packageName, format: where, offset: 1024, expected: 'an ext4 or EROFS superblock' });
+    }
+    let tree = await fileSystem.open(source);
+    if (image.name === 'system' && (await tree.stat('system/build.prop'))?.type === 'file') {
+      tree = new SubTree(tree, 'system'); // system-as-root: the image's root is the device's /
+      where = `${where}, system-as-root`;
+    }
+    this.mounts.set(image.name, tree);
+    this.partitions.push({ name: image.name, fileSystem: fileSystem.id, size: source.size, origin: where });
+  }
+
+  /** Call once every partition is added: mounts the APEXes found in them at /apex. */
+  async mountApexes(): Promise<void> {
+    this.apex = await mountApexes(this.mounts);
+    if (this.apex !== null) this.partitions.push({ name: 'apex', fileSystem: 'APEX payloads', size: null, origin: 'apex/ folders of the partitions' });
+  }
+
+  async close(): Promise<void> {
+    await this.apex?.close();
+    for (const source of this.sources.splice(0)) await source.close();
+  }
+}
