@@ -1,4 +1,4 @@
-import { ProtobufReader, WIRE_BYTES, WIRE_VARINT } from './protobuf.js';
+import { ProtobufReader, WIRE_BYTES, WIRE_VARINT } from '../../codecs/protobuf.js';
 
 // Field numbers from AOSP system/update_engine/update_metadata.proto.
 

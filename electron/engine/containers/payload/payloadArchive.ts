@@ -5,7 +5,7 @@ import type { PartitionImage } from '../types.js';
 import { decodeManifest, needsSourcePartition, type DeltaArchiveManifest, type PartitionUpdate } from './manifest.js';
 import { OperationCache } from './operationCache.js';
 import { dstBytes, PayloadPartitionSource, type OperationPiece, type PartitionLayout } from './partitionSource.js';
-import { ProtobufError } from './protobuf.js';
+import { ProtobufError } from '../../codecs/protobuf.js';
 
 const MAGIC = 'CrAU';
 const HEADER_SIZE = 24;
