@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { lastStartAtOrBefore } from '../io/sortedSearch.js';
 import { checkRange, type ByteSource } from '../io/byteSource.js';
 
 const SPARSE_MAGIC = 0xed26ff3a;
@@ -44,7 +45,7 @@ export class MappedByteSource implements ByteSource {
     const output = Buffer.alloc(length);
     const end = offset + length;
     const copies: Promise<void>[] = [];
-    for (let index = this.segmentAtOrBefore(offset); index < this.segments.length; index++) {
+    for (let index = lastStartAtOrBefore(this.starts, offset); index < this.segments.length; index++) {
       const segment = this.segments[index] as Segment;
       if (segment.start >= end) break;
       const from = Math.max(offset, segment.start);
@@ -64,22 +65,7 @@ export class MappedByteSource implements ByteSource {
     return output;
   }
 
-  /** Index of the last segment starting at or before `offset` (0 when none does). */
-  private segmentAtOrBefore(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    let found = 0;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      if ((this.starts[middle] as number) <= offset) {
-        found = middle;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return found;
-  }
+
 
   async close(): Promise<void> {}
 }

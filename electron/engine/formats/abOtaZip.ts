@@ -1,5 +1,4 @@
 import { PayloadArchive } from '../containers/payload/payloadArchive.js';
-import { DeviceTree } from '../vfs/deviceTree.js';
 import { incrementalPackageError, rejectIncrementalMetadata } from './incremental.js';
 import { PartitionMounts } from './partitionMounts.js';
 import type { PackageFormatModule } from './types.js';
@@ -28,18 +27,14 @@ export const abOtaZipFormat: PackageFormatModule = {
     probe.claim();
     const mounts = new PartitionMounts(probe.name);
     for (const partition of payload.partitions) await mounts.add(partition, PAYLOAD);
-    await mounts.mountApexes();
-    return {
+    return mounts.finish({
       format: 'ab-ota-zip',
-      tree: new DeviceTree(mounts.mounts, probe.name),
       otaMetadata,
-      partitions: mounts.partitions,
-      problems: [...zip.problems, ...mounts.problems],
-      close: async () => {
-        await mounts.close();
+      problems: zip.problems,
+      closeContainer: async () => {
         await payload.close();
         await zip.close();
       },
-    };
+    });
   },
 };

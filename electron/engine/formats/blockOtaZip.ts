@@ -1,5 +1,4 @@
 import { blockOtaPartition } from '../containers/blockOta/blockImage.js';
-import { DeviceTree } from '../vfs/deviceTree.js';
 import type { ZipArchive } from '../zip/zipArchive.js';
 import { rejectIncrementalMetadata } from './incremental.js';
 import { PartitionMounts } from './partitionMounts.js';
@@ -50,17 +49,6 @@ export const blockOtaZipFormat: PackageFormatModule = {
     probe.claim();
     const mounts = new PartitionMounts(probe.name);
     for (const image of images) await mounts.add(image, `${image.name}.transfer.list`);
-    await mounts.mountApexes();
-    return {
-      format: 'block-ota-zip',
-      tree: new DeviceTree(mounts.mounts, probe.name),
-      otaMetadata,
-      partitions: mounts.partitions,
-      problems: [...zip.problems, ...mounts.problems],
-      close: async () => {
-        await mounts.close();
-        await zip.close();
-      },
-    };
+    return mounts.finish({ format: 'block-ota-zip', otaMetadata, problems: zip.problems, closeContainer: () => zip.close() });
   },
 };

@@ -3,7 +3,6 @@ import type { Problem } from '../../../shared/model.js';
 import type { PartitionImage } from '../containers/types.js';
 import { TarArchive } from '../containers/tar/tarArchive.js';
 import { InputError } from '../errors.js';
-import { DeviceTree } from '../vfs/deviceTree.js';
 import { ZipArchive } from '../zip/zipArchive.js';
 import { imagePartitionName, zipImageMembers } from './imageMembers.js';
 import { PartitionMounts } from './partitionMounts.js';
@@ -31,8 +30,7 @@ export const factoryTarFormat: PackageFormatModule = {
     const innerZips: ZipArchive[] = [];
     const mounts = new PartitionMounts(probe.name);
     const problems: Problem[] = [...tar.problems];
-    const close = async (): Promise<void> => {
-      await mounts.close();
+    const closeContainer = async (): Promise<void> => {
       for (const zip of innerZips) await zip.close();
       await tar.close();
     };
@@ -56,18 +54,11 @@ export const factoryTarFormat: PackageFormatModule = {
         }
       }
       for (const { image, origin } of images) await mounts.add(image, origin);
-      await mounts.mountApexes();
+      return await mounts.finish({ format: 'factory-tar', otaMetadata: null, problems, closeContainer });
     } catch (error) {
-      await close();
+      await mounts.close();
+      await closeContainer();
       throw error;
     }
-    return {
-      format: 'factory-tar',
-      tree: new DeviceTree(mounts.mounts, probe.name),
-      otaMetadata: null,
-      partitions: mounts.partitions,
-      problems: [...problems, ...mounts.problems],
-      close,
-    };
   },
 };

@@ -1,4 +1,3 @@
-import { DeviceTree } from '../vfs/deviceTree.js';
 import { hasMountableImage, zipImageMembers } from './imageMembers.js';
 import { PartitionMounts } from './partitionMounts.js';
 import type { PackageFormatModule } from './types.js';
@@ -18,17 +17,6 @@ export const factoryZipFormat: PackageFormatModule = {
     probe.claim();
     const mounts = new PartitionMounts(probe.name);
     for (const image of zipImageMembers(zip)) await mounts.add(image, image.name === 'super' ? 'super.img' : `${image.name}.img`);
-    await mounts.mountApexes();
-    return {
-      format: 'factory-zip',
-      tree: new DeviceTree(mounts.mounts, probe.name),
-      otaMetadata: await readZipOtaMetadata(zip),
-      partitions: mounts.partitions,
-      problems: [...zip.problems, ...mounts.problems],
-      close: async () => {
-        await mounts.close();
-        await zip.close();
-      },
-    };
+    return mounts.finish({ format: 'factory-zip', otaMetadata: await readZipOtaMetadata(zip), problems: zip.problems, closeContainer: () => zip.close() });
   },
 };

@@ -6,9 +6,11 @@ import { InputError } from '../errors.js';
 import { detectFileSystem } from '../fs/registry.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { mountApexes, type ApexMount } from '../vfs/apexMount.js';
+import { DeviceTree } from '../vfs/deviceTree.js';
 import type { FileTree } from '../vfs/fileTree.js';
 import { SubTree } from '../vfs/subTree.js';
 import { isPartitionName } from './partitions.js';
+import type { OpenedPackage } from './types.js';
 
 const SUPER = 'super';
 
@@ -80,6 +82,25 @@ export class PartitionMounts {
   async mountApexes(): Promise<void> {
     this.apex = await mountApexes(this.mounts);
     if (this.apex !== null) this.partitions.push({ name: 'apex', fileSystem: 'APEX payloads', size: null, origin: 'apex/ folders of the partitions' });
+  }
+
+  /**
+   * The package over these mounts, once every partition is added (APEXes are mounted now).
+   * `closeContainer` closes what the images were read from, after the mounts.
+   */
+  async finish(package_: Pick<OpenedPackage, 'format' | 'otaMetadata'> & { problems: readonly Problem[]; closeContainer: () => Promise<void> }): Promise<OpenedPackage> {
+    await this.mountApexes();
+    return {
+      format: package_.format,
+      tree: new DeviceTree(this.mounts, this.packageName),
+      otaMetadata: package_.otaMetadata,
+      partitions: this.partitions,
+      problems: [...package_.problems, ...this.problems],
+      close: async () => {
+        await this.close();
+        await package_.closeContainer();
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,6 @@ import { isSparseImage } from '../containers/sparse.js';
 import { isSuperImage } from '../containers/superImage.js';
 import { detectFileSystem } from '../fs/registry.js';
 import type { ByteSource } from '../io/byteSource.js';
-import { DeviceTree } from '../vfs/deviceTree.js';
 import { imagePartitionName } from './imageMembers.js';
 import { isPartitionName } from './partitions.js';
 import { PartitionMounts } from './partitionMounts.js';
@@ -31,14 +30,6 @@ export const rawImageFormat: PackageFormatModule = {
     const name = (await isSuperImage(file)) ? 'super' : named !== null && isPartitionName(named) ? named : 'system';
     const mounts = new PartitionMounts(probe.name);
     await mounts.add({ name, size: file.size, open: async () => borrowed(file) }, probe.name);
-    await mounts.mountApexes();
-    return {
-      format: 'raw-image',
-      tree: new DeviceTree(mounts.mounts, probe.name),
-      otaMetadata: null,
-      partitions: mounts.partitions,
-      problems: mounts.problems,
-      close: () => mounts.close(),
-    };
+    return mounts.finish({ format: 'raw-image', otaMetadata: null, problems: [], closeContainer: async () => {} });
   },
 };

@@ -1,3 +1,4 @@
+import { partitionPoint } from '../../io/sortedSearch.js';
 import type { BlockCommand } from './transferList.js';
 
 /** Output blocks [start, end) hold new.dat blocks from `newDataBlock` on. Every other block reads as zeros. */
@@ -66,14 +67,7 @@ export function buildBlockMap(commands: readonly BlockCommand[]): DataRun[] {
 
 /** Index of the first run ending after `block` (runs.length when none does). */
 export function firstRunAfter(runs: readonly DataRun[], block: number): number {
-  let low = 0;
-  let high = runs.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((runs[middle] as DataRun).end <= block) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+  return partitionPoint(runs.length, (index) => (runs[index] as DataRun).end <= block);
 }
 
 /** A binary max-heap; expired entries are dropped lazily by the caller. */

@@ -5,6 +5,7 @@ import { decodeXz } from '../../codecs/xz.js';
 import { decodeZstd } from '../../codecs/zstd.js';
 import { InputError, UnsupportedFormatError } from '../../errors.js';
 import { checkRange, readChunks, SliceByteSource, type ByteSource } from '../../io/byteSource.js';
+import { lastStartAtOrBefore } from '../../io/sortedSearch.js';
 import { needsSourcePartition, OperationType, operationTypeName, type InstallOperation } from './manifest.js';
 import type { OperationCache } from './operationCache.js';
 
@@ -66,7 +67,7 @@ export class PayloadPartitionSource implements ByteSource {
     const output = Buffer.alloc(length);
     const end = offset + length;
     const work: Promise<void>[] = [];
-    let index = this.pieceAtOrBefore(offset);
+    let index = lastStartAtOrBefore(this.starts, offset);
     for (; index < this.layout.pieces.length; index++) {
       const piece = this.layout.pieces[index] as OperationPiece;
       if (piece.start >= end) break;
@@ -194,21 +195,7 @@ export class PayloadPartitionSource implements ByteSource {
     return { file: this.payload.name, format: `${this.format} › op ${operationIndex}`, offset };
   }
 
-  private pieceAtOrBefore(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    let found = 0;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      if ((this.starts[middle] as number) <= offset) {
-        found = middle;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
-    return found;
-  }
+
 }
 
 export function dstBytes(operation: InstallOperation, blockSize: number): number {
