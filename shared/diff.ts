@@ -1,21 +1,48 @@
-import type { FileDiff, FileEntry, PropertyChange, PropertyDiff } from './model.js';
-import { compareStrings } from './sort.js';
+/** Differences between two inventories' properties, files, settings and platform configuration. */
+import type { GrantDiff, InitServiceDiff, SettingChange, SettingDiff, SysconfigDiff } from './appDiff.js';
+import type { InitService, LayeredProperty, PermissionGrant, SettingDefault, SysconfigEntry } from './inventory.js';
+import type { FileChange, FileDiff, FileEntry, PropertyChange, PropertyDiff } from './model.js';
+import { compareStrings, sortByKey } from './sort.js';
 
-/** Added, removed and changed properties, each list sorted by name. */
-export function diffProperties(oldValues: Readonly<Record<string, string>>, newValues: Readonly<Record<string, string>>): PropertyDiff {
-  const result: PropertyDiff = { added: [], removed: [], changed: [] };
-  const names = new Set([...Object.keys(oldValues), ...Object.keys(newValues)]);
-  for (const name of [...names].sort(compareStrings)) {
-    const change: PropertyChange = { name, old: ownValue(oldValues, name), new: ownValue(newValues, name) };
-    if (change.old === null) result.added.push(change);
-    else if (change.new === null) result.removed.push(change);
-    else if (change.old !== change.new) result.changed.push(change);
+/**
+ * Pairs items of two lists by key and sorts the outcome: `added`, `removed`, and the pairs present
+ * on both sides (for the caller to compare).
+ */
+export function pairByKey<T>(before: Iterable<T>, after: Iterable<T>, key: (item: T) => string): { added: T[]; removed: T[]; both: [T, T][] } {
+  const oldByKey = new Map<string, T>();
+  for (const item of before) oldByKey.set(key(item), item);
+  const newByKey = new Map<string, T>();
+  for (const item of after) newByKey.set(key(item), item);
+  const added: T[] = [];
+  const both: [T, T][] = [];
+  for (const [itemKey, item] of newByKey) {
+    const previous = oldByKey.get(itemKey);
+    if (previous === undefined) added.push(item);
+    else both.push([previous, item]);
   }
-  return result;
+  const removed = [...oldByKey].filter(([itemKey]) => !newByKey.has(itemKey)).map(([, item]) => item);
+  return {
+    added: sortByKey(added, key),
+    removed: sortByKey(removed, key),
+    both: both.sort(([a], [b]) => compareStrings(key(a), key(b))),
+  };
 }
 
-function ownValue(values: Readonly<Record<string, string>>, name: string): string | null {
-  return Object.hasOwn(values, name) ? (values[name] ?? null) : null;
+/** Effective properties added, removed and changed, each with the layer that sets it. */
+export function diffProperties(before: readonly LayeredProperty[], after: readonly LayeredProperty[]): PropertyDiff {
+  const { added, removed, both } = pairByKey(before, after, (property) => property.name);
+  const change = (old: LayeredProperty | null, current: LayeredProperty | null): PropertyChange => ({
+    name: (current ?? old)?.name ?? '',
+    old: old?.value ?? null,
+    new: current?.value ?? null,
+    oldLayer: old?.layer ?? null,
+    newLayer: current?.layer ?? null,
+  });
+  return {
+    added: added.map((property) => change(null, property)),
+    removed: removed.map((property) => change(property, null)),
+    changed: both.filter(([old, current]) => old.value !== current.value).map(([old, current]) => change(old, current)),
+  };
 }
 
 /**
@@ -24,24 +51,16 @@ function ownValue(values: Readonly<Record<string, string>>, name: string): strin
  * side (sha256 null) is only called changed when its size differs; the read problem is reported
  * separately.
  */
-export function diffFiles(oldFiles: readonly FileEntry[], newFiles: readonly FileEntry[]): FileDiff {
-  const oldByPath = new Map(oldFiles.filter(isListed).map((entry) => [entry.path, entry]));
-  const newByPath = new Map(newFiles.filter(isListed).map((entry) => [entry.path, entry]));
-  const result: FileDiff = { added: [], removed: [], changed: [] };
-  for (const [path, entry] of newByPath) {
-    const before = oldByPath.get(path);
-    if (before === undefined) result.added.push(path);
-    else if (entryChanged(before, entry)) result.changed.push(path);
-  }
-  for (const path of oldByPath.keys()) if (!newByPath.has(path)) result.removed.push(path);
-  result.added.sort(compareStrings);
-  result.removed.sort(compareStrings);
-  result.changed.sort(compareStrings);
-  return result;
-}
-
-function isListed(entry: FileEntry): boolean {
-  return entry.type !== 'directory';
+export function diffFiles(before: readonly FileEntry[], after: readonly FileEntry[]): FileDiff {
+  const listed = (entries: readonly FileEntry[]) => entries.filter((entry) => entry.type !== 'directory');
+  const { added, removed, both } = pairByKey(listed(before), listed(after), (entry) => entry.path);
+  const size = (entry: FileEntry | null): number | null => (entry === null || entry.type !== 'file' ? null : entry.size);
+  const change = (old: FileEntry | null, current: FileEntry | null): FileChange => ({ path: (current ?? old)?.path ?? '', oldSize: size(old), newSize: size(current) });
+  return {
+    added: added.map((entry) => change(null, entry)),
+    removed: removed.map((entry) => change(entry, null)),
+    changed: both.filter(([old, current]) => entryChanged(old, current)).map(([old, current]) => change(old, current)),
+  };
 }
 
 function entryChanged(before: FileEntry, after: FileEntry): boolean {
@@ -52,3 +71,38 @@ function entryChanged(before: FileEntry, after: FileEntry): boolean {
   return before.sha256 !== after.sha256;
 }
 
+export function diffSettings(before: readonly SettingDefault[], after: readonly SettingDefault[]): SettingDiff {
+  const { added, removed, both } = pairByKey(before, after, (setting) => setting.name);
+  const change = (old: SettingDefault | null, current: SettingDefault | null): SettingChange => ({
+    name: (current ?? old)?.name ?? '',
+    type: (current ?? old)?.type ?? '',
+    old: old?.value ?? null,
+    new: current?.value ?? null,
+    oldSource: old?.source ?? null,
+    newSource: current?.source ?? null,
+  });
+  return {
+    added: added.map((setting) => change(null, setting)),
+    removed: removed.map((setting) => change(setting, null)),
+    changed: both.filter(([old, current]) => old.value !== current.value).map(([old, current]) => change(old, current)),
+  };
+}
+
+/** Grants are compared by what they grant, not where the file sits (a moved file is no change). */
+export function diffGrants(before: readonly PermissionGrant[], after: readonly PermissionGrant[]): GrantDiff {
+  const key = (grant: PermissionGrant): string => `${grant.kind} ${grant.package} ${grant.permission} ${grant.fixed === true ? 'fixed' : ''}`;
+  const { added, removed } = pairByKey(before, after, key);
+  return { added, removed };
+}
+
+export function diffSysconfig(before: readonly SysconfigEntry[], after: readonly SysconfigEntry[]): SysconfigDiff {
+  const key = (entry: SysconfigEntry): string => `${entry.kind} ${entry.package ?? ''} ${entry.name ?? ''}`;
+  const { added, removed } = pairByKey(before, after, key);
+  return { added, removed };
+}
+
+export function diffInitServices(before: readonly InitService[], after: readonly InitService[]): InitServiceDiff {
+  const { added, removed, both } = pairByKey(before, after, (service) => service.name);
+  const same = (a: InitService, b: InitService): boolean => a.command === b.command && a.options.join('\n') === b.options.join('\n');
+  return { added, removed, changed: both.filter(([old, current]) => !same(old, current)).map(([old, current]) => ({ old, new: current })) };
+}

@@ -3,6 +3,9 @@
  * Pure types: nothing here may import Node, Electron or the DOM.
  */
 
+import type { AppDiff, GrantDiff, InitServiceDiff, SettingDiff, SysconfigDiff, TextDiff } from './appDiff.js';
+import type { ClaimCheck, DefaultChange, FeatureVerdict } from './verdict.js';
+
 export const SCHEMA_VERSION = 1 as const;
 
 /** How a package was recognised. */
@@ -87,6 +90,9 @@ export interface PropertyChange {
   /** null when the property is absent on that side. */
   old: string | null;
   new: string | null;
+  /** Device path of the property file that sets the effective value on each side. */
+  oldLayer: string | null;
+  newLayer: string | null;
 }
 
 export interface PropertyDiff {
@@ -95,19 +101,45 @@ export interface PropertyDiff {
   changed: PropertyChange[];
 }
 
+export interface FileChange {
+  path: string;
+  /** Bytes on each side; null where the file does not exist (or is a symlink). */
+  oldSize: number | null;
+  newSize: number | null;
+}
+
 export interface FileDiff {
-  added: string[];
-  removed: string[];
-  changed: string[];
+  added: FileChange[];
+  removed: FileChange[];
+  changed: FileChange[];
+}
+
+/** One side of a comparison: the package and the partitions found in it. */
+export interface PackageSide extends PackageInfo {
+  partitions: PartitionSummary[];
 }
 
 export interface ComparisonResult {
   schemaVersion: typeof SCHEMA_VERSION;
-  old: PackageInfo;
-  new: PackageInfo;
-  /** Properties of `/system/build.prop`. */
+  old: PackageSide;
+  new: PackageSide;
+  /** The answer: each known privacy-relevant feature's default on both sides, with evidence. */
+  features: FeatureVerdict[];
+  /** Other privacy-sounding boolean defaults that flipped. */
+  otherDefaultChanges: DefaultChange[];
+  /** Present when claims were checked (`--claim`). */
+  claims?: ClaimCheck[];
+  apps: AppDiff;
+  /** Effective properties over all property files, with the layer that sets each value. */
   properties: PropertyDiff;
+  /** SettingsProvider defaults after resource overlays. */
+  settings: SettingDiff;
+  permissionGrants: GrantDiff;
+  sysconfig: SysconfigDiff;
+  initServices: InitServiceDiff;
   files: FileDiff;
+  /** Line diffs of changed text-like files and of changed apps' decoded manifests and preference XML. */
+  textDiffs: TextDiff[];
   problems: { old: Problem[]; new: Problem[] };
 }
 
@@ -123,4 +155,7 @@ export interface Progress {
   total?: number;
   /** Bytes hashed so far. */
   bytes?: number;
+  /** Apps parsed so far / apps found, while reading. */
+  appsDone?: number;
+  appsTotal?: number;
 }

@@ -1,29 +1,63 @@
-import { PACKAGE_FORMAT_LABELS } from './labels.js';
-import type { ComparisonResult, PackageInfo, PropertyChange } from './model.js';
+import { formatLabel } from './labels.js';
+import type { ComparisonResult, PackageSide } from './model.js';
+import type { Evidence, FeatureVerdict, SideVerdict } from './verdict.js';
 
 const TEXT_LIST_LIMIT = 12;
 
-/** The short terminal summary `otalens compare` prints. Plain text, one fact per line. */
+/** The features worth leading with: changed or on by default on either side. */
+function notableFeatures(result: ComparisonResult): FeatureVerdict[] {
+  return result.features.filter((feature) => feature.change !== 'unchanged' || feature.new.state === 'default-on' || feature.old.state === 'default-on');
+}
+
+function countsLine(result: ComparisonResult): string[] {
+  const { apps, properties, settings, permissionGrants, files } = result;
+  return [
+    `Apps: ${apps.changed.length} changed, ${apps.added.length} added, ${apps.removed.length} removed`,
+    `Properties: ${properties.changed.length} changed, ${properties.added.length} added, ${properties.removed.length} removed`,
+    `Settings defaults: ${settings.changed.length} changed, ${settings.added.length} added, ${settings.removed.length} removed`,
+    `Permission grants: ${permissionGrants.added.length} added, ${permissionGrants.removed.length} removed`,
+    `Files: ${files.changed.length} changed, ${files.added.length} added, ${files.removed.length} removed`,
+  ];
+}
+
+/** The short terminal summary `otalens compare` prints: verdicts first, one fact per line. */
 export function textSummary(result: ComparisonResult): string {
   const lines: string[] = [`OTA Lens: ${result.old.file} → ${result.new.file}`];
   lines.push(`  old  ${describeBuild(result.old)}`, `  new  ${describeBuild(result.new)}`, '');
 
-  const { properties, files } = result;
-  lines.push(`Properties (/system/build.prop): ${countPhrase(properties.changed.length, 'changed')}, ${countPhrase(properties.added.length, 'added')}, ${countPhrase(properties.removed.length, 'removed')}`);
+  lines.push('Verdicts:');
+  for (const feature of result.features) {
+    lines.push(`  ${marker(feature)} ${feature.summary}`);
+    if (feature.change === 'unchanged') continue;
+    for (const [side, verdict] of [['old', feature.old], ['new', feature.new]] as const) {
+      const evidence = decisiveEvidence(verdict);
+      if (evidence !== undefined) lines.push(`      ${side}: ${evidenceLine(evidence)}`);
+    }
+  }
+  if (notableFeatures(result).some((feature) => feature.reachNote !== undefined)) lines.push('', `Note: ${result.features.find((feature) => feature.reachNote)?.reachNote}`);
+  if (result.claims !== undefined) {
+    lines.push('', 'Claims:');
+    for (const claim of result.claims) lines.push(`  ${claim.feature}=${claim.claimed}: ${claim.verdict.toUpperCase()}. ${claim.summary}`);
+  }
+  if (result.otherDefaultChanges.length > 0) {
+    lines.push('', 'Other default changes worth a look:');
+    lines.push(...limited(result.otherDefaultChanges.map((change) => `  ~ ${change.kind} ${change.package === null ? '' : `${change.package} `}${change.name}${change.title === null ? '' : ` (“${change.title}”)`}: ${change.old} → ${change.new}`)));
+  }
+
+  lines.push('', ...countsLine(result));
+  const { apps, properties } = result;
+  const appLines = [
+    ...apps.added.map((app) => `  + app ${app.package} (${app.path})`),
+    ...apps.removed.map((app) => `  - app ${app.package} (${app.path})`),
+    ...apps.changed.flatMap((app) => app.usesPermissions.added.map((permission) => `  ~ app ${app.package} now asks for ${permission}`)),
+  ];
   const propertyLines = [
     ...properties.changed.map((change) => `  ~ ${change.name}: ${change.old} → ${change.new}`),
     ...properties.added.map((change) => `  + ${change.name} = ${change.new}`),
     ...properties.removed.map((change) => `  - ${change.name} (was ${change.old})`),
   ];
-  lines.push(...limited(propertyLines), '');
-
-  lines.push(`Files: ${countPhrase(files.changed.length, 'changed')}, ${countPhrase(files.added.length, 'added')}, ${countPhrase(files.removed.length, 'removed')}`);
-  const fileLines = [
-    ...files.changed.map((path) => `  ~ ${path}`),
-    ...files.added.map((path) => `  + ${path}`),
-    ...files.removed.map((path) => `  - ${path}`),
-  ];
-  lines.push(...limited(fileLines));
+  if (appLines.length > 0) lines.push('', 'App changes:', ...limited(appLines));
+  if (propertyLines.length > 0) lines.push('', 'Property changes:', ...limited(propertyLines));
 
   const problems = [...result.problems.old.map((p) => ({ side: 'old', ...p })), ...result.problems.new.map((p) => ({ side: 'new', ...p }))];
   if (problems.length > 0) {
@@ -33,30 +67,93 @@ export function textSummary(result: ComparisonResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The same facts as Markdown (for `--md` and "copy summary"); firmware text always sits in code spans. */
+function marker(feature: FeatureVerdict): string {
+  switch (feature.change) {
+    case 'now-opt-in':
+      return '✔';
+    case 'now-default-on':
+      return '✘';
+    case 'unknown':
+      return '?';
+    default:
+      return feature.new.state === 'default-on' ? '!' : '·';
+  }
+}
+
+/** The evidence that decided a side's state (the first one saying the same), else the first. */
+export function decisiveEvidence(verdict: SideVerdict): Evidence | undefined {
+  return verdict.evidence.find((evidence) => evidence.state === verdict.state) ?? verdict.evidence[0];
+}
+
+function evidenceLine(evidence: Evidence): string {
+  return `${evidence.path}${evidence.line === undefined ? '' : `:${evidence.line}`}: ${evidence.detail}`;
+}
+
+/**
+ * The Markdown a journalist can paste: verdicts first, then the evidence, then the counts.
+ * Firmware text always sits in code spans, so it can never turn into markup.
+ */
 export function markdownSummary(result: ComparisonResult): string {
   const out: string[] = [`# OTA Lens: ${code(result.old.file)} → ${code(result.new.file)}`, ''];
-  out.push('| | Old build | New build |', '|---|---|---|');
+  out.push('## Verdicts', '');
+  for (const feature of result.features) out.push(`- **${escapeMarkdownText(feature.title)}**: ${escapeMarkdownText(feature.summary)}`);
+  const note = result.features.find((feature) => feature.reachNote !== undefined)?.reachNote;
+  if (note !== undefined) out.push('', `> ${escapeMarkdownText(note)}`);
+  out.push('');
+  if (result.claims !== undefined) {
+    out.push('## Claims checked', '');
+    for (const claim of result.claims) out.push(`- ${code(`${claim.feature}=${claim.claimed}`)}: **${claim.verdict}**. ${escapeMarkdownText(claim.summary)}`);
+    out.push('');
+  }
+
+  out.push('## Evidence', '');
+  for (const feature of result.features) {
+    if (feature.old.evidence.length === 0 && feature.new.evidence.length === 0) continue;
+    out.push(`### ${escapeMarkdownText(feature.title)}`, '');
+    for (const [side, verdict] of [['Old build', feature.old], ['New build', feature.new]] as const) {
+      out.push(`${side}: ${verdict.state}`, '');
+      out.push(...verdict.evidence.map((evidence) => `- ${code(`${evidence.path}${evidence.line === undefined ? '' : `:${evidence.line}`}`)}: ${escapeMarkdownText(evidence.detail)}`), '');
+    }
+  }
+  if (result.otherDefaultChanges.length > 0) {
+    out.push('## Other default changes worth a look', '', '| Kind | Name | Old | New | Where |', '|---|---|---|---|---|');
+    for (const change of result.otherDefaultChanges) {
+      const name = change.title === null ? change.name : `${change.name} (${change.title})`;
+      out.push(`| ${change.kind} | ${cell(change.package === null ? name : `${change.package}: ${name}`)} | ${cell(change.old)} | ${cell(change.new)} | ${cell(change.evidence.new?.path ?? change.evidence.old?.path ?? null)} |`);
+    }
+    out.push('');
+  }
+
+  out.push('## Builds', '', '| | Old build | New build |', '|---|---|---|');
   out.push(`| Fingerprint | ${cell(result.old.fingerprint)} | ${cell(result.new.fingerprint)} |`);
-  out.push(`| Format | ${PACKAGE_FORMAT_LABELS[result.old.format]} | ${PACKAGE_FORMAT_LABELS[result.new.format]} |`);
+  out.push(`| Android | ${cell(result.old.androidVersion)} | ${cell(result.new.androidVersion)} |`);
+  out.push(`| Security patch | ${cell(result.old.securityPatch)} | ${cell(result.new.securityPatch)} |`);
+  out.push(`| Format | ${formatLabel(result.old.format)} | ${formatLabel(result.new.format)} |`);
   out.push(`| SHA-256 | ${cell(result.old.sha256)} | ${cell(result.new.sha256)} |`, '');
 
-  const { properties, files } = result;
-  out.push('## Properties (`/system/build.prop`)', '');
-  const propertyRows = [
-    ...properties.changed.map((change) => propertyRow('changed', change)),
-    ...properties.added.map((change) => propertyRow('added', change)),
-    ...properties.removed.map((change) => propertyRow('removed', change)),
-  ];
-  if (propertyRows.length === 0) out.push('No property changed.', '');
-  else out.push('| Change | Property | Old | New |', '|---|---|---|---|', ...propertyRows, '');
-
-  out.push('## Files', '');
-  out.push(`${countPhrase(files.changed.length, 'changed')}, ${countPhrase(files.added.length, 'added')}, ${countPhrase(files.removed.length, 'removed')}.`, '');
-  for (const [title, paths] of [['Changed', files.changed], ['Added', files.added], ['Removed', files.removed]] as const) {
-    if (paths.length === 0) continue;
-    out.push(`### ${title}`, '', ...paths.map((path) => `- ${code(path)}`), '');
+  out.push('## Counts', '', ...countsLine(result).map((line) => `- ${line}`), '');
+  const { apps } = result;
+  if (apps.added.length + apps.removed.length + apps.changed.length > 0) {
+    out.push('### Apps', '');
+    out.push(...apps.added.map((app) => `- added ${code(app.package)} at ${code(app.path)}`));
+    out.push(...apps.removed.map((app) => `- removed ${code(app.package)} from ${code(app.path)}`));
+    for (const app of apps.changed) {
+      const parts = [
+        ...app.usesPermissions.added.map((permission) => `asks for ${code(permission)}`),
+        ...app.usesPermissions.removed.map((permission) => `no longer asks for ${code(permission)}`),
+        ...(app.versionName === undefined ? [] : [`version ${code(String(app.versionName.old))} → ${code(String(app.versionName.new))}`]),
+      ];
+      out.push(`- changed ${code(app.package)}${parts.length === 0 ? '' : `: ${parts.join(', ')}`}`);
+    }
+    out.push('');
   }
+  const { properties } = result;
+  const propertyRows = [
+    ...properties.changed.map((change) => `| changed | ${cell(change.name)} | ${cell(change.old)} | ${cell(change.new)} |`),
+    ...properties.added.map((change) => `| added | ${cell(change.name)} | — | ${cell(change.new)} |`),
+    ...properties.removed.map((change) => `| removed | ${cell(change.name)} | ${cell(change.old)} | — |`),
+  ];
+  if (propertyRows.length > 0) out.push('### Properties', '', '| Change | Property | Old | New |', '|---|---|---|---|', ...propertyRows, '');
 
   const problems = [...result.problems.old.map((p) => ({ side: 'old', ...p })), ...result.problems.new.map((p) => ({ side: 'new', ...p }))];
   if (problems.length > 0) {
@@ -66,21 +163,13 @@ export function markdownSummary(result: ComparisonResult): string {
   return out.join('\n');
 }
 
-function describeBuild(info: PackageInfo): string {
-  return `${info.fingerprint ?? '(no fingerprint found)'}  [${PACKAGE_FORMAT_LABELS[info.format]}]`;
-}
-
-function countPhrase(count: number, what: string): string {
-  return `${count} ${what}`;
+function describeBuild(info: PackageSide): string {
+  return `${info.fingerprint ?? '(no fingerprint found)'}  [${formatLabel(info.format)}]`;
 }
 
 function limited(lines: string[]): string[] {
   if (lines.length <= TEXT_LIST_LIMIT) return lines;
   return [...lines.slice(0, TEXT_LIST_LIMIT), `  … and ${lines.length - TEXT_LIST_LIMIT} more (see --json, --md or --html)`];
-}
-
-function propertyRow(kind: string, change: PropertyChange): string {
-  return `| ${kind} | ${cell(change.name)} | ${cell(change.old)} | ${cell(change.new)} |`;
 }
 
 function cell(value: string | null): string {

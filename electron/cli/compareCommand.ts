@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { Progress } from '../../shared/model.js';
 import { markdownSummary, textSummary } from '../../shared/summary.js';
+import { ClaimSyntaxError, parseClaim } from '../../shared/verdicts.js';
 import { comparePackages } from '../engine/compare.js';
 import { writeOutputFile, writeStdout } from './output.js';
 import { UsageError } from './usage.js';
@@ -10,7 +11,13 @@ export async function compareCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'string' }, html: { type: 'string' }, md: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+    options: {
+      json: { type: 'string' },
+      html: { type: 'string' },
+      md: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      claim: { type: 'string', multiple: true },
+    },
   });
   const [oldPath, newPath, ...extra] = positionals;
   if (oldPath === undefined || newPath === undefined || extra.length > 0) {
@@ -20,8 +27,16 @@ export async function compareCommand(args: string[]): Promise<void> {
     if (values[option] === '-') throw new UsageError(`--${option} needs a file name (only --json can write to stdout)`);
   }
   const inputs = [oldPath, newPath];
+  const claims = (values.claim ?? []).map((text) => {
+    try {
+      return parseClaim(text);
+    } catch (error) {
+      if (error instanceof ClaimSyntaxError) throw new UsageError(`--claim: ${error.message}`);
+      throw error;
+    }
+  });
   const showProgress = !values.quiet && process.stderr.isTTY;
-  const result = await comparePackages(oldPath, newPath, { onProgress: showProgress ? printProgress : undefined });
+  const result = await comparePackages(oldPath, newPath, { onProgress: showProgress ? printProgress : undefined, claims });
   if (showProgress) process.stderr.write('\r\x1b[K');
 
   if (values.json !== undefined) {
@@ -42,5 +57,6 @@ function printProgress(progress: Progress): void {
   if (progress.side) parts.push(progress.side);
   if (progress.total !== undefined) parts.push(`${progress.done ?? 0}/${progress.total} files`);
   if (progress.bytes !== undefined) parts.push(`${(progress.bytes / 1e6).toFixed(1)} MB`);
+  if (progress.appsTotal !== undefined && progress.appsTotal > 0) parts.push(`${progress.appsDone ?? 0}/${progress.appsTotal} apps`);
   process.stderr.write(`\r\x1b[K${parts.join(' · ')}`);
 }

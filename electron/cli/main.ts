@@ -3,6 +3,7 @@ import { CancelledError, InputError } from '../engine/errors.js';
 import { apkCommand } from './apkCommand.js';
 import { compareCommand } from './compareCommand.js';
 import { infoCommand } from './infoCommand.js';
+import { inventoryCommand } from './inventoryCommand.js';
 import { writeStdout } from './output.js';
 import { catCommand, lsCommand } from './treeCommands.js';
 import { USAGE, UsageError } from './usage.js';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   compare: compareCommand,
   apk: apkCommand,
   info: infoCommand,
+  inventory: inventoryCommand,
   ls: lsCommand,
   cat: catCommand,
 };

@@ -1,8 +1,15 @@
 export const USAGE = `Usage:
   otalens compare OLD NEW [--json FILE|-] [--html FILE] [--md FILE] [--quiet]
-      Compare two packages (file-based OTA zip or unpacked folder). Prints a short
-      summary; --json writes the full result (use - for stdout), --html a
-      self-contained report, --md a Markdown summary.
+                          [--claim FEATURE=STATE]...
+      Compare two packages: which privacy-relevant defaults changed, with evidence,
+      and every app, permission, setting, property and file that changed. Prints a
+      short summary; --json writes the full result (use - for stdout), --html a
+      self-contained report, --md a Markdown summary. --claim checks a claim about
+      the new build, e.g. --claim cloud-messaging=opt-in (STATE: default-on,
+      opt-in, absent).
+  otalens inventory PKG [--json]
+      Everything OTA Lens reads from one package: apps, property layers, settings
+      defaults with overlays, permission grants, sysconfig, init services, files.
   otalens info PKG [--json]
       The package's kind, build fingerprint, Android version, security patch,
       OTA metadata and partitions.

@@ -2,18 +2,12 @@ import { Worker } from 'node:worker_threads';
 import type { ComparisonResult } from '../../shared/model.js';
 import type { CompareOptions } from './compare.js';
 import { CancelledError } from './errors.js';
+import { compiledWorkerUrl } from './workerUrl.js';
 import { deserializeError, type WorkerMessage, type WorkerRequest } from './workerProtocol.js';
 
 /** Heap cap for one comparison: a hostile or huge package fails alone instead of taking the app down. */
 const WORKER_HEAP_MB = 1536;
 
-function workerUrl(): URL {
-  // Compiled, this module sits next to compareWorker.js. Run from TypeScript source (tests), the
-  // worker still has to be the compiled file, since worker threads do not load .ts.
-  return import.meta.url.endsWith('.ts')
-    ? new URL('../../dist/electron/engine/compareWorker.js', import.meta.url)
-    : new URL('./compareWorker.js', import.meta.url);
-}
 
 /**
  * Runs comparePackages in a worker thread so neither the Electron main process nor the window
@@ -24,7 +18,8 @@ export function compareInWorker(oldPath: string, newPath: string, options: Compa
   const { signal, onProgress } = options;
   if (signal?.aborted) return Promise.reject(new CancelledError());
   const request: WorkerRequest = { oldPath, newPath };
-  const worker = new Worker(workerUrl(), { workerData: request, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+  if (options.claims !== undefined) request.claims = [...options.claims];
+  const worker = new Worker(compiledWorkerUrl(import.meta.url, './compareWorker.js'), { workerData: request, execArgv: [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
 
   return new Promise<ComparisonResult>((resolve, reject) => {
     let settled = false;

@@ -1,9 +1,11 @@
+import type { FeatureState } from '../../shared/verdict.js';
 import type { ComparisonResult, Progress } from '../../shared/model.js';
 import { CancelledError, InputError, type InputErrorDetails } from './errors.js';
 
 export interface WorkerRequest {
   oldPath: string;
   newPath: string;
+  claims?: { feature: string; claimed: FeatureState }[];
 }
 
 export type SerializedError =

@@ -39,11 +39,14 @@ describe('otalens compare', () => {
       fingerprintSource: '/system/build.prop ro.build.fingerprint',
       androidVersion: before['ro.build.version.release'],
       securityPatch: null,
+      partitions: [{ name: 'system', fileSystem: 'zip members', size: null, origin: 'system/ in the zip' }],
     });
     expect(before['ro.build.version.security_patch']).toBeUndefined();
     expect(result.new.fingerprint).toBe(after['ro.build.fingerprint']);
-    expect(result.properties.changed).toContainEqual({ name: 'ro.build.version.incremental', old: before['ro.build.version.incremental'], new: after['ro.build.version.incremental'] });
-    expect(Object.keys(result)).toEqual(['files', 'new', 'old', 'problems', 'properties', 'schemaVersion']);
+    expect(result.properties.changed).toContainEqual({ name: 'ro.build.version.incremental', old: before['ro.build.version.incremental'], new: after['ro.build.version.incremental'], oldLayer: '/system/build.prop', newLayer: '/system/build.prop' });
+    expect(Object.keys(result)).toEqual([
+      'apps', 'features', 'files', 'initServices', 'new', 'old', 'otherDefaultChanges', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'settings', 'sysconfig', 'textDiffs',
+    ]);
     // Same inputs, same bytes.
     expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--json', '-').stdout.equals(stdout)).toBe(true);
   });
@@ -54,7 +57,8 @@ describe('otalens compare', () => {
     const summary = stdout.toString('utf8');
     const after = propsFromText(unzipMember(SAMPLE_NEW, 'system/build.prop').toString('utf8'));
     expect(summary).toContain(`new  ${after['ro.build.fingerprint']}`);
-    expect(summary).toMatch(/^Properties \(\/system\/build\.prop\): \d+ changed/m);
+    expect(summary).toMatch(/^Verdicts:$/m);
+    expect(summary).toMatch(/^Properties: \d+ changed/m);
     expect(JSON.parse(readFileSync(join(temp, 'out.json'), 'utf8')).schemaVersion).toBe(1);
     expect(readFileSync(join(temp, 'out.md'), 'utf8')).toContain(`\`${after['ro.build.fingerprint']}\``);
     const html = readFileSync(join(temp, 'out.html'), 'utf8');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
-import type { Progress } from '../../shared/model.js';
+import type { FileDiff, Progress } from '../../shared/model.js';
 import { comparePackages } from '../../electron/engine/compare.js';
 import { compareInWorker } from '../../electron/engine/compareInWorker.js';
 import { CancelledError, InputError } from '../../electron/engine/errors.js';
@@ -13,6 +13,10 @@ import { propsFromText, run, SAMPLE_NEW, SAMPLE_OLD, sha256, unzipMember, unzipN
 
 const temp = mkdtempSync(join(tmpdir(), 'otalens-compare-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+function filePaths(files: FileDiff): { added: string[]; removed: string[]; changed: string[] } {
+  return { added: files.added.map((f) => f.path), removed: files.removed.map((f) => f.path), changed: files.changed.map((f) => f.path) };
+}
 
 /** The expected file diff, computed from Info-ZIP's listing and extraction alone. */
 function oracleFileDiff(oldZip: string, newZip: string): { added: string[]; removed: string[]; changed: string[] } {
@@ -39,11 +43,12 @@ describe('comparePackages on the sample pair', () => {
 
     const changed = Object.keys(after).filter((name) => name in before && before[name] !== after[name]).sort();
     expect(result.properties.changed.map((change) => change.name)).toEqual(changed);
+    const layer = '/system/build.prop';
     for (const change of result.properties.changed) {
-      expect(change).toEqual({ name: change.name, old: before[change.name], new: after[change.name] });
+      expect(change).toEqual({ name: change.name, old: before[change.name], new: after[change.name], oldLayer: layer, newLayer: layer });
     }
-    expect(result.properties.added).toEqual(Object.keys(after).filter((name) => !(name in before)).sort().map((name) => ({ name, old: null, new: after[name] })));
-    expect(result.properties.removed).toEqual(Object.keys(before).filter((name) => !(name in after)).sort().map((name) => ({ name, old: before[name], new: null })));
+    expect(result.properties.added).toEqual(Object.keys(after).filter((name) => !(name in before)).sort().map((name) => ({ name, old: null, new: after[name], oldLayer: null, newLayer: layer })));
+    expect(result.properties.removed).toEqual(Object.keys(before).filter((name) => !(name in after)).sort().map((name) => ({ name, old: before[name], new: null, oldLayer: layer, newLayer: null })));
 
     expect(result.schemaVersion).toBe(1);
     expect(result.old.fingerprint).toBe(before['ro.build.fingerprint']);
@@ -55,7 +60,10 @@ describe('comparePackages on the sample pair', () => {
 
   it('finds exactly the file changes Info-ZIP extraction shows', async () => {
     const result = await comparePackages(SAMPLE_OLD, SAMPLE_NEW);
-    expect(result.files).toEqual(oracleFileDiff(SAMPLE_OLD, SAMPLE_NEW));
+    expect(filePaths(result.files)).toEqual(oracleFileDiff(SAMPLE_OLD, SAMPLE_NEW));
+    const sizeOf = (zip: string, path: string): number => unzipMember(zip, path.slice(1)).length;
+    for (const change of result.files.changed) expect([change.oldSize, change.newSize], change.path).toEqual([sizeOf(SAMPLE_OLD, change.path), sizeOf(SAMPLE_NEW, change.path)]);
+    for (const change of result.files.added) expect(change.newSize, change.path).toBe(sizeOf(SAMPLE_NEW, change.path));
     expect(result.problems).toEqual({ old: [], new: [] });
   });
 
@@ -97,7 +105,7 @@ describe('damaged input', () => {
     expect(result.problems.new[0]?.message).toMatch(/damaged-new\.zip: zip › system\/bin\/toolbox/);
     const expected = oracleFileDiff(SAMPLE_OLD, SAMPLE_NEW);
     // Same size, unknown content: the damaged file is not claimed to have changed; everything else is.
-    expect(result.files).toEqual({ ...expected, changed: expected.changed.filter((path) => path !== '/system/bin/toolbox') });
+    expect(filePaths(result.files)).toEqual({ ...expected, changed: expected.changed.filter((path) => path !== '/system/bin/toolbox') });
     expect(result.properties.changed.length).toBeGreaterThan(0);
   });
 

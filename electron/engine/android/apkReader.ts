@@ -10,7 +10,7 @@ import { InputError } from '../errors.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { ZipArchive } from '../zip/zipArchive.js';
 import { ResourceResolver, parseResourceTable } from './arsc/index.js';
-import { decodeAxml } from './axml/index.js';
+import { axmlToXmlText, decodeAxml } from './axml/index.js';
 import { ManifestError, readManifest } from './manifest.js';
 import { isPreferenceScreen, readPreferenceDefaults } from './preferences.js';
 import { resourceLookup } from './resourceLookup.js';
@@ -38,7 +38,20 @@ export async function readApk(source: ByteSource, where: ApkLocation): Promise<A
   }
 }
 
+/** An APK read for an inventory: the model, plus what comparisons need beyond it. */
+export interface ApkReading {
+  app: AppModel;
+  /** The resource table's resolver, when the APK has a readable one. */
+  resources: ResourceResolver | null;
+  /** Decoded XML text of AndroidManifest.xml and of every preference screen, by member name. */
+  xmlTexts: Map<string, string>;
+}
+
 export async function readOpenedApk(zip: ZipArchive, where: ApkLocation): Promise<AppModel> {
+  return (await readApkDetails(zip, where)).app;
+}
+
+export async function readApkDetails(zip: ZipArchive, where: ApkLocation): Promise<ApkReading> {
   const problems: Problem[] = [...zip.problems];
   const manifestMember = zip.get(MANIFEST);
   if (manifestMember === undefined) {
@@ -46,7 +59,8 @@ export async function readOpenedApk(zip: ZipArchive, where: ApkLocation): Promis
   }
   const manifestDocument = decodeAxml(await zip.readAll(manifestMember, MEMBER_LIMIT), { file: where.file, member: MANIFEST });
   const packageName = manifestDocument.root?.attributes.find((attribute) => attribute.name === 'package' && attribute.namespaceUri === null)?.value.string;
-  const resolver = await readResources(zip, where, packageName, problems);
+  const resources = await readResources(zip, where, packageName, problems);
+  const resolver = resources === null ? LITERAL_ONLY : resourceLookup(resources);
 
   let facts;
   try {
@@ -55,32 +69,37 @@ export async function readOpenedApk(zip: ZipArchive, where: ApkLocation): Promis
     if (error instanceof ManifestError) throw new InputError(error.message, { file: where.file, format: `apk › ${MANIFEST}` });
     throw error;
   }
-  const preferences = await readPreferences(zip, where, resolver, problems);
+  const xmlTexts = new Map<string, string>([[MANIFEST, axmlToXmlText(manifestDocument, { resolveReference: (id) => resolver.nameOf(id) })]]);
+  const preferences = await readPreferences(zip, where, resolver, problems, xmlTexts);
   const signing = await readApkSigners(zip.source, zip, where);
   problems.push(...signing.problems);
-  return { ...facts, preferences, signers: signing.signers, problems: sortByKey(problems, (problem) => problem.path) };
+  const app: AppModel = { ...facts, preferences, signers: signing.signers, problems: sortByKey(problems, (problem) => problem.path) };
+  return { app, resources, xmlTexts };
 }
 
-async function readResources(zip: ZipArchive, where: ApkLocation, packageName: string | undefined, problems: Problem[]): Promise<ValueResolver> {
+async function readResources(zip: ZipArchive, where: ApkLocation, packageName: string | undefined, problems: Problem[]): Promise<ResourceResolver | null> {
   const member = zip.get(RESOURCE_TABLE);
-  if (member === undefined) return LITERAL_ONLY;
+  if (member === undefined) return null;
   try {
     const table = parseResourceTable(await zip.readAll(member, MEMBER_LIMIT), { file: where.file, member: RESOURCE_TABLE });
-    return resourceLookup(new ResourceResolver(table, packageName === undefined ? {} : { packageName }));
+    return new ResourceResolver(table, packageName === undefined ? {} : { packageName });
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     problems.push({ path: `${where.file}!/${RESOURCE_TABLE}`, message: `resources not read, references left unresolved: ${error.message}` });
-    return LITERAL_ONLY;
+    return null;
   }
 }
 
-async function readPreferences(zip: ZipArchive, where: ApkLocation, resolver: ValueResolver, problems: Problem[]): Promise<PreferenceDefault[]> {
+async function readPreferences(zip: ZipArchive, where: ApkLocation, resolver: ValueResolver, problems: Problem[], xmlTexts: Map<string, string>): Promise<PreferenceDefault[]> {
   const preferences: PreferenceDefault[] = [];
   const members = zip.members.filter((member) => XML_RESOURCE_MEMBER.test(member.name)).sort((a, b) => compareStrings(a.name, b.name));
   for (const member of members) {
     try {
       const document = decodeAxml(await zip.readAll(member, MEMBER_LIMIT), { file: where.file, member: member.name });
-      if (isPreferenceScreen(document)) preferences.push(...readPreferenceDefaults(document, member.name, resolver));
+      if (!isPreferenceScreen(document)) continue;
+      const screen = readPreferenceDefaults(document, member.name, resolver);
+      preferences.push(...screen.preferences);
+      xmlTexts.set(member.name, screen.xml);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       problems.push({ path: `${where.file}!/${member.name}`, message: `not read: ${error.message}` });

@@ -51,8 +51,8 @@ export function isTwoStatePreference(elementName: string): boolean {
   return TWO_STATE_SUFFIXES.some((suffix) => simple.endsWith(suffix));
 }
 
-/** Every preference with a key in one preference-screen document. */
-export function readPreferenceDefaults(document: AxmlDocument, file: string, resolver: ValueResolver): PreferenceDefault[] {
+/** Every preference with a key in one preference-screen document, and the document as XML text. */
+export function readPreferenceDefaults(document: AxmlDocument, file: string, resolver: ValueResolver): { preferences: PreferenceDefault[]; xml: string } {
   const rendered = renderAxmlAsXml(document, { resolveReference: (id) => resolver.nameOf(id) });
   const preferences: PreferenceDefault[] = [];
   for (const element of walkElements(document.root)) {
@@ -68,7 +68,7 @@ export function readPreferenceDefaults(document: AxmlDocument, file: string, res
       line: rendered.lineOf(element) ?? 0,
     });
   }
-  return preferences;
+  return { preferences, xml: rendered.text };
 }
 
 function defaultOf(element: AxmlElement, resolver: ValueResolver): Pick<PreferenceDefault, 'defaultValue' | 'defaultSource' | 'defaultResource'> {

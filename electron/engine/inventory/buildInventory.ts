@@ -1,0 +1,264 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, InitService } from '../../../shared/inventory.js';
+import type { FileEntry, Problem } from '../../../shared/model.js';
+import { sortByKey } from '../../../shared/sort.js';
+import type { NamedResourceValue } from '../android/resourceValues.js';
+import { configFileKind, layerProperties, parseDefaultPermissions, parseInitRc, parseSystemConfigXml } from '../config/index.js';
+import { InputError, throwIfAborted } from '../errors.js';
+import { closePackage, openPackage, type PackageHandle } from '../formats/registry.js';
+import { BufferByteSource } from '../io/byteSource.js';
+import { hashStream } from '../inventory.js';
+import { buildFacts } from '../snapshot.js';
+import type { DeviceTree } from '../vfs/deviceTree.js';
+import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
+import { AppParserPool } from './appParserPool.js';
+import { parseApp, SETTINGS_PROVIDER, type AppParseResult } from './appParsing.js';
+import { settingsDefaults, type OverlaySource, type SettingsSource } from './settingsDefaults.js';
+
+const APP_FILE = /\.(apk|apex|capex)$/i;
+/** Files read whole into memory once, hashed and parsed from there; larger APKs are parsed in place. */
+const APP_IN_MEMORY_LIMIT = 128 << 20;
+const TEXT_FILE = /\.(xml|prop|rc|conf|cfg|txt|json|ini|sh|list)$|\/build\.prop$|\.default$/i;
+const TEXT_LIMIT = 1 << 20;
+/** Texts kept for line diffs, at most this many bytes in all. */
+const TEXT_BUDGET = 64 << 20;
+const IO_CONCURRENCY = 4;
+
+export interface InventoryProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  appsDone: number;
+  appsTotal: number;
+}
+
+export interface InventoryOptions {
+  signal?: AbortSignal | undefined;
+  onOpened?: (() => void) | undefined;
+  onProgress?: ((progress: InventoryProgress) => void) | undefined;
+  /**
+   * Where apps are parsed: a worker pool shared with other inventories (the caller closes it), or
+   * null to parse on this thread. By default the inventory starts and closes a pool of its own.
+   */
+  pool?: AppParserPool | null;
+}
+
+export interface InventoryResult {
+  inventory: PackageInventory;
+  /**
+   * Text of text-like files by device path, and decoded XML of APK manifests and preference
+   * screens by `apk!/member`: what line diffs are made from. Not part of the JSON inventory.
+   */
+  texts: Map<string, string>;
+}
+
+interface ReadApp {
+  entry: FileEntry;
+  result: AppParseResult;
+}
+
+/**
+ * The inventory of one package: every file hashed, every APK/APEX parsed into the app model (each
+ * read once: hashed and parsed from the same bytes), property layers, SettingsProvider defaults
+ * with their overlays, permission grants, sysconfig and init services.
+ */
+export async function buildInventory(path: string, options: InventoryOptions = {}): Promise<InventoryResult> {
+  const handle = await openPackage(path);
+  const ownPool = options.pool === undefined ? new AppParserPool() : null;
+  const pool = options.pool === undefined ? ownPool : options.pool;
+  try {
+    throwIfAborted(options.signal);
+    options.onOpened?.();
+    const problems: Problem[] = [...handle.opened.problems];
+    const files: FileEntry[] = [];
+    for await (const entry of handle.opened.tree.walk('/', problems)) {
+      throwIfAborted(options.signal);
+      files.push({ ...entry, sha256: null });
+    }
+    const reader = new FileReader(handle.opened.tree, pool, options, problems, files);
+    const [packageSha256] = await Promise.all([hashPackageFile(handle), reader.readAll()]);
+    throwIfAborted(options.signal);
+
+    const configs = reader.configTexts();
+    const properties = layerProperties(configs.properties);
+    const grants: PermissionGrant[] = [];
+    const sysconfig: SysconfigEntry[] = [];
+    for (const file of configs.systemConfig) {
+      const parsed = parseConfig(() => parseSystemConfigXml(file.text, file.path), file.path, problems);
+      if (parsed) {
+        grants.push(...parsed.grants);
+        sysconfig.push(...parsed.entries);
+      }
+    }
+    for (const file of configs.defaultPermissions) grants.push(...(parseConfig(() => parseDefaultPermissions(file.text, file.path), file.path, problems) ?? []));
+    const initServices: InitService[] = configs.initRc.flatMap((file) => parseConfig(() => parseInitRc(file.text, file.path), file.path, problems) ?? []);
+
+    const apps = reader.apps();
+    const effective = Object.fromEntries(properties.map((property) => [property.name, property.value]));
+    const inventory: PackageInventory = {
+      schemaVersion: 1,
+      package: {
+        file: handle.probe.name,
+        sha256: packageSha256,
+        format: handle.opened.format,
+        ...buildFacts(effective, handle.opened.otaMetadata),
+        partitions: handle.opened.partitions,
+      },
+      apps: apps.inventoryApps,
+      properties,
+      settings: settingsDefaults(apps.provider, apps.overlays),
+      permissionGrants: sortByKey(grants, (grant) => `${grant.file} ${String(grant.line).padStart(8, '0')} ${grant.permission}`),
+      sysconfig: sortByKey(sysconfig, (entry) => `${entry.file} ${String(entry.line).padStart(8, '0')}`),
+      initServices: sortByKey(initServices, (service) => `${service.name} ${service.file}`),
+      files: sortByKey(files, (entry) => entry.path),
+      problems: sortByKey(problems, (problem) => `${problem.path} ${problem.message}`),
+    };
+    return { inventory, texts: reader.texts };
+  } finally {
+    await ownPool?.close();
+    await closePackage(handle);
+  }
+}
+
+function parseConfig<T>(parse: () => T, path: string, problems: Problem[]): T | null {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    problems.push({ path, message: `not read: ${error.message}` });
+    return null;
+  }
+}
+
+async function hashPackageFile(handle: PackageHandle): Promise<string | null> {
+  if (handle.probe.isDirectory) return null;
+  return hashStream(createReadStream(handle.probe.path));
+}
+
+/** Reads every file once: hashes it, keeps texts, hands APK bytes to the parsers. */
+class FileReader {
+  readonly texts = new Map<string, string>();
+  private textBytes = 0;
+  private readonly readApps: ReadApp[] = [];
+  private readonly progress: InventoryProgress;
+  private readonly configFiles = new Map<string, { kind: NonNullable<ReturnType<typeof configFileKind>>; text: string }>();
+
+  constructor(
+    private readonly tree: DeviceTree,
+    private readonly pool: AppParserPool | null,
+    private readonly options: InventoryOptions,
+    private readonly problems: Problem[],
+    private readonly files: FileEntry[],
+  ) {
+    const regular = files.filter((entry) => entry.type === 'file');
+    this.progress = { filesDone: 0, filesTotal: regular.length, bytesDone: 0, appsDone: 0, appsTotal: regular.filter((entry) => APP_FILE.test(entry.path)).length };
+  }
+
+  async readAll(): Promise<void> {
+    const queue = this.files.filter((entry) => entry.type === 'file');
+    this.options.onProgress?.({ ...this.progress });
+    let next = 0;
+    const work = async (): Promise<void> => {
+      while (next < queue.length) {
+        const entry = queue[next++] as FileEntry;
+        throwIfAborted(this.options.signal);
+        try {
+          await this.read(entry);
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          this.problems.push({ path: entry.path, message: `not read: ${error.message}` });
+        }
+        this.progress.filesDone += 1;
+        this.options.onProgress?.({ ...this.progress });
+      }
+    };
+    await Promise.all(Array.from({ length: IO_CONCURRENCY }, work));
+  }
+
+  private async read(entry: FileEntry): Promise<void> {
+    const isApp = APP_FILE.test(entry.path);
+    const configKind = configFileKind(entry.path);
+    const keepText = configKind !== null || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
+    if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
+      entry.sha256 = await this.hash(entry.path);
+      await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path));
+      return;
+    }
+    if (!isApp && !keepText) {
+      entry.sha256 = await this.hash(entry.path);
+      return;
+    }
+    const bytes = await this.readWhole(entry.path);
+    entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (isApp) {
+      await this.addApp(entry, await this.parse(bytes, entry.path));
+      return;
+    }
+    const text = bytes.toString('utf8');
+    if (configKind !== null) this.configFiles.set(entry.path, { kind: configKind, text });
+    this.keepText(entry.path, text);
+  }
+
+  private async parse(bytes: Buffer, path: string): Promise<AppParseResult> {
+    if (this.pool === null) return parseApp(new BufferByteSource(path, bytes), path);
+    try {
+      return await this.pool.parse(bytes, path);
+    } catch (error) {
+      return { app: null, error: `parser failed: ${(error as Error).message}`, resourceValues: null, xmlTexts: [] };
+    }
+  }
+
+  private async addApp(entry: FileEntry, result: AppParseResult): Promise<void> {
+    this.readApps.push({ entry, result });
+    if (result.error !== null) this.problems.push({ path: entry.path, message: `app not read: ${result.error}` });
+    for (const [member, text] of result.xmlTexts) this.keepText(`${entry.path}${ARCHIVE_SEPARATOR}${member}`, text);
+    this.progress.appsDone += 1;
+  }
+
+  private keepText(path: string, text: string): void {
+    if (this.textBytes + text.length > TEXT_BUDGET) return;
+    this.textBytes += text.length;
+    this.texts.set(path, text);
+  }
+
+  private async hash(path: string): Promise<string> {
+    return hashStream(await this.tree.openStream(path), (bytes) => {
+      this.progress.bytesDone += bytes;
+    }, this.options.signal);
+  }
+
+  private async readWhole(path: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.tree.openStream(path)) {
+      throwIfAborted(this.options.signal);
+      chunks.push(chunk as Buffer);
+      this.progress.bytesDone += (chunk as Buffer).length;
+    }
+    return Buffer.concat(chunks);
+  }
+
+  configTexts(): Record<'properties' | 'systemConfig' | 'defaultPermissions' | 'initRc', { path: string; text: string }[]> {
+    const of = (kind: string) =>
+      sortByKey([...this.configFiles].filter(([, file]) => file.kind === kind).map(([path, file]) => ({ path, text: file.text })), (file) => file.path);
+    return { properties: of('properties'), systemConfig: of('system-config'), defaultPermissions: of('default-permissions'), initRc: of('init-rc') };
+  }
+
+  apps(): { inventoryApps: InventoryApp[]; provider: SettingsSource | null; overlays: OverlaySource[] } {
+    const inventoryApps: InventoryApp[] = [];
+    let provider: SettingsSource | null = null;
+    const overlays: OverlaySource[] = [];
+    for (const { entry, result } of sortByKey(this.readApps, (read) => read.entry.path)) {
+      inventoryApps.push({ path: entry.path, partition: partitionOf(entry.path), sha256: entry.sha256 ?? '', app: result.app });
+      if (result.app === null || result.resourceValues === null) continue;
+      const values = new Map<string, NamedResourceValue>(result.resourceValues);
+      if (result.app.package === SETTINGS_PROVIDER) provider ??= { path: entry.path, package: result.app.package, values };
+      else if (result.app.overlay !== null) overlays.push({ path: entry.path, package: result.app.package, values, priority: result.app.overlay.priority });
+    }
+    return { inventoryApps, provider, overlays };
+  }
+}
+
+function partitionOf(devicePath: string): string {
+  return devicePath.split('/')[1] ?? '';
+}

@@ -1,0 +1,96 @@
+/** Differences between the apps, settings and platform configuration of two builds. Pure types. */
+import type { AppComponent, ApkSigner, DeclaredPermission, PreferenceDefault } from './app.js';
+import type { InitService, PermissionGrant, SysconfigEntry } from './inventory.js';
+
+export interface ValueChange<T> {
+  old: T;
+  new: T;
+}
+
+/** An app as listed among added or removed apps. */
+export interface AppRef {
+  package: string;
+  label: string | null;
+  path: string;
+  partition: string;
+  versionCode: number | null;
+  versionName: string | null;
+}
+
+export interface ComponentChange {
+  type: AppComponent['type'];
+  name: string;
+  old: Pick<AppComponent, 'exported' | 'enabled' | 'permission'>;
+  new: Pick<AppComponent, 'exported' | 'enabled' | 'permission'>;
+}
+
+export interface PreferenceChange {
+  file: string;
+  key: string;
+  title: string | null;
+  old: Pick<PreferenceDefault, 'defaultValue' | 'defaultSource' | 'defaultResource' | 'line'>;
+  new: Pick<PreferenceDefault, 'defaultValue' | 'defaultSource' | 'defaultResource' | 'line'>;
+}
+
+export interface AppChange {
+  package: string;
+  label: string | null;
+  path: ValueChange<string>;
+  partition: ValueChange<string>;
+  sha256: ValueChange<string>;
+  versionCode?: ValueChange<number | null>;
+  versionName?: ValueChange<string | null>;
+  targetSdkVersion?: ValueChange<number | null>;
+  usesPermissions: { added: string[]; removed: string[] };
+  permissions: { added: DeclaredPermission[]; removed: DeclaredPermission[]; changed: { name: string; old: string; new: string }[] };
+  components: { added: AppComponent[]; removed: AppComponent[]; changed: ComponentChange[] };
+  /** Present when the set of signer certificates changed. */
+  signers?: ValueChange<ApkSigner[]>;
+  preferences: { added: PreferenceDefault[]; removed: PreferenceDefault[]; changed: PreferenceChange[] };
+}
+
+export interface AppDiff {
+  added: AppRef[];
+  removed: AppRef[];
+  changed: AppChange[];
+}
+
+export interface SettingChange {
+  name: string;
+  type: string;
+  old: string | null;
+  new: string | null;
+  /** The APK (SettingsProvider or an overlay) that sets the value on each side. */
+  oldSource: string | null;
+  newSource: string | null;
+}
+
+export interface SettingDiff {
+  added: SettingChange[];
+  removed: SettingChange[];
+  changed: SettingChange[];
+}
+
+export interface GrantDiff {
+  added: PermissionGrant[];
+  removed: PermissionGrant[];
+}
+
+export interface SysconfigDiff {
+  added: SysconfigEntry[];
+  removed: SysconfigEntry[];
+}
+
+export interface InitServiceDiff {
+  added: InitService[];
+  removed: InitService[];
+  changed: ValueChange<InitService>[];
+}
+
+/** A unified line diff of a text-like file, or of a binary XML file decoded to XML. */
+export interface TextDiff {
+  /** Device path; for decoded binary XML inside an APK, e.g. `/system/app/Mms/Mms.apk!/AndroidManifest.xml`. */
+  path: string;
+  /** Unified diff (`diff` package), with `--- old` / `+++ new` headers. */
+  patch: string;
+}

@@ -1,0 +1,98 @@
+/** Apps of two builds matched by package name (wherever the APK sits) and compared field by field. */
+import type { AppComponent, AppModel, PreferenceDefault } from './app.js';
+import type { AppChange, AppDiff, AppRef, ComponentChange, PreferenceChange } from './appDiff.js';
+import { pairByKey } from './diff.js';
+import type { InventoryApp } from './inventory.js';
+import { compareStrings } from './sort.js';
+
+interface ReadApp {
+  entry: InventoryApp;
+  app: AppModel;
+}
+
+/**
+ * One app per package: where a package appears twice (an updated copy in another partition), the
+ * higher versionCode wins, then the first path, as the package manager would pick.
+ */
+export function appsByPackage(apps: readonly InventoryApp[]): ReadApp[] {
+  const chosen = new Map<string, ReadApp>();
+  for (const entry of [...apps].sort((a, b) => compareStrings(a.path, b.path))) {
+    if (entry.app === null) continue;
+    const current = chosen.get(entry.app.package);
+    if (current === undefined || (entry.app.versionCode ?? 0) > (current.app.versionCode ?? 0)) chosen.set(entry.app.package, { entry, app: entry.app });
+  }
+  return [...chosen.values()];
+}
+
+export function diffApps(before: readonly InventoryApp[], after: readonly InventoryApp[]): AppDiff {
+  const { added, removed, both } = pairByKey(appsByPackage(before), appsByPackage(after), (read) => read.app.package);
+  return {
+    added: added.map(appRef),
+    removed: removed.map(appRef),
+    changed: both.filter(([old, current]) => old.entry.sha256 !== current.entry.sha256).map(([old, current]) => appChange(old, current)),
+  };
+}
+
+function appRef({ entry, app }: ReadApp): AppRef {
+  return { package: app.package, label: app.label, path: entry.path, partition: entry.partition, versionCode: app.versionCode, versionName: app.versionName };
+}
+
+function appChange(old: ReadApp, current: ReadApp): AppChange {
+  const change: AppChange = {
+    package: current.app.package,
+    label: current.app.label ?? old.app.label,
+    path: { old: old.entry.path, new: current.entry.path },
+    partition: { old: old.entry.partition, new: current.entry.partition },
+    sha256: { old: old.entry.sha256, new: current.entry.sha256 },
+    usesPermissions: listDiff(
+      old.app.usesPermissions.map((permission) => permission.name),
+      current.app.usesPermissions.map((permission) => permission.name),
+    ),
+    permissions: declaredPermissionDiff(old.app, current.app),
+    components: componentDiff(old.app.components, current.app.components),
+    preferences: preferenceDiff(old.app.preferences, current.app.preferences),
+  };
+  if (old.app.versionCode !== current.app.versionCode) change.versionCode = { old: old.app.versionCode, new: current.app.versionCode };
+  if (old.app.versionName !== current.app.versionName) change.versionName = { old: old.app.versionName, new: current.app.versionName };
+  if (old.app.targetSdkVersion !== current.app.targetSdkVersion) change.targetSdkVersion = { old: old.app.targetSdkVersion, new: current.app.targetSdkVersion };
+  const signerKey = (app: AppModel): string => [...new Set(app.signers.map((signer) => signer.certificateSha256))].sort().join(',');
+  if (signerKey(old.app) !== signerKey(current.app)) change.signers = { old: old.app.signers, new: current.app.signers };
+  return change;
+}
+
+function listDiff(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+  const { added, removed } = pairByKey(before, after, (name) => name);
+  return { added, removed };
+}
+
+function declaredPermissionDiff(old: AppModel, current: AppModel): AppChange['permissions'] {
+  const { added, removed, both } = pairByKey(old.permissions, current.permissions, (permission) => permission.name);
+  return {
+    added,
+    removed,
+    changed: both.filter(([a, b]) => a.protectionLevel !== b.protectionLevel).map(([a, b]) => ({ name: a.name, old: a.protectionLevel, new: b.protectionLevel })),
+  };
+}
+
+function componentDiff(before: readonly AppComponent[], after: readonly AppComponent[]): AppChange['components'] {
+  const { added, removed, both } = pairByKey(before, after, (component) => `${component.type} ${component.name}`);
+  const facts = (component: AppComponent): ComponentChange['old'] => ({ exported: component.exported, enabled: component.enabled, permission: component.permission });
+  const changed = both
+    .filter(([a, b]) => a.exported !== b.exported || a.enabled !== b.enabled || a.permission !== b.permission)
+    .map(([a, b]): ComponentChange => ({ type: b.type, name: b.name, old: facts(a), new: facts(b) }));
+  return { added, removed, changed };
+}
+
+/** Preferences are matched by file and key; a change is a change of the default or of where it comes from. */
+function preferenceDiff(before: readonly PreferenceDefault[], after: readonly PreferenceDefault[]): AppChange['preferences'] {
+  const { added, removed, both } = pairByKey(before, after, (preference) => `${preference.file} ${preference.key}`);
+  const facts = (preference: PreferenceDefault): PreferenceChange['old'] => {
+    const picked: PreferenceChange['old'] = { defaultValue: preference.defaultValue, defaultSource: preference.defaultSource, line: preference.line };
+    if (preference.defaultResource !== undefined) picked.defaultResource = preference.defaultResource;
+    return picked;
+  };
+  const changed = both
+    .filter(([a, b]) => a.defaultValue !== b.defaultValue || a.defaultSource !== b.defaultSource || a.defaultResource !== b.defaultResource)
+    .map(([a, b]): PreferenceChange => ({ file: b.file, key: b.key, title: b.title ?? a.title, old: facts(a), new: facts(b) }));
+  return { added, removed, changed };
+}
