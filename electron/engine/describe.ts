@@ -1,7 +1,7 @@
 import type { PackageDescription, Problem } from '../../shared/model.js';
 import { sortByKey } from '../../shared/sort.js';
 import { closePackage, openPackage } from './formats/registry.js';
-import { buildFacts, readProperties } from './snapshot.js';
+import { buildFacts, readProperties } from './buildFacts.js';
 
 /** What a package is, without hashing it: kind, build facts, OTA metadata and partitions. */
 export async function describePackage(path: string): Promise<PackageDescription> {

@@ -7,8 +7,7 @@ import type { FileDiff, Progress } from '../../shared/model.js';
 import { comparePackages } from '../../electron/engine/compare.js';
 import { compareInWorker } from '../../electron/engine/compareInWorker.js';
 import { CancelledError, InputError } from '../../electron/engine/errors.js';
-import type { InventoryProgress } from '../../electron/engine/inventory.js';
-import { snapshotPackage } from '../../electron/engine/snapshot.js';
+import { buildInventory, type InventoryProgress } from '../../electron/engine/inventory/buildInventory.js';
 import { propsFromText, run, SAMPLE_NEW, SAMPLE_OLD, sha256, unzipMember, unzipNames, zipLayout } from '../support/oracles.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'otalens-compare-'));
@@ -84,9 +83,9 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
 `;
     const zipPath = join(temp, 'nofp.zip');
     run('python3', ['-c', script, zipPath]);
-    const snapshot = await snapshotPackage(zipPath);
-    expect(snapshot.info.fingerprint).toBe('acme/box/box:4.4/X/7:user/release-keys');
-    expect(snapshot.info.fingerprintSource).toBe('META-INF/com/android/metadata post-build');
+    const snapshot = (await buildInventory(zipPath, { pool: null })).inventory;
+    expect(snapshot.package.fingerprint).toBe('acme/box/box:4.4/X/7:user/release-keys');
+    expect(snapshot.package.fingerprintSource).toBe('META-INF/com/android/metadata post-build');
   });
 });
 
@@ -143,21 +142,21 @@ describe('an unpacked folder', () => {
   });
 
   it('inventories to the same entries as the zip it was unpacked from (sha256sum-checked)', async () => {
-    const fromFolder = await snapshotPackage(folder);
-    const fromZip = await snapshotPackage(SAMPLE_OLD);
-    expect(fromFolder.info.format).toBe('directory');
-    expect(fromFolder.info.sha256).toBeNull();
+    const fromFolder = (await buildInventory(folder, { pool: null })).inventory;
+    const fromZip = (await buildInventory(SAMPLE_OLD, { pool: null })).inventory;
+    expect(fromFolder.package.format).toBe('directory');
+    expect(fromFolder.package.sha256).toBeNull();
     expect(fromFolder.files).toEqual(fromZip.files);
     const buildProp = fromFolder.files.find((entry) => entry.path === '/system/build.prop');
     expect(buildProp?.sha256).toBe(run('sha256sum', [join(folder, 'system', 'build.prop')]).split(' ')[0]);
-    expect(fromFolder.info.fingerprint).toBe(fromZip.info.fingerprint);
+    expect(fromFolder.package.fingerprint).toBe(fromZip.package.fingerprint);
   });
 
   it('reports symlinks as links and never follows them out of the folder', async () => {
     const escape = join(temp, 'unpacked-escape');
     run('unzip', ['-q', SAMPLE_OLD, '-d', escape]);
     symlinkSync('/etc', join(escape, 'system', 'etc', 'host-etc'));
-    const snapshot = await snapshotPackage(escape);
+    const snapshot = (await buildInventory(escape, { pool: null })).inventory;
     expect(snapshot.files.find((entry) => entry.path === '/system/etc/host-etc')).toEqual({ path: '/system/etc/host-etc', type: 'symlink', size: 0, target: '/etc', sha256: null });
     expect(snapshot.files.some((entry) => entry.path.startsWith('/system/etc/host-etc/'))).toBe(false);
   });
@@ -169,10 +168,10 @@ describe('progress', () => {
     run('mkdir', ['-p', join(folder, 'system')]);
     run('truncate', ['-s', '40M', join(folder, 'system', 'big.img')]);
     const seen: InventoryProgress[] = [];
-    await snapshotPackage(folder, { onInventoryProgress: (progress) => seen.push(progress) });
+    await buildInventory(folder, { pool: null, onProgress: (progress) => seen.push(progress) });
     const midFile = seen.filter((progress) => progress.filesDone === 0 && progress.bytesDone > 0);
     expect(midFile.length).toBeGreaterThanOrEqual(4);
-    expect(seen.at(-1)).toEqual({ filesDone: 1, filesTotal: 1, bytesDone: 40 * 1024 * 1024 });
+    expect(seen.at(-1)).toEqual({ filesDone: 1, filesTotal: 1, bytesDone: 40 * 1024 * 1024, appsDone: 0, appsTotal: 0 });
   });
 });
 

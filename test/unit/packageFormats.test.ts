@@ -8,7 +8,7 @@ import type { FileEntry } from '../../shared/model.js';
 import { describePackage } from '../../electron/engine/describe.js';
 import { InputError, UnsupportedFormatError } from '../../electron/engine/errors.js';
 import { closePackage, openPackage } from '../../electron/engine/formats/registry.js';
-import { snapshotPackage } from '../../electron/engine/snapshot.js';
+import { buildInventory } from '../../electron/engine/inventory/buildInventory.js';
 import { tempDir, tool, walkFolder, type Entry } from '../support/ext4.js';
 import { REPO_ROOT, run, sha256 } from '../support/oracles.js';
 
@@ -48,18 +48,18 @@ const PACKAGES = [
 describe('every package kind opens as the same device tree', () => {
   for (const { file, format, mounts } of PACKAGES) {
     it(`${file} (${format}): ${mounts.map((mount) => `/${mount}`).join(', ')} equal the source tree`, async () => {
-      const snapshot = await snapshotPackage(join(FIXTURES, file));
-      expect(snapshot.info.format).toBe(format);
+      const snapshot = (await buildInventory(join(FIXTURES, file), { pool: null })).inventory;
+      expect(snapshot.package.format).toBe(format);
       for (const mount of mounts) expect(entriesUnder(snapshot.files, mount), `/${mount}`).toEqual(expected);
-      expect(snapshot.info.fingerprint).toBe(/^ro\.build\.fingerprint=(.*)$/m.exec(readFileSync(join(tree, 'system/build.prop'), 'utf8'))?.[1]);
+      expect(snapshot.package.fingerprint).toBe(/^ro\.build\.fingerprint=(.*)$/m.exec(readFileSync(join(tree, 'system/build.prop'), 'utf8'))?.[1]);
     });
   }
 
   it('a raw EROFS (LZ4HC) system image made by mkfs.erofs from the tree', async () => {
     const image = join(temp, 'system.erofs');
     tool('mkfs.erofs', ['-zlz4hc', '-T0', image, join(tree, 'system')]);
-    const snapshot = await snapshotPackage(image);
-    expect(snapshot.info.format).toBe('raw-image');
+    const snapshot = (await buildInventory(image, { pool: null })).inventory;
+    expect(snapshot.package.format).toBe('raw-image');
     expect(entriesUnder(snapshot.files, 'system')).toEqual(expected);
   });
 
@@ -92,7 +92,7 @@ describe('truncated downloads give a typed error naming the file', () => {
       const bytes = readFileSync(join(FIXTURES, file));
       const cut = join(temp, `cut-${file.replace('/', '-')}`);
       writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-      const error = await snapshotPackage(cut).catch((caught: unknown) => caught);
+      const error = await buildInventory(cut, { pool: null }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(InputError);
       expect((error as Error).message.startsWith(`cut-${file.replace('/', '-')}`)).toBe(true);
     });
@@ -107,7 +107,7 @@ describe('system-as-root and APEX', () => {
     writeFileSync(join(root, 'init'), 'not really init\n');
     const image = join(temp, 'system.img');
     tool('mke2fs', ['-q', '-t', 'ext4', '-b', '4096', '-d', root, image, '16M'], { cwd: temp });
-    const snapshot = await snapshotPackage(image);
+    const snapshot = (await buildInventory(image, { pool: null })).inventory;
     expect(entriesUnder(snapshot.files, 'system')).toEqual(expected);
     expect((await describePackage(image)).partitions[0]?.origin).toBe('system.img, system-as-root');
   });

@@ -9,7 +9,7 @@ import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage, type PackageHandle } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
 import { hashStream } from '../inventory.js';
-import { buildFacts } from '../snapshot.js';
+import { buildFacts } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
@@ -24,6 +24,8 @@ const TEXT_LIMIT = 1 << 20;
 /** Texts kept for line diffs, at most this many bytes in all. */
 const TEXT_BUDGET = 64 << 20;
 const IO_CONCURRENCY = 4;
+/** While a large file is read, progress is reported every this many bytes too. */
+const PROGRESS_BYTES_STEP = 8 << 20;
 
 export interface InventoryProgress {
   filesDone: number;
@@ -142,6 +144,7 @@ class FileReader {
   private textBytes = 0;
   private readonly readApps: ReadApp[] = [];
   private readonly progress: InventoryProgress;
+  private nextProgressAt = PROGRESS_BYTES_STEP;
   private readonly configFiles = new Map<string, { kind: NonNullable<ReturnType<typeof configFileKind>>; text: string }>();
 
   constructor(
@@ -223,9 +226,14 @@ class FileReader {
   }
 
   private async hash(path: string): Promise<string> {
-    return hashStream(await this.tree.openStream(path), (bytes) => {
-      this.progress.bytesDone += bytes;
-    }, this.options.signal);
+    return hashStream(await this.tree.openStream(path), (bytes) => this.countBytes(bytes), this.options.signal);
+  }
+
+  private countBytes(bytes: number): void {
+    this.progress.bytesDone += bytes;
+    if (this.progress.bytesDone < this.nextProgressAt) return;
+    this.nextProgressAt = this.progress.bytesDone + PROGRESS_BYTES_STEP;
+    this.options.onProgress?.({ ...this.progress });
   }
 
   private async readWhole(path: string): Promise<Buffer> {
@@ -233,7 +241,7 @@ class FileReader {
     for await (const chunk of await this.tree.openStream(path)) {
       throwIfAborted(this.options.signal);
       chunks.push(chunk as Buffer);
-      this.progress.bytesDone += (chunk as Buffer).length;
+      this.countBytes((chunk as Buffer).length);
     }
     return Buffer.concat(chunks);
   }

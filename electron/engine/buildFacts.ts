@@ -1,66 +1,14 @@
-import { createReadStream } from 'node:fs';
-import type { FileEntry, PackageInfo, Problem } from '../../shared/model.js';
-import { sortByKey } from '../../shared/sort.js';
-import { InputError, throwIfAborted } from './errors.js';
-import { closePackage, openPackage, type PackageHandle } from './formats/registry.js';
-import { hashStream, inventoryFiles, type InventoryProgress } from './inventory.js';
+import type { PackageInfo, Problem } from '../../shared/model.js';
+import { InputError } from './errors.js';
+import { OTA_METADATA as OTA_METADATA_SOURCE } from './formats/zipMetadata.js';
 import { parsePropertyFile } from './props/buildProp.js';
 import type { DeviceTree } from './vfs/deviceTree.js';
 
 export const SYSTEM_BUILD_PROP = '/system/build.prop';
 const BUILD_PROP_LIMIT = 16 << 20;
 const FINGERPRINT_PROPERTIES = ['ro.build.fingerprint', 'ro.system.build.fingerprint'];
-import { OTA_METADATA as OTA_METADATA_SOURCE } from './formats/zipMetadata.js';
 
-/** Everything one side of a comparison needs, read from one package. */
-export interface PackageSnapshot {
-  info: PackageInfo;
-  /** Effective properties of /system/build.prop. */
-  properties: Record<string, string>;
-  files: FileEntry[];
-  problems: Problem[];
-}
-
-export interface SnapshotOptions {
-  signal?: AbortSignal | undefined;
-  onOpened?: (() => void) | undefined;
-  onInventoryProgress?: ((progress: InventoryProgress) => void) | undefined;
-}
-
-/** Opens a package, reads its properties and inventories its files, then closes it. */
-export async function snapshotPackage(path: string, options: SnapshotOptions = {}): Promise<PackageSnapshot> {
-  const handle = await openPackage(path);
-  try {
-    throwIfAborted(options.signal);
-    options.onOpened?.();
-    const problems: Problem[] = [...handle.opened.problems];
-    const [packageSha256, properties, inventory] = await Promise.all([
-      hashPackageFile(handle),
-      readProperties(handle.opened.tree, problems),
-      inventoryFiles(handle.opened.tree, { signal: options.signal, onProgress: options.onInventoryProgress }),
-    ]);
-    problems.push(...inventory.problems);
-    return {
-      info: {
-        file: handle.probe.name,
-        sha256: packageSha256,
-        format: handle.opened.format,
-        ...buildFacts(properties, handle.opened.otaMetadata),
-      },
-      properties,
-      files: inventory.files,
-      problems: sortByKey(problems, (problem) => problem.path),
-    };
-  } finally {
-    await closePackage(handle);
-  }
-}
-
-async function hashPackageFile(handle: PackageHandle): Promise<string | null> {
-  if (handle.probe.isDirectory) return null;
-  return hashStream(createReadStream(handle.probe.path));
-}
-
+/** The effective properties of /system/build.prop alone, for a quick look (`otalens info`). */
 export async function readProperties(tree: DeviceTree, problems: Problem[]): Promise<Record<string, string>> {
   const entry = await tree.stat(SYSTEM_BUILD_PROP);
   if (entry?.type !== 'file') {
