@@ -1,4 +1,116 @@
+import type { AppChange } from '../../shared/appDiff.js';
 import { SCHEMA_VERSION, type ComparisonResult } from '../../shared/model.js';
+import type { FeatureVerdict } from '../../shared/verdict.js';
+
+const MMS_OLD = '/system/app/Mms/Mms.apk';
+const MMS_NEW = '/system/priv-app/Mms/Mms.apk';
+const REACH_NOTE = 'A changed default reaches only phones set up fresh; phones already in use keep the value they stored.';
+
+/** Each kind of verdict card once: a fix, a regression, an undecidable one, and two found nowhere. */
+export function handmadeFeatures(): FeatureVerdict[] {
+  const absent = (id: string, title: string): FeatureVerdict => ({
+    id,
+    title,
+    whyItMatters: `Why ${title} matters.`,
+    old: { state: 'absent', evidence: [] },
+    new: { state: 'absent', evidence: [] },
+    change: 'unchanged',
+    summary: `Neither build has ${title}.`,
+  });
+  return [
+    {
+      id: 'cloud-messaging',
+      title: 'Mi Cloud Messaging',
+      whyItMatters: 'Sends text messages through the vendor’s servers.',
+      old: {
+        state: 'default-on',
+        evidence: [
+          {
+            path: `${MMS_OLD}!/res/xml/preferences.xml`,
+            subject: 'pref_key_enable_mx',
+            line: 12,
+            detail: 'CheckBoxPreference "pref_key_enable_mx" titled “Mi Cloud Messaging”: default true (written in the XML)',
+            state: 'default-on',
+          },
+        ],
+      },
+      new: {
+        state: 'opt-in',
+        evidence: [
+          {
+            path: `${MMS_NEW}!/res/xml/preferences.xml`,
+            subject: 'pref_key_enable_mx',
+            line: 14,
+            detail: 'CheckBoxPreference "pref_key_enable_mx" titled “Mi Cloud Messaging”: default false (written in the XML)',
+            state: 'opt-in',
+          },
+        ],
+      },
+      change: 'now-opt-in',
+      summary: 'Mi Cloud Messaging was on by default in the old build and is opt-in in the new build.',
+      reachNote: REACH_NOTE,
+    },
+    {
+      id: 'usage-statistics',
+      title: 'Usage statistics upload',
+      whyItMatters: 'Uploads how the phone is used.',
+      old: { state: 'opt-in', evidence: [{ path: '/system/build.prop', subject: 'persist.sys.usage_stats', line: 30, detail: 'property persist.sys.usage_stats=false', state: 'opt-in' }] },
+      new: { state: 'default-on', evidence: [{ path: '/vendor/build.prop', subject: 'persist.sys.usage_stats', line: 4, detail: 'property persist.sys.usage_stats=true', state: 'default-on' }] },
+      change: 'now-default-on',
+      summary: 'Usage statistics upload was opt-in in the old build and is on by default in the new build: a regression.',
+      reachNote: REACH_NOTE,
+    },
+    {
+      id: 'find-device',
+      title: 'Find device and cloud sync',
+      whyItMatters: 'Reports the phone’s location.',
+      old: { state: 'unknown', evidence: [{ path: '/system/app/FindDevice/FindDevice.apk', subject: 'com.xiaomi.finddevice', detail: 'com.xiaomi.finddevice is installed', state: 'unknown' }] },
+      new: { state: 'unknown', evidence: [{ path: '/system/app/FindDevice/FindDevice.apk', subject: 'com.xiaomi.finddevice', detail: 'com.xiaomi.finddevice is installed', state: 'unknown' }] },
+      change: 'unknown',
+      summary: 'OTA Lens cannot tell from the firmware alone whether Find device and cloud sync is on by default.',
+    },
+    absent('crash-reporting', 'Automatic crash and error reports'),
+    absent('backup-to-cloud', 'Backup to the cloud'),
+  ];
+}
+
+function mmsChange(): AppChange {
+  return {
+    package: 'com.android.mms',
+    label: 'Messaging',
+    path: { old: MMS_OLD, new: MMS_NEW },
+    partition: { old: 'system', new: 'system' },
+    sha256: { old: '1'.repeat(64), new: '2'.repeat(64) },
+    versionCode: { old: 19, new: 20 },
+    versionName: { old: '4.4.2-1', new: '4.4.2-2' },
+    usesPermissions: { added: ['android.permission.READ_CONTACTS'], removed: ['android.permission.RECEIVE_MMS'] },
+    permissions: { added: [{ name: 'com.android.mms.permission.CLOUD', protectionLevel: 'signature' }], removed: [], changed: [] },
+    components: {
+      added: [
+        { type: 'service', name: 'com.android.mms.CloudSyncService', exported: true, exportedSource: 'declared', enabled: true, permission: null, intentFilters: [] },
+      ],
+      removed: [],
+      changed: [{ type: 'receiver', name: 'com.android.mms.PushReceiver', old: { exported: true, enabled: true, permission: null }, new: { exported: false, enabled: true, permission: null } }],
+    },
+    signers: {
+      old: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor' }],
+      new: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor' }],
+    },
+    preferences: {
+      added: [],
+      removed: [],
+      changed: [
+        {
+          file: 'res/xml/preferences.xml',
+          key: 'pref_key_enable_mx',
+          title: 'Mi Cloud Messaging',
+          old: { defaultValue: 'true', defaultSource: 'literal', line: 12 },
+          new: { defaultValue: 'false', defaultSource: 'literal', line: 14 },
+        },
+      ],
+    },
+  };
+}
 
 /** A small comparison written by hand, for tests that need exact control over the data shown. */
 export function handmadeResult(overrides: Partial<ComparisonResult> = {}): ComparisonResult {
@@ -12,26 +124,105 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
       fingerprintSource: '/system/build.prop',
       androidVersion: '13',
       securityPatch: '2023-01-05',
+      partitions: [{ name: 'system', fileSystem: 'zip members', size: null, origin: 'system/' }],
     },
     new: {
       file: 'handmade-new.zip',
       sha256: 'b'.repeat(64),
-      format: 'file-ota-zip',
+      format: 'ab-ota-zip',
       fingerprint: 'Example/handmade/device:14/UQ1A.000002.002/2:user/release-keys',
       fingerprintSource: '/system/build.prop',
       androidVersion: '14',
       securityPatch: '2024-01-05',
+      partitions: [
+        { name: 'system', fileSystem: 'erofs', size: 1_288_490_188, origin: 'payload.bin' },
+        { name: 'vendor', fileSystem: 'ext4', size: 402_653_184, origin: 'payload.bin' },
+      ],
+    },
+    features: handmadeFeatures(),
+    otherDefaultChanges: [
+      {
+        kind: 'preference',
+        name: 'pref_key_auto_sync',
+        title: 'Sync automatically',
+        package: 'com.android.mms',
+        old: 'false',
+        new: 'true',
+        evidence: {
+          old: { path: `${MMS_OLD}!/res/xml/preferences.xml`, subject: 'pref_key_auto_sync', line: 20, detail: 'default false (literal)', state: 'opt-in' },
+          new: { path: `${MMS_NEW}!/res/xml/preferences.xml`, subject: 'pref_key_auto_sync', line: 22, detail: 'default true (literal)', state: 'default-on' },
+        },
+      },
+    ],
+    apps: {
+      added: [{ package: 'com.example.weather', label: 'Weather', path: '/system/app/Weather/Weather.apk', partition: 'system', versionCode: 3, versionName: '1.3' }],
+      removed: [{ package: 'com.example.legacy', label: null, path: '/system/app/Legacy/Legacy.apk', partition: 'system', versionCode: null, versionName: null }],
+      changed: [
+        mmsChange(),
+        {
+          package: 'com.example.rebuilt',
+          label: 'Rebuilt',
+          path: { old: '/system/app/Rebuilt/Rebuilt.apk', new: '/system/app/Rebuilt/Rebuilt.apk' },
+          partition: { old: 'system', new: 'system' },
+          sha256: { old: '3'.repeat(64), new: '4'.repeat(64) },
+          usesPermissions: { added: [], removed: [] },
+          permissions: { added: [], removed: [], changed: [] },
+          components: { added: [], removed: [], changed: [] },
+          preferences: { added: [], removed: [], changed: [] },
+        },
+      ],
     },
     properties: {
-      changed: [{ name: 'ro.build.version.release', old: '13', new: '14' }],
-      added: [{ name: 'ro.example.added', old: null, new: 'yes' }],
-      removed: [{ name: 'ro.example.removed', old: 'gone', new: null }],
+      changed: [{ name: 'ro.build.version.release', old: '13', new: '14', oldLayer: '/system/build.prop', newLayer: '/system/build.prop' }],
+      added: [{ name: 'ro.example.added', old: null, new: 'yes', oldLayer: null, newLayer: '/vendor/build.prop' }],
+      removed: [{ name: 'ro.example.removed', old: 'gone', new: null, oldLayer: '/system/build.prop', newLayer: null }],
+    },
+    settings: {
+      changed: [
+        {
+          name: 'def_location_providers_allowed',
+          type: 'string',
+          old: 'gps,network',
+          new: '',
+          oldSource: '/system/priv-app/SettingsProvider/SettingsProvider.apk',
+          newSource: '/vendor/overlay/SettingsOverlay.apk',
+        },
+      ],
+      added: [],
+      removed: [],
+    },
+    permissionGrants: {
+      added: [{ kind: 'default-permission', package: 'com.example.weather', permission: 'android.permission.ACCESS_FINE_LOCATION', fixed: true, file: '/system/etc/default-permissions/weather.xml', line: 5 }],
+      removed: [{ kind: 'privapp-permission', package: 'com.example.legacy', permission: 'android.permission.READ_PHONE_STATE', file: '/system/etc/permissions/privapp-permissions-legacy.xml', line: 3 }],
+    },
+    sysconfig: {
+      added: [{ kind: 'allow-in-power-save', package: 'com.example.weather', file: '/system/etc/sysconfig/weather.xml', line: 2 }],
+      removed: [],
+    },
+    initServices: {
+      added: [{ name: 'telemetryd', command: '/system/bin/telemetryd --upload', options: ['class main', 'user system'], file: '/system/etc/init/telemetryd.rc', line: 1 }],
+      removed: [],
+      changed: [
+        {
+          old: { name: 'logd', command: '/system/bin/logd', options: ['class core'], file: '/system/etc/init/logd.rc', line: 1 },
+          new: { name: 'logd', command: '/system/bin/logd --verbose', options: ['class core', 'oneshot'], file: '/system/etc/init/logd.rc', line: 1 },
+        },
+      ],
     },
     files: {
-      added: ['/system/app/New/New.apk'],
-      removed: ['/system/app/Old/Old.apk'],
-      changed: ['/system/build.prop'],
+      added: [{ path: '/system/app/New/New.apk', oldSize: null, newSize: 48_213 }],
+      removed: [{ path: '/system/app/Old/Old.apk', oldSize: 1_024, newSize: null }],
+      changed: [{ path: '/system/build.prop', oldSize: 2_047, newSize: 2_110 }],
     },
+    textDiffs: [
+      {
+        path: '/system/build.prop',
+        patch:
+          'Index: /system/build.prop\n===================================================================\n' +
+          '--- /system/build.prop\told build\n+++ /system/build.prop\tnew build\n' +
+          '@@ -1,3 +1,3 @@\n ro.build.id=TQ1A\n-ro.build.version.release=13\n+ro.build.version.release=14\n ro.build.type=user\n',
+      },
+    ],
     problems: { old: [], new: [] },
     ...overrides,
   };

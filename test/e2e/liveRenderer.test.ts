@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Side } from '../../shared/api.js';
 import { APP_ORIGIN, emitApiEvent, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
 import { launchBrowser, recordPageErrors } from '../support/browser.js';
-import { expectFilesShown, expectPropertiesShown, readCell, waitForReport } from './reportPage.js';
-import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
+import { expectFilesShown, expectPropertiesShown, readCell, readVerdictCard, waitForReport } from './reportPage.js';
+import { expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtHandlers } from '../support/built.js';
 
 // The built handlers and engine, exactly what the Electron main process runs.
@@ -91,10 +91,13 @@ describe('live renderer with the real handlers', () => {
     expect(await readCell(page, 'pick-path-new')).toBe(SAMPLE_NEW);
   });
 
-  it('compares and shows the property changes read from build.prop', async () => {
+  it('compares and shows the verdict, the property changes read from build.prop and the files', async () => {
     const { page } = session;
     await page.getByRole('button', { name: 'Compare', exact: true }).click();
     await waitForReport(page);
+    const truth = expectedCloudMessaging();
+    const card = await readVerdictCard(page, 'cloud-messaging');
+    expect([card.change, card.old, card.new]).toEqual(['now-opt-in', truth.old, truth.new]);
     await expectPropertiesShown(page, expected.properties);
     await expectFilesShown(page, expected.files);
     expect(await readCell(page, 'fingerprint-old')).toBe(expected.fingerprints.old);

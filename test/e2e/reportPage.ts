@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import type { ExpectedFileDiff, ExpectedPropertyDiff } from './sampleOracle.js';
+import type { ExpectedFile, ExpectedFileDiff, ExpectedPropertyDiff } from './sampleOracle.js';
 
 /** What the report page shows, read from the DOM as text (textContent keeps whitespace exactly). */
 
@@ -32,6 +32,28 @@ export async function readShownPaths(page: Page, kind: 'added' | 'removed' | 'ch
   return list.getByTestId('file-path').allTextContents();
 }
 
+/** Each listed file with the exact sizes the page carries (`data-size`), null for a link or a missing side. */
+export async function readShownFiles(page: Page, kind: 'added' | 'removed' | 'changed'): Promise<ExpectedFile[]> {
+  const list = page.getByTestId(`files-${kind}`);
+  if ((await list.count()) === 0) return [];
+  return list.getByTestId('file-row').evaluateAll(
+    (rows, side) =>
+      rows.map((row) => {
+        const sizes = Array.from(row.querySelectorAll('[data-size]')).map((element) => {
+          const size = element.getAttribute('data-size');
+          return size === 'link' || size === null ? null : Number(size);
+        });
+        const [first = null, second = null] = sizes;
+        return {
+          path: row.querySelector('[data-testid="file-path"]')?.textContent ?? '',
+          oldSize: side === 'added' ? null : first,
+          newSize: side === 'removed' ? null : side === 'added' ? first : second,
+        };
+      }),
+    kind,
+  );
+}
+
 export async function readCell(page: Page, testId: string): Promise<string> {
   return (await page.getByTestId(testId).textContent()) ?? '';
 }
@@ -53,7 +75,37 @@ export async function expectPropertiesShown(page: Page, expected: ExpectedProper
 
 export async function expectFilesShown(page: Page, expected: ExpectedFileDiff): Promise<void> {
   for (const kind of ['added', 'removed', 'changed'] as const) {
-    expect((await readShownPaths(page, kind)).sort(), `files ${kind}`).toEqual(expected[kind]);
+    const byPath = (a: ExpectedFile, b: ExpectedFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    expect((await readShownFiles(page, kind)).sort(byPath), `files ${kind}`).toEqual(expected[kind]);
     expect(await readCell(page, `files-${kind}-count`), `files ${kind} count`).toBe(expected[kind].length.toLocaleString('en-US'));
   }
+}
+
+/** A feature's verdict card as shown: change, both states, and each side's evidence paths. */
+export interface ShownVerdict {
+  change: string | null;
+  badge: string;
+  old: string;
+  new: string;
+  summary: string;
+  reachNote: string | null;
+  oldEvidence: string[];
+  newEvidence: string[];
+}
+
+export async function readVerdictCard(page: Page, featureId: string): Promise<ShownVerdict> {
+  const card = page.locator(`[data-testid="feature-card"][data-feature="${featureId}"]`);
+  expect(await card.count(), `one card for ${featureId}`).toBe(1);
+  const reach = card.getByTestId('feature-reach-note');
+  const evidencePaths = (side: 'old' | 'new') => card.getByTestId(`evidence-${side}`).getByTestId('evidence-path').allTextContents();
+  return {
+    change: await card.getAttribute('data-change'),
+    badge: (await card.getByTestId('feature-change').textContent()) ?? '',
+    old: (await card.getByTestId('feature-old-state').textContent()) ?? '',
+    new: (await card.getByTestId('feature-new-state').textContent()) ?? '',
+    summary: (await card.getByTestId('feature-summary').textContent()) ?? '',
+    reachNote: (await reach.count()) === 0 ? null : await reach.textContent(),
+    oldEvidence: await evidencePaths('old'),
+    newEvidence: await evidencePaths('new'),
+  };
 }

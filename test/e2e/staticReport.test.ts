@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonResult } from '../../shared/model.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
 import { handmadeResult } from './handmadeResult.js';
-import { expectFilesShown, expectPropertiesShown, readCell, readShownProperties, waitForReport } from './reportPage.js';
-import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
+import { expectFilesShown, expectPropertiesShown, readCell, readShownProperties, readVerdictCard, waitForReport } from './reportPage.js';
+import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
 
 // The built files, as shipped: the report must work from dist/, not from the sources.
@@ -95,6 +97,73 @@ describe('static HTML report of the sample pair', () => {
     await opened.page.getByLabel('Filter properties').fill('');
   });
 
+  it('leads with the answer: Mi Cloud Messaging went from on by default to opt-in, as the APKs say', async () => {
+    const truth = expectedCloudMessaging();
+    // The sample tells the 2014 story; if it stops doing so, this test has nothing to check.
+    expect([truth.old, truth.new]).toEqual(['On by default', 'Opt-in']);
+    const card = await readVerdictCard(opened.page, 'cloud-messaging');
+    expect(card.change).toBe('now-opt-in');
+    expect(card.badge).toMatch(/Now opt-in$/);
+    expect([card.old, card.new]).toEqual([truth.old, truth.new]);
+    expect(card.reachNote).toMatch(/set up fresh/);
+    // Changed defaults come before unchanged ones.
+    expect(await opened.page.getByTestId('feature-card').first().getAttribute('data-change')).toMatch(/^now-/);
+  });
+
+  it('shows the evidence for it one click away: the preference XML inside Mms.apk on each side', async () => {
+    const truth = expectedCloudMessaging();
+    expect(truth.oldPath).toMatch(/\/Mms\.apk!\/res\/xml\/preferences\.xml$/);
+    const card = opened.page.locator('[data-testid="feature-card"][data-feature="cloud-messaging"]');
+    const firstPath = card.getByTestId('evidence-path').first();
+    expect(await firstPath.isVisible()).toBe(false);
+    await card.getByText(/^Evidence/).click();
+    expect(await firstPath.isVisible()).toBe(true);
+    const shown = await readVerdictCard(opened.page, 'cloud-messaging');
+    // A path, optionally followed by `:line`.
+    const atLine = (expected: string | null) => (shown: string) => expected !== null && (shown === expected || (shown.startsWith(`${expected}:`) && /^\d+$/.test(shown.slice(expected.length + 1))));
+    expect(shown.oldEvidence.filter(atLine(truth.oldPath))).toHaveLength(1);
+    expect(shown.newEvidence.filter(atLine(truth.newPath))).toHaveLength(1);
+    const states = await card.getByTestId('evidence-old').getByTestId('evidence-state').allTextContents();
+    expect(states).toContain('On by default');
+  });
+
+  it('agrees with the scenario ground truth the sample was built from', () => {
+    // Two independent oracles (aapt on the APKs; the build definitions) must say the same.
+    const scenarios = JSON.parse(readFileSync(new URL('../fixtures/scenarios/scenarios.json', import.meta.url), 'utf8')) as {
+      scenarios: { id: string; packages: Record<string, { old: string; new: string }>; expected: Record<string, { cloudMessaging: { change: string; old: { state: string; evidence: { path: string } }; new: { state: string; evidence: { path: string } } } }> }[];
+    };
+    const seed = scenarios.scenarios.find((scenario) => scenario.id === 'resource-flip');
+    if (seed === undefined) throw new Error('scenarios.json has no resource-flip scenario');
+    const sha = (path: string | URL) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    const packages = seed.packages['file-ota'];
+    if (packages === undefined) throw new Error('resource-flip has no file-ota packages');
+    expect(sha(SAMPLE_OLD)).toBe(sha(new URL(`../fixtures/scenarios/${packages.old}`, import.meta.url)));
+    expect(sha(SAMPLE_NEW)).toBe(sha(new URL(`../fixtures/scenarios/${packages.new}`, import.meta.url)));
+    const truth = expectedCloudMessaging();
+    const ground = seed.expected['file-ota']?.cloudMessaging;
+    expect(ground?.change).toBe('now-opt-in');
+    expect([ground?.old.state, ground?.new.state]).toEqual(['default-on', 'opt-in']);
+    expect([ground?.old.evidence.path, ground?.new.evidence.path]).toEqual([truth.oldPath, truth.newPath]);
+  });
+
+  it('lists the apps added, removed and changed, and the permissions a changed app now asks for, as aapt reads them', async () => {
+    const expected = expectedAppDiff();
+    const page = opened.page;
+    const packagesIn = (testId: string, rowTestId: string) =>
+      page.getByTestId(testId).getByTestId(rowTestId).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package') ?? ''));
+    expect((await packagesIn('apps-added', 'app-ref')).sort()).toEqual(expected.added);
+    expect((await packagesIn('apps-removed', 'app-ref')).sort()).toEqual(expected.removed);
+    const detailed = await packagesIn('apps-changed', 'app-changed');
+    const rebuilt = await page.getByTestId('apps-rebuilt').locator('[data-package]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package') ?? ''));
+    expect([...detailed, ...rebuilt].sort()).toEqual([...expected.changed.keys()].sort());
+    expect(expected.removed.length + [...expected.changed.values()].filter((app) => app.permissionsAdded.length > 0).length).toBeGreaterThan(0);
+    for (const [name, app] of expected.changed) {
+      const block = page.locator(`[data-testid="app-changed"][data-package="${name}"]`);
+      const added = block.getByTestId('app-permissions-added');
+      expect((await added.count()) === 0 ? [] : (await added.locator('li').allTextContents()).map((text) => text.replace(/^\+/, '')), `${name} now asks for`).toEqual(app.permissionsAdded);
+    }
+  });
+
   it('made no request but loading its own file, and raised no error', () => {
     expect(opened.requests).toEqual([opened.fileUrl]);
     expect(opened.errors).toEqual([]);
@@ -102,6 +171,136 @@ describe('static HTML report of the sample pair', () => {
 
   it('is byte-for-byte the same when rendered again', async () => {
     expect(await renderHtmlReport(await comparePackages(SAMPLE_OLD, SAMPLE_NEW))).toBe(opened.html);
+  });
+});
+
+describe('static HTML report of a handmade comparison', () => {
+  // The result is written by hand (handmadeResult.ts): it is the oracle for what the page shows.
+  const result = handmadeResult({
+    claims: [{ feature: 'cloud-messaging', claimed: 'default-on', actual: 'opt-in', verdict: 'contradicted', summary: 'Contradicted: it is opt-in.', evidence: [] }],
+    problems: { old: [], new: [{ path: '/system/app/Broken/Broken.apk', message: 'truncated central directory' }] },
+  });
+  let opened: OpenedReport;
+
+  beforeAll(async () => {
+    opened = await openReport(result, 'handmade');
+  });
+
+  afterAll(async () => {
+    await opened?.page.close();
+  });
+
+  it('puts the regression first, then the fix, then the undecidable, and the features found nowhere on one line', async () => {
+    const { page } = opened;
+    const cards = await page.getByTestId('feature-card').evaluateAll((elements) => elements.map((element) => [element.getAttribute('data-feature'), element.getAttribute('data-change')]));
+    expect(cards).toEqual([
+      ['usage-statistics', 'now-default-on'],
+      ['cloud-messaging', 'now-opt-in'],
+      ['find-device', 'unknown'],
+    ]);
+    expect(await page.getByTestId('absent-feature').allTextContents()).toEqual(['Automatic crash and error reports', 'Backup to the cloud']);
+    const regression = await readVerdictCard(page, 'usage-statistics');
+    expect(regression).toMatchObject({ badge: '✗ Now on by default (regression)', old: 'Opt-in', new: 'On by default', oldEvidence: ['/system/build.prop:30'], newEvidence: ['/vendor/build.prop:4'] });
+    expect(regression.reachNote).toContain('set up fresh');
+    const unknown = await readVerdictCard(page, 'find-device');
+    expect(unknown).toMatchObject({ badge: '? Cannot tell', old: 'Cannot tell', new: 'Cannot tell', reachNote: null });
+    expect(await page.getByTestId('verdicts').textContent()).toContain('Some parts could not be read');
+  });
+
+  it('shows the claim with its verdict in words', async () => {
+    const claim = opened.page.getByTestId('claim-card');
+    expect(await claim.getAttribute('data-verdict')).toBe('contradicted');
+    expect(await claim.getByTestId('claim-verdict').textContent()).toBe('✗ Contradicted');
+    expect(await claim.getByTestId('claim-actual').textContent()).toBe('Opt-in');
+  });
+
+  it('lists the other flipped default with both places it is set', async () => {
+    const row = opened.page.locator('[data-testid="other-default"][data-name="pref_key_auto_sync"]');
+    expect(await row.getByTestId('value-old').textContent()).toBe('false');
+    expect(await row.getByTestId('value-new').textContent()).toBe('true');
+    expect(await row.locator('.device-path').allTextContents()).toEqual([
+      '/system/app/Mms/Mms.apk!/res/xml/preferences.xml:20',
+      '/system/priv-app/Mms/Mms.apk!/res/xml/preferences.xml:22',
+    ]);
+  });
+
+  it('details a changed app, warns about its new signer, and lists the app only rebuilt compactly', async () => {
+    const { page } = opened;
+    const mms = page.locator('[data-testid="app-changed"][data-package="com.android.mms"]');
+    expect(await mms.getByTestId('app-version-code').locator('dd').textContent()).toBe('19 → 20');
+    expect(await mms.getByTestId('app-permissions-added').locator('li').allTextContents()).toEqual(['+android.permission.READ_CONTACTS']);
+    expect(await mms.getByTestId('app-permissions-removed').locator('li').allTextContents()).toEqual(['−android.permission.RECEIVE_MMS']);
+    expect(await mms.getByTestId('app-signer-change').textContent()).toContain('CN=New Vendor');
+    expect(await mms.getByTestId('app-preferences-changed').textContent()).toContain('true (written in the XML) → false (written in the XML)');
+    expect(await page.getByTestId('apps-rebuilt').locator('[data-package]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')))).toEqual(['com.example.rebuilt']);
+  });
+
+  it('filters apps by a permission one of them now asks for', async () => {
+    const { page } = opened;
+    await page.getByLabel('Filter apps').fill('read_contacts');
+    expect(await page.getByTestId('app-changed').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')))).toEqual(['com.android.mms']);
+    expect(await page.getByTestId('app-ref').count()).toBe(0);
+    expect(await readCell(page, 'app-filter-status')).toBe('1 of 4 apps match.');
+    await page.getByLabel('Filter apps').fill('');
+    expect(await page.getByTestId('app-ref').count()).toBe(2);
+  });
+
+  it('shows settings, grants, system configuration and init services with where they come from', async () => {
+    const { page } = opened;
+    const setting = page.locator('[data-testid="setting-row"][data-name="def_location_providers_allowed"]');
+    expect(await setting.getByTestId('value-old').textContent()).toBe('gps,network');
+    expect(await setting.getByTestId('value-new').textContent()).toBe('(empty)');
+    expect(await setting.locator('.device-path').allTextContents()).toEqual(['/system/priv-app/SettingsProvider/SettingsProvider.apk', '/vendor/overlay/SettingsOverlay.apk']);
+    const grants = await page.getByTestId('grant-row').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-kind'), ...Array.from(row.querySelectorAll('td')).map((cell) => cell.textContent)]));
+    expect(grants).toEqual([
+      ['added', '+ Added', 'Granted by default', 'com.example.weather', 'android.permission.ACCESS_FINE_LOCATION', 'No (fixed)', '/system/etc/default-permissions/weather.xml:5'],
+      ['removed', '− Removed', 'Privileged permission', 'com.example.legacy', 'android.permission.READ_PHONE_STATE', '—', '/system/etc/permissions/privapp-permissions-legacy.xml:3'],
+    ]);
+    expect(await page.getByTestId('sysconfig-row').locator('td').allTextContents()).toEqual(['+ Added', 'allow-in-power-save', 'com.example.weather', '/system/etc/sysconfig/weather.xml:2']);
+    const logd = page.locator('[data-testid="init-service-row"][data-kind="changed"]');
+    expect(await logd.locator('li').allTextContents()).toEqual(['command: /system/bin/logd → /system/bin/logd --verbose', '+ option added: oneshot']);
+  });
+
+  it('shows the property file that sets each value and each file’s sizes', async () => {
+    const { page } = opened;
+    expect(await page.locator('[data-testid="property-row"][data-name="ro.example.added"] [data-testid="property-layer"]').textContent()).toBe('/vendor/build.prop');
+    expect(await page.getByTestId('files-changed').getByTestId('file-size').textContent()).toBe('2.0 KB → 2.1 KB');
+    expect(await page.getByTestId('files-added').locator('[data-size]').getAttribute('data-size')).toBe('48213');
+  });
+
+  it('lists partitions side by side with file system and size', async () => {
+    const { page } = opened;
+    const vendor = page.locator('[data-testid="partition-row"][data-name="vendor"]');
+    expect(await vendor.getByTestId('partition-old').textContent()).toBe('Not in this build');
+    expect(await vendor.getByTestId('partition-new').textContent()).toBe('ext4, 402.7 MBfrom payload.bin');
+    expect(await vendor.getByTestId('partition-size').getAttribute('title')).toBe('402,653,184 bytes');
+  });
+
+  it('opens a text diff on request, each changed line marked by its sign and a class', async () => {
+    const { page } = opened;
+    const diff = page.locator('[data-testid="text-diff"][data-path="/system/build.prop"]');
+    expect(await diff.getByTestId('text-diff-patch').count()).toBe(0);
+    await diff.locator('summary').click();
+    const lines = await diff.locator('.diff-line').evaluateAll((elements) => elements.map((element) => [element.className, element.textContent]));
+    expect(lines.filter(([className]) => className !== 'diff-line diff-header' && className !== 'diff-line diff-hunk')).toEqual([
+      ['diff-line diff-context', ' ro.build.id=TQ1A\n'],
+      ['diff-line diff-removed', '-ro.build.version.release=13\n'],
+      ['diff-line diff-added', '+ro.build.version.release=14\n'],
+      ['diff-line diff-context', ' ro.build.type=user\n'],
+    ]);
+    // Copying the block gives back the patch.
+    const [textDiff] = result.textDiffs;
+    expect(await diff.getByTestId('text-diff-patch').textContent()).toBe(textDiff?.patch);
+  });
+
+  it('links every section from the contents, and lists the problems last', async () => {
+    const { page } = opened;
+    const targets = await page.getByTestId('contents').locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+    expect(targets.at(-1)).toBe('#problems');
+    for (const target of targets) expect(await page.locator(target ?? '').count(), `${target}`).toBe(1);
+    expect(await page.getByTestId('problems-new').textContent()).toBe('/system/app/Broken/Broken.apk: truncated central directory');
+    expect(opened.errors).toEqual([]);
+    expect(opened.requests).toEqual([opened.fileUrl]);
   });
 });
 
@@ -113,14 +312,21 @@ describe('static HTML report with hostile firmware content', () => {
 
   beforeAll(async () => {
     const base = handmadeResult();
+    const [cloud] = base.features;
+    if (cloud === undefined) throw new Error('the handmade result has features');
+    const hostileEvidence = { path: `/system/app/${HOSTILE_VALUE}.apk!/res/xml/${SCRIPT_BREAKOUT}.xml`, subject: 'x', line: 3, detail: `title ${HOSTILE_VALUE}`, state: 'default-on' as const };
     const result = handmadeResult({
-      old: { ...base.old, file: '<b>old</b>.zip', fingerprint: SCRIPT_BREAKOUT },
+      old: { ...base.old, file: '<b>old</b>.zip', fingerprint: SCRIPT_BREAKOUT, partitions: [{ name: HOSTILE_VALUE, fileSystem: '<b>ext4</b>', size: 1, origin: SCRIPT_BREAKOUT }] },
+      features: [{ ...cloud, title: `<b>${HOSTILE_VALUE}</b>`, summary: SCRIPT_BREAKOUT, old: { state: 'default-on', evidence: [hostileEvidence] } }],
+      claims: [{ feature: 'cloud-messaging', claimed: 'opt-in', actual: 'opt-in', verdict: 'confirmed', summary: HOSTILE_VALUE, evidence: [hostileEvidence] }],
+      apps: { ...base.apps, added: [{ package: 'com.hostile', label: HOSTILE_VALUE, path: `/system/app/${SCRIPT_BREAKOUT}`, partition: 'system', versionCode: 1, versionName: '<b>1</b>' }] },
       properties: {
-        changed: [{ name: SCRIPT_BREAKOUT, old: SEPARATORS, new: HOSTILE_VALUE }],
-        added: [{ name: 'ro.hostile', old: null, new: HOSTILE_VALUE }],
+        changed: [{ name: SCRIPT_BREAKOUT, old: SEPARATORS, new: HOSTILE_VALUE, oldLayer: '/system/build.prop', newLayer: `/vendor/${HOSTILE_VALUE}` }],
+        added: [{ name: 'ro.hostile', old: null, new: HOSTILE_VALUE, oldLayer: null, newLayer: '/system/build.prop' }],
         removed: [],
       },
-      files: { added: [`/system/${HOSTILE_VALUE}`], removed: [], changed: [] },
+      files: { added: [{ path: `/system/${HOSTILE_VALUE}`, oldSize: null, newSize: 12 }], removed: [], changed: [] },
+      textDiffs: [{ path: `/system/etc/${HOSTILE_VALUE}`, patch: `--- a\told build\n+++ a\tnew build\n@@ -1 +1 @@\n-${SCRIPT_BREAKOUT}\n+${HOSTILE_VALUE}\n` }],
     });
     opened = await openReport(result, 'hostile');
   });
@@ -130,14 +336,30 @@ describe('static HTML report with hostile firmware content', () => {
   });
 
   it('shows markup and script tags in values and names as text', async () => {
-    const shown = await readShownProperties(opened.page);
+    const { page } = opened;
+    const shown = await readShownProperties(page);
     expect(shown).toEqual([
       { kind: 'changed', name: SCRIPT_BREAKOUT, old: SEPARATORS, new: HOSTILE_VALUE },
       { kind: 'added', name: 'ro.hostile', old: null, new: HOSTILE_VALUE },
     ]);
-    expect(await readCell(opened.page, 'fingerprint-old')).toBe(SCRIPT_BREAKOUT);
-    expect(await readCell(opened.page, 'file-old')).toBe('<b>old</b>.zip');
-    expect(await opened.page.getByTestId('file-path').allTextContents()).toEqual([`/system/${HOSTILE_VALUE}`]);
+    expect(await readCell(page, 'fingerprint-old')).toBe(SCRIPT_BREAKOUT);
+    expect(await readCell(page, 'file-old')).toBe('<b>old</b>.zip');
+    expect(await page.getByTestId('file-path').allTextContents()).toEqual([`/system/${HOSTILE_VALUE}`]);
+  });
+
+  it('shows hostile verdicts, evidence, apps, partitions and diffs as text', async () => {
+    const { page } = opened;
+    const card = await readVerdictCard(page, 'cloud-messaging');
+    expect(card.summary).toBe(SCRIPT_BREAKOUT);
+    expect(await page.locator('[data-feature="cloud-messaging"] h3').first().textContent()).toBe(`<b>${HOSTILE_VALUE}</b>`);
+    expect(card.oldEvidence).toEqual([`/system/app/${HOSTILE_VALUE}.apk!/res/xml/${SCRIPT_BREAKOUT}.xml:3`]);
+    expect(await page.getByTestId('evidence-detail').first().textContent()).toBe(`title ${HOSTILE_VALUE}`);
+    expect(await readCell(page, 'claim-summary')).toBe(HOSTILE_VALUE);
+    expect(await page.locator('[data-testid="app-ref"][data-package="com.hostile"] td').first().textContent()).toBe(HOSTILE_VALUE);
+    expect(await page.getByTestId('partition-fs').first().textContent()).toBe('<b>ext4</b>');
+    await page.getByTestId('text-diff').locator('summary').click();
+    expect(await page.getByTestId('text-diff-patch').locator('[data-kind="removed"]').textContent()).toBe(`-${SCRIPT_BREAKOUT}\n`);
+    expect(await page.getByTestId('text-diff-patch').locator('[data-kind="added"]').textContent()).toBe(`+${HOSTILE_VALUE}\n`);
   });
 
   it('created no element from the data and ran nothing', async () => {
@@ -184,7 +406,7 @@ describe('static HTML report with long lists', () => {
   let opened: OpenedReport;
 
   beforeAll(async () => {
-    const added = Array.from({ length: ADDED_COUNT }, (_, index) => `/system/app/App${String(index).padStart(4, '0')}/base.apk`);
+    const added = Array.from({ length: ADDED_COUNT }, (_, index) => ({ path: `/system/app/App${String(index).padStart(4, '0')}/base.apk`, oldSize: null, newSize: index }));
     opened = await openReport(handmadeResult({ files: { added, removed: [], changed: [] } }), 'long');
   });
 

@@ -6,7 +6,7 @@ import { handmadeResult } from '../e2e/handmadeResult.js';
 describe('parseEmbeddedResult', () => {
   it('reads back what the report writer embeds, escapes included', () => {
     const result = handmadeResult({
-      properties: { changed: [{ name: '</script>', old: '\u2028', new: '<&>' }], added: [], removed: [] },
+      properties: { changed: [{ name: '</script>', old: '\u2028', new: '<&>', oldLayer: '/system/build.prop', newLayer: '<!--' }], added: [], removed: [] },
     });
     expect(parseEmbeddedResult(serializeJsonForHtml(result))).toEqual(result);
   });
@@ -16,5 +16,20 @@ describe('parseEmbeddedResult', () => {
     expect(() => parseEmbeddedResult(JSON.stringify({ ...handmadeResult(), schemaVersion: 2 }))).toThrow(/version 2/);
     const { files: _files, ...withoutFiles } = handmadeResult();
     expect(() => parseEmbeddedResult(JSON.stringify(withoutFiles))).toThrow(/files\.added/);
+  });
+
+  it('names each part of the verdict schema a report lacks, as a report from before the verdicts would', () => {
+    const { features: _features, apps: _apps, settings: _settings, textDiffs: _textDiffs, ...rest } = handmadeResult();
+    const older = { ...rest, old: { ...rest.old, partitions: undefined } };
+    expect(() => parseEmbeddedResult(JSON.stringify(older))).toThrow(
+      'The comparison data in this report is incomplete (missing or invalid: old.partitions, features, textDiffs, apps.added, apps.removed, apps.changed, settings.added, settings.removed, settings.changed).',
+    );
+  });
+
+  it('refuses a verdict without the states and evidence the cards show', () => {
+    const result = handmadeResult();
+    const broken = { ...result, features: [result.features[0], { id: 'x', title: 'X', old: { state: 'opt-in' }, new: { state: 'opt-in', evidence: [] } }] };
+    expect(() => parseEmbeddedResult(JSON.stringify(broken))).toThrow(/features\[1\]\)/);
+    expect(() => parseEmbeddedResult(JSON.stringify({ ...result, claims: {} }))).toThrow(/claims/);
   });
 });

@@ -30,25 +30,48 @@ export function parseEmbeddedResult(text: string): ComparisonResult {
   return data as unknown as ComparisonResult;
 }
 
+/** Lists of each part the viewer reads, by the keys it reads them with. */
+const LIST_PARTS: readonly [string, readonly string[]][] = [
+  ['apps', ['added', 'removed', 'changed']],
+  ['properties', ['added', 'removed', 'changed']],
+  ['settings', ['added', 'removed', 'changed']],
+  ['permissionGrants', ['added', 'removed']],
+  ['sysconfig', ['added', 'removed']],
+  ['initServices', ['added', 'removed', 'changed']],
+  ['files', ['added', 'removed', 'changed']],
+  ['problems', ['old', 'new']],
+];
+
 function missingParts(data: Record<string, unknown>): string[] {
   const missing: string[] = [];
   for (const side of ['old', 'new'] as const) {
     const info = data[side];
     if (!isRecord(info) || typeof info['file'] !== 'string' || typeof info['format'] !== 'string') missing.push(side);
+    else if (!Array.isArray(info['partitions'])) missing.push(`${side}.partitions`);
   }
-  const properties = data['properties'];
-  for (const kind of ['added', 'removed', 'changed'] as const) {
-    if (!isRecord(properties) || !Array.isArray(properties[kind])) missing.push(`properties.${kind}`);
+  for (const key of ['features', 'otherDefaultChanges', 'textDiffs']) {
+    if (!Array.isArray(data[key])) missing.push(key);
   }
-  const files = data['files'];
-  for (const kind of ['added', 'removed', 'changed'] as const) {
-    if (!isRecord(files) || !Array.isArray(files[kind])) missing.push(`files.${kind}`);
+  const features: unknown = data['features'];
+  if (Array.isArray(features)) {
+    features.forEach((feature: unknown, index) => {
+      if (!isFeatureShaped(feature)) missing.push(`features[${index}]`);
+    });
   }
-  const problems = data['problems'];
-  for (const side of ['old', 'new'] as const) {
-    if (!isRecord(problems) || !Array.isArray(problems[side])) missing.push(`problems.${side}`);
+  if (data['claims'] !== undefined && !Array.isArray(data['claims'])) missing.push('claims');
+  for (const [part, keys] of LIST_PARTS) {
+    const value = data[part];
+    for (const key of keys) {
+      if (!isRecord(value) || !Array.isArray(value[key])) missing.push(`${part}.${key}`);
+    }
   }
   return missing;
+}
+
+/** The parts of a verdict the cards read without checking again. */
+function isFeatureShaped(feature: unknown): boolean {
+  const isSide = (side: unknown) => isRecord(side) && typeof side['state'] === 'string' && Array.isArray(side['evidence']);
+  return isRecord(feature) && typeof feature['id'] === 'string' && typeof feature['title'] === 'string' && isSide(feature['old']) && isSide(feature['new']);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -18,7 +18,7 @@ export interface StepView {
   stage: VisibleStage;
   label: string;
   status: StepStatus;
-  /** Counts for the current step, one line per build, e.g. `New build: 120 of 340 files, 35.2 MB hashed`. */
+  /** Counts for the current step, one line per build, e.g. `New build: 120 of 340 files, 35.2 MB hashed, 3 of 12 apps read`. */
   details: string[];
 }
 
@@ -60,6 +60,9 @@ function describeDetail(progress: Progress): string | null {
     parts.push(progress.done === 0 ? 'listing files' : `${countOf(progress.done, 'file')} read`);
   }
   if (progress.bytes !== undefined) parts.push(`${formatMegabytes(progress.bytes)} hashed`);
+  if (progress.appsDone !== undefined && progress.appsTotal !== undefined && progress.appsTotal > 0) {
+    parts.push(`${progress.appsDone.toLocaleString('en-US')} of ${countOf(progress.appsTotal, 'app')} read`);
+  }
   const counts = parts.join(', ');
   const side = progress.side === undefined ? '' : `${progress.side === 'old' ? 'Old' : 'New'} build`;
   if (side && counts) return `${side}: ${counts}`;

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
-import type { PackageInfo } from '../../../shared/model.js';
+import type { PackageInfo, PackageSide } from '../../../shared/model.js';
 import { formatLabel } from '../text/format.js';
+import { PartitionsTable } from './PartitionsTable.js';
 
 interface BuildRow {
   key: string;
@@ -37,9 +38,9 @@ const ROWS: readonly BuildRow[] = [
 ];
 
 /** The two builds side by side, so a reader can tell exactly which files were compared. */
-export function BuildsTable({ oldInfo, newInfo }: { oldInfo: PackageInfo; newInfo: PackageInfo }) {
+export function BuildsTable({ oldInfo, newInfo }: { oldInfo: PackageSide; newInfo: PackageSide }) {
   return (
-    <section className="section" aria-labelledby="builds-heading">
+    <section id="builds" className="section" aria-labelledby="builds-heading">
       <h2 id="builds-heading">Builds</h2>
       <div className="table-scroll">
         <table className="builds" data-testid="builds">
@@ -61,6 +62,8 @@ export function BuildsTable({ oldInfo, newInfo }: { oldInfo: PackageInfo; newInf
           </tbody>
         </table>
       </div>
+      <h3>Partitions</h3>
+      <PartitionsTable oldInfo={oldInfo} newInfo={newInfo} />
     </section>
   );
 }

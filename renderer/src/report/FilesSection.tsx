@@ -9,7 +9,7 @@ const KINDS = [
 
 export function FilesSection({ files }: { files: FileDiff }) {
   return (
-    <section className="section" aria-labelledby="files-heading" data-testid="files">
+    <section id="files" className="section" aria-labelledby="files-heading" data-testid="files">
       <h2 id="files-heading">Files</h2>
       <dl className="counts">
         {KINDS.map(({ kind, title }) => (
@@ -20,7 +20,7 @@ export function FilesSection({ files }: { files: FileDiff }) {
         ))}
       </dl>
       {KINDS.map(({ kind, title }) => (
-        <PathList key={kind} kind={kind} title={title} paths={files[kind]} />
+        <PathList key={kind} kind={kind} title={title} files={files[kind]} />
       ))}
     </section>
   );

@@ -13,7 +13,7 @@ const SIDES = [
 export function ProblemsSection({ problems }: ProblemsSectionProps) {
   if (problems.old.length + problems.new.length === 0) return null;
   return (
-    <section className="section problems" aria-labelledby="problems-heading" data-testid="problems">
+    <section id="problems" className="section problems" aria-labelledby="problems-heading" data-testid="problems">
       <h2 id="problems-heading">Problems</h2>
       <p className="section-intro">These parts could not be read, so they are left out of the comparison above.</p>
       {SIDES.filter(({ side }) => problems[side].length > 0).map(({ side, title }) => (

@@ -14,10 +14,12 @@ export function PropertiesSection({ properties }: { properties: PropertyDiff }) 
   const matching = changed.length + added.length + removed.length;
 
   return (
-    <section className="section" aria-labelledby="properties-heading" data-testid="properties">
+    <section id="properties" className="section" aria-labelledby="properties-heading" data-testid="properties">
       <h2 id="properties-heading">Properties</h2>
       <p className="section-intro">
-        Settings from <span className="mono">/system/build.prop</span>: {countOf(properties.changed.length, 'changed', 'changed')},{' '}
+        The effective value of each property over all property files (<span className="mono">build.prop</span>,{' '}
+        <span className="mono">default.prop</span> and the other partitions’ layers); “Set in” names the file whose value wins:{' '}
+        {countOf(properties.changed.length, 'changed', 'changed')},{' '}
         {countOf(properties.added.length, 'added', 'added')}, {countOf(properties.removed.length, 'removed', 'removed')}.
       </p>
       <div className="filter">
@@ -26,7 +28,7 @@ export function PropertiesSection({ properties }: { properties: PropertyDiff }) 
           id={filterId}
           type="search"
           value={query}
-          placeholder="Name or value, e.g. ro.build.version"
+          placeholder="Name, value or file, e.g. ro.build.version"
           onChange={(event) => setQuery(event.target.value)}
           data-testid="property-filter"
           spellCheck={false}

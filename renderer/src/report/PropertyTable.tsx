@@ -2,6 +2,7 @@ import type { PropertyChange } from '../../../shared/model.js';
 import { ShowAllButton } from './ShowAllButton.js';
 import { useLimitedList } from './useLimitedList.js';
 import { ValueText } from './ValueText.js';
+import { DevicePath } from './DevicePath.js';
 
 export type PropertyKind = 'changed' | 'added' | 'removed';
 
@@ -19,6 +20,21 @@ const COLUMNS: Record<PropertyKind, { old: boolean; new: boolean }> = {
   added: { old: false, new: true },
   removed: { old: true, new: false },
 };
+
+/** The property file whose value wins; both when the winning file differs between the builds. */
+function Layer({ oldLayer, newLayer }: { oldLayer: string | null; newLayer: string | null }) {
+  if (oldLayer !== null && newLayer !== null && oldLayer !== newLayer) {
+    return (
+      <>
+        <span className="where-side">old: <DevicePath path={oldLayer} /></span>
+        <br />
+        <span className="where-side">new: <DevicePath path={newLayer} /></span>
+      </>
+    );
+  }
+  const either = newLayer ?? oldLayer;
+  return either === null ? <span className="value-missing">—</span> : <DevicePath path={either} />;
+}
 
 export function PropertyTable({ kind, title, changes, totalCount }: PropertyTableProps) {
   const { visible, hiddenCount, showAll } = useLimitedList(changes);
@@ -40,6 +56,7 @@ export function PropertyTable({ kind, title, changes, totalCount }: PropertyTabl
                 <th scope="col">Name</th>
                 {columns.old && <th scope="col">{kind === 'changed' ? 'Old value' : 'Value'}</th>}
                 {columns.new && <th scope="col">{kind === 'changed' ? 'New value' : 'Value'}</th>}
+                <th scope="col">Set in</th>
               </tr>
             </thead>
             <tbody>
@@ -56,6 +73,9 @@ export function PropertyTable({ kind, title, changes, totalCount }: PropertyTabl
                       <ValueText value={change.new} />
                     </td>
                   )}
+                  <td data-testid="property-layer">
+                    <Layer oldLayer={change.oldLayer} newLayer={change.newLayer} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,93 @@
+import type { InitServiceDiff, ValueChange } from '../../../../shared/appDiff.js';
+import type { InitService } from '../../../../shared/inventory.js';
+import { ChangeKindMark, type ChangeKind } from '../ChangeKindMark.js';
+import { DevicePath } from '../DevicePath.js';
+import { OldToNew } from '../OldToNew.js';
+import { ReportSection } from '../ReportSection.js';
+
+/** What differs between two declarations of one service, one phrase each. */
+function ServiceDifferences({ change }: { change: ValueChange<InitService> }) {
+  const { old, new: current } = change;
+  const addedOptions = current.options.filter((option) => !old.options.includes(option));
+  const removedOptions = old.options.filter((option) => !current.options.includes(option));
+  return (
+    <ul className="plain-list">
+      {old.command !== current.command && (
+        <li>
+          command: <OldToNew old={old.command} current={current.command} />
+        </li>
+      )}
+      {addedOptions.map((option) => (
+        <li key={`+${option}`}>
+          <span aria-hidden="true">+ </span>option added: <span className="mono">{option}</span>
+        </li>
+      ))}
+      {removedOptions.map((option) => (
+        <li key={`-${option}`}>
+          <span aria-hidden="true">− </span>option removed: <span className="mono">{option}</span>
+        </li>
+      ))}
+      {old.command === current.command && addedOptions.length + removedOptions.length === 0 && (
+        <li>
+          options reordered: <OldToNew old={old.options.join('; ')} current={current.options.join('; ')} />
+        </li>
+      )}
+      {old.file !== current.file && (
+        <li>
+          declared in: <OldToNew old={old.file} current={current.file} />
+        </li>
+      )}
+    </ul>
+  );
+}
+
+/** Services started by init (`service` blocks of `*.rc` files). */
+export function InitServicesSection({ services }: { services: InitServiceDiff }) {
+  const rows: { kind: ChangeKind; service: InitService; change?: ValueChange<InitService> }[] = [
+    ...services.changed.map((change) => ({ kind: 'changed' as const, service: change.new, change })),
+    ...services.added.map((service) => ({ kind: 'added' as const, service })),
+    ...services.removed.map((service) => ({ kind: 'removed' as const, service })),
+  ];
+  return (
+    <ReportSection id="init-services" title="Init services" intro="Services started by init, from the service blocks of .rc files.">
+      {rows.length === 0 ? (
+        <p className="empty">No init service was added, removed or changed.</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table init-services">
+            <colgroup>
+              <col className="col-kind" />
+              <col className="col-service" />
+              <col className="col-command" />
+              <col className="col-where" />
+            </colgroup>
+            <thead>
+              <tr>
+                <th scope="col">Change</th>
+                <th scope="col">Service</th>
+                <th scope="col">Command or difference</th>
+                <th scope="col">File</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ kind, service, change }, index) => (
+                <tr key={`${kind}\u0000${service.name}\u0000${index}`} data-testid="init-service-row" data-kind={kind}>
+                  <td>
+                    <ChangeKindMark kind={kind} />
+                  </td>
+                  <th scope="row" className="mono">
+                    {service.name}
+                  </th>
+                  <td>{change === undefined ? <span className="mono">{service.command}</span> : <ServiceDifferences change={change} />}</td>
+                  <td>
+                    <DevicePath path={service.file} line={service.line} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </ReportSection>
+  );
+}
