@@ -140,6 +140,11 @@ export interface ComparisonResult {
   files: FileDiff;
   /** Line diffs of changed text-like files and of changed apps' decoded manifests and preference XML. */
   textDiffs: TextDiff[];
+  /**
+   * The full text of every file a verdict cites (decoded XML for binary XML), by device path, so
+   * evidence can be shown in place at its line, in the window and in the static report alike.
+   */
+  evidenceFiles: { old: Record<string, string>; new: Record<string, string> };
   problems: { old: Problem[]; new: Problem[] };
 }
 

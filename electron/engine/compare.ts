@@ -4,7 +4,7 @@ import { diffApps } from '../../shared/diffApps.js';
 import { SCHEMA_VERSION, type ComparisonResult, type Progress } from '../../shared/model.js';
 import { compareStrings } from '../../shared/sort.js';
 import { textDiff } from '../../shared/textDiff.js';
-import type { FeatureState } from '../../shared/verdict.js';
+import type { Evidence, FeatureState } from '../../shared/verdict.js';
 import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/verdicts.js';
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
@@ -76,10 +76,23 @@ export function compareInventories(before: InventoryResult, after: InventoryResu
     initServices: diffInitServices(old.initServices, current.initServices),
     files,
     textDiffs: textDiffs(before.texts, after.texts, files.changed.map((change) => change.path), apps.changed.map((app) => app.path)),
+    evidenceFiles: {
+      old: citedTexts(features.flatMap((feature) => feature.old.evidence), before.texts),
+      new: citedTexts(features.flatMap((feature) => feature.new.evidence), after.texts),
+    },
     problems: { old: old.problems, new: current.problems },
   };
   if (claims !== undefined && claims.length > 0) result.claims = claims.map((claim) => checkClaim(claim, features));
   return result;
+}
+
+/** The texts of the files that evidence cites, keyed by path, in path order. */
+function citedTexts(evidence: readonly Evidence[], texts: ReadonlyMap<string, string>): Record<string, string> {
+  const paths = [...new Set(evidence.map((item) => item.path))].sort(compareStrings);
+  return Object.fromEntries(paths.flatMap((path) => {
+    const text = texts.get(path);
+    return text === undefined ? [] : [[path, text]];
+  }));
 }
 
 /**

@@ -214,6 +214,7 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
       removed: [{ path: '/system/app/Old/Old.apk', oldSize: 1_024, newSize: null }],
       changed: [{ path: '/system/build.prop', oldSize: 2_047, newSize: 2_110 }],
     },
+    evidenceFiles: { old: {}, new: {} },
     textDiffs: [
       {
         path: '/system/build.prop',

@@ -117,7 +117,8 @@ function oraclePreferences(apk: string, member: string, resources: Map<number, O
   const out: Omit<PreferenceDefault, 'line'>[] = [];
   const visit = (element: OracleElement): void => {
     const key = attribute(element, ANDROID.key, 'key');
-    if (key !== undefined) {
+    // Screens and categories only group preferences (Android stores no value under their keys).
+    if (key !== undefined && !/Preference(Screen|Category)$/.test(element.name)) {
       const defaultValue = attribute(element, ANDROID.defaultValue, 'defaultValue');
       const preference: Omit<PreferenceDefault, 'line'> = {
         file: member,

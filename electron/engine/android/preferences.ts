@@ -46,6 +46,11 @@ function isPreferenceElement(name: string): boolean {
   return /Preference(Screen|Category|Compat)?$/.test(simple);
 }
 
+/** Screens and categories group preferences; a key on them names the group, not a stored value. */
+function isPreferenceGroup(name: string): boolean {
+  return /Preference(Screen|Category)$/.test(name.slice(name.lastIndexOf('.') + 1));
+}
+
 export function isTwoStatePreference(elementName: string): boolean {
   const simple = elementName.slice(elementName.lastIndexOf('.') + 1);
   return TWO_STATE_SUFFIXES.some((suffix) => simple.endsWith(suffix));
@@ -57,7 +62,7 @@ export function readPreferenceDefaults(document: AxmlDocument, file: string, res
   const preferences: PreferenceDefault[] = [];
   for (const element of walkElements(document.root)) {
     const key = resolvedText(resolver, preferenceAttribute(element, 'key', resolver)?.value);
-    if (key === null || !isPreferenceElement(element.name)) continue;
+    if (key === null || !isPreferenceElement(element.name) || isPreferenceGroup(element.name)) continue;
     preferences.push({
       file,
       key,
