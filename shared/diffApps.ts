@@ -24,11 +24,18 @@ export function appsByPackage(apps: readonly InventoryApp[]): ReadApp[] {
   return [...chosen.values()];
 }
 
+/**
+ * An APK that could not be read on one side is neither added nor removed where the other side has
+ * an app at the same path: it is reported as a read problem instead, never as a change it may not be.
+ */
 export function diffApps(before: readonly InventoryApp[], after: readonly InventoryApp[]): AppDiff {
   const { added, removed, both } = pairByKey(appsByPackage(before), appsByPackage(after), (read) => read.app.package);
+  const unreadable = (apps: readonly InventoryApp[]): Set<string> => new Set(apps.filter((entry) => entry.app === null).map((entry) => entry.path));
+  const unreadableBefore = unreadable(before);
+  const unreadableAfter = unreadable(after);
   return {
-    added: added.map(appRef),
-    removed: removed.map(appRef),
+    added: added.filter((read) => !unreadableBefore.has(read.entry.path)).map(appRef),
+    removed: removed.filter((read) => !unreadableAfter.has(read.entry.path)).map(appRef),
     changed: both.filter(([old, current]) => old.entry.sha256 !== current.entry.sha256).map(([old, current]) => appChange(old, current)),
   };
 }

@@ -1,0 +1,172 @@
+// Every scenario in every container format gives the verdicts, evidence and changes its ground truth
+// says. The ground truth (test/fixtures/scenarios/scenarios.json) is what the generator built, and
+// scenarioFixtures.test.ts re-derives it from the packages with aapt, debugfs and fsck.erofs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { toCanonicalJson } from '../../shared/canonicalJson.js';
+import { PRIVACY_WORDS } from '../../shared/features.js';
+import type { ComparisonResult } from '../../shared/model.js';
+import type { Evidence, FeatureVerdict } from '../../shared/verdict.js';
+import { comparePackages } from '../../electron/engine/compare.js';
+import { REPO_ROOT } from '../support/oracles.js';
+
+const SCENARIOS = join(REPO_ROOT, 'test/fixtures/scenarios');
+
+interface PreferenceEvidence {
+  path: string;
+  package: string;
+  key: string;
+  type: string;
+  title: string;
+  defaultValue: string | null;
+  defaultSource: 'literal' | 'resource' | 'implicit';
+  defaultResource?: string;
+}
+interface Side {
+  state: string;
+  evidence: PreferenceEvidence | null;
+}
+interface Expected {
+  fingerprint: { old: string; new: string };
+  cloudMessaging: { old: Side; new: Side; change: string };
+  apps: {
+    added: { package: string; path: string }[];
+    removed: { package: string; path: string }[];
+    changed: {
+      package: string;
+      path: { old: string; new: string };
+      versionCode?: { old: number; new: number };
+      versionName?: { old: string; new: string };
+      usesPermissions?: { added: string[]; removed: string[] };
+      preferences?: { added: string[]; removed: string[]; defaultChanged: { key: string; old: { defaultValue: string | null; defaultSource: string }; new: { defaultValue: string | null; defaultSource: string } }[] };
+    }[];
+    unreadable: { old: string[]; new: string[] };
+  };
+  properties: Record<'added' | 'removed' | 'changed', { name: string; old?: string; new?: string; layer?: { old?: string; new?: string } }[]>;
+  settings: Record<'added' | 'removed' | 'changed', { name: string; old?: string; new?: string; source?: { old?: string; new?: string } }[]>;
+  permissionGrants: Record<'added' | 'removed', { kind: string; package: string; permission: string; fixed?: boolean; file: string }[]>;
+  booleanDefaultFlips: { kind: string; path: string; name: string; old: string; new: string }[];
+  files: Record<'added' | 'removed' | 'changed', string[]>;
+}
+interface Scenario {
+  id: string;
+  story: string;
+  packages: Record<string, { old: string; new: string }>;
+  expected: Record<string, Expected>;
+}
+
+const { scenarios } = JSON.parse(readFileSync(join(SCENARIOS, 'scenarios.json'), 'utf8')) as { scenarios: Scenario[] };
+
+function cloudVerdict(result: ComparisonResult): FeatureVerdict {
+  const verdict = result.features.find((feature) => feature.id === 'cloud-messaging');
+  if (verdict === undefined) throw new Error('no cloud-messaging verdict');
+  return verdict;
+}
+
+/** The evidence, the decoded XML line it points at, and what its detail must say. */
+function expectEvidence(result: ComparisonResult, side: 'old' | 'new', evidence: Evidence[], expected: PreferenceEvidence): void {
+  const found = evidence.find((item) => item.subject === expected.key);
+  expect(found, `${side} evidence for ${expected.key}`).toBeDefined();
+  const item = found as Evidence;
+  expect(item.path).toBe(expected.path);
+  expect(item.detail).toContain(`${expected.type} "${expected.key}" titled “${expected.title}” in ${expected.package}`);
+  expect(item.detail).toContain(`default ${expected.defaultValue ?? 'none'}`);
+  const source = { literal: '(written in the XML)', resource: `(from ${expected.defaultResource})`, implicit: '(no defaultValue' }[expected.defaultSource];
+  expect(item.detail).toContain(source);
+  const text = result.evidenceFiles[side][item.path];
+  expect(text, `${side} evidence file ${item.path}`).toBeDefined();
+  const line = (text as string).split('\n')[(item.line ?? 0) - 1] ?? '';
+  expect(line).toContain(`<${expected.type}`);
+  expect(line).toContain(`"${expected.key}"`);
+}
+
+const PRIVACY = new RegExp(PRIVACY_WORDS.join('|'), 'i');
+
+function expectScenario(result: ComparisonResult, expected: Expected): void {
+  expect({ old: result.old.fingerprint, new: result.new.fingerprint }).toEqual(expected.fingerprint);
+
+  const cloud = cloudVerdict(result);
+  expect({ old: cloud.old.state, new: cloud.new.state, change: cloud.change }).toEqual({
+    old: expected.cloudMessaging.old.state,
+    new: expected.cloudMessaging.new.state,
+    change: expected.cloudMessaging.change,
+  });
+  for (const side of ['old', 'new'] as const) {
+    const truth = expected.cloudMessaging[side].evidence;
+    if (truth === null) expect(cloud[side].evidence).toEqual([]);
+    else expectEvidence(result, side, cloud[side].evidence, truth);
+  }
+  expect(cloud.reachNote !== undefined).toBe(cloud.change === 'now-opt-in' || cloud.change === 'now-default-on');
+
+  expect(result.apps.added.map(({ package: name, path }) => ({ package: name, path }))).toEqual(expected.apps.added);
+  expect(result.apps.removed.map(({ package: name, path }) => ({ package: name, path }))).toEqual(expected.apps.removed);
+  expect(result.apps.changed.map((app) => app.package)).toEqual(expected.apps.changed.map((app) => app.package));
+  for (const truth of expected.apps.changed) {
+    const app = result.apps.changed.find((candidate) => candidate.package === truth.package);
+    expect(app?.path).toEqual(truth.path);
+    expect(app?.versionCode).toEqual(truth.versionCode);
+    expect(app?.versionName).toEqual(truth.versionName);
+    expect(app?.usesPermissions).toEqual(truth.usesPermissions ?? { added: [], removed: [] });
+    const preferences = truth.preferences ?? { added: [], removed: [], defaultChanged: [] };
+    expect(app?.preferences.added.map((preference) => preference.key)).toEqual(preferences.added);
+    expect(app?.preferences.removed.map((preference) => preference.key)).toEqual(preferences.removed);
+    expect(
+      app?.preferences.changed.map((change) => ({
+        key: change.key,
+        old: { defaultValue: change.old.defaultValue, defaultSource: change.old.defaultSource },
+        new: { defaultValue: change.new.defaultValue, defaultSource: change.new.defaultSource },
+      })),
+    ).toEqual(preferences.defaultChanged);
+  }
+  for (const side of ['old', 'new'] as const) {
+    const unreadable = result.problems[side].filter((problem) => problem.message.startsWith('app not read')).map((problem) => problem.path);
+    expect(unreadable).toEqual(expected.apps.unreadable[side]);
+  }
+
+  for (const kind of ['added', 'removed', 'changed'] as const) {
+    expect(result.properties[kind].map((change) => ({ name: change.name, old: change.old, new: change.new, oldLayer: change.oldLayer, newLayer: change.newLayer })), `properties.${kind}`).toEqual(
+      expected.properties[kind].map((change) => ({ name: change.name, old: change.old ?? null, new: change.new ?? null, oldLayer: change.layer?.old ?? null, newLayer: change.layer?.new ?? null })),
+    );
+    expect(result.settings[kind].map((change) => ({ name: change.name, old: change.old, new: change.new, oldSource: change.oldSource, newSource: change.newSource })), `settings.${kind}`).toEqual(
+      expected.settings[kind].map((change) => ({ name: change.name, old: change.old ?? null, new: change.new ?? null, oldSource: change.source?.old ?? null, newSource: change.source?.new ?? null })),
+    );
+    expect(result.files[kind].map((change) => change.path), `files.${kind}`).toEqual(expected.files[kind]);
+  }
+  for (const kind of ['added', 'removed'] as const) {
+    expect(result.permissionGrants[kind].map(({ kind: grantKind, package: name, permission, fixed, file }) => ({ kind: grantKind, package: name, permission, fixed, file }))).toEqual(expected.permissionGrants[kind]);
+  }
+
+  // Every privacy-sounding flipped default is shown: in a verdict's evidence, or among the others.
+  const cited = new Set(result.features.flatMap((feature) => [...feature.old.evidence, ...feature.new.evidence]).map((item) => `${item.subject}`));
+  const others = new Set(result.otherDefaultChanges.map((change) => change.name));
+  for (const flip of expected.booleanDefaultFlips) {
+    if (!PRIVACY.test(flip.name)) continue;
+    expect(cited.has(flip.name) || others.has(flip.name), `${flip.kind} ${flip.name} ${flip.old}→${flip.new} is shown`).toBe(true);
+  }
+}
+
+describe('scenarios', () => {
+  for (const scenario of scenarios) {
+    describe(`${scenario.id}: ${scenario.story}`, () => {
+      for (const [format, packages] of Object.entries(scenario.packages)) {
+        it(format, async () => {
+          const expected = scenario.expected[format];
+          if (expected === undefined) throw new Error(`no ground truth for ${scenario.id} in ${format}`);
+          const result = await comparePackages(join(SCENARIOS, packages.old), join(SCENARIOS, packages.new), { parallel: false });
+          expectScenario(result, expected);
+        });
+      }
+    });
+  }
+
+  it('gives byte-identical JSON on every run, with the worker pool and without', async () => {
+    const scenario = scenarios.find((candidate) => candidate.id === 'resource-flip');
+    const packages = scenario?.packages['ab-erofs'];
+    if (packages === undefined) throw new Error('resource-flip in ab-erofs is missing');
+    const run = async (parallel: boolean): Promise<string> => toCanonicalJson(await comparePackages(join(SCENARIOS, packages.old), join(SCENARIOS, packages.new), { parallel }));
+    const first = await run(true);
+    expect(await run(true)).toBe(first);
+    expect(await run(false)).toBe(first);
+  });
+});
