@@ -45,7 +45,7 @@ describe('otalens compare', () => {
     expect(result.new.fingerprint).toBe(after['ro.build.fingerprint']);
     expect(result.properties.changed).toContainEqual({ name: 'ro.build.version.incremental', old: before['ro.build.version.incremental'], new: after['ro.build.version.incremental'], oldLayer: '/system/build.prop', newLayer: '/system/build.prop' });
     expect(Object.keys(result)).toEqual([
-      'apps', 'features', 'files', 'initServices', 'new', 'old', 'otherDefaultChanges', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'settings', 'sysconfig', 'textDiffs',
+      'apps', 'evidenceFiles', 'features', 'files', 'initServices', 'new', 'old', 'otherDefaultChanges', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'settings', 'sysconfig', 'textDiffs',
     ]);
     // Same inputs, same bytes.
     expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--json', '-').stdout.equals(stdout)).toBe(true);
@@ -222,6 +222,37 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
     expect(status).toBe(2);
     expectOneCleanErrorLine(stderr);
     expect(stderr).toMatch(/^otalens: truncated\.apk: zip at offset 3000: not a zip file, or a truncated one/);
+  });
+});
+
+describe('otalens inventory and compare --claim', () => {
+  it('inventory lists every APK of the package with the package name aapt reads from it', () => {
+    const { status, stdout } = otalens('inventory', SAMPLE_OLD, '--json');
+    expect(status).toBe(0);
+    const inventory = JSON.parse(stdout.toString('utf8')) as { apps: { path: string; app: { package: string } | null }[] };
+    const apks = unzipNames(SAMPLE_OLD).filter((name) => name.endsWith('.apk'));
+    expect(inventory.apps.map((entry) => entry.path)).toEqual(apks.map((name) => `/${name}`).sort());
+    for (const name of apks) {
+      const extracted = join(temp, 'inventory.apk');
+      writeFileSync(extracted, unzipMember(SAMPLE_OLD, name));
+      const badging = spawnSync('aapt', ['dump', 'badging', extracted], { encoding: 'utf8' }).stdout;
+      expect(inventory.apps.find((entry) => entry.path === `/${name}`)?.app?.package, name).toBe(/^package: name='([^']+)'/m.exec(badging)?.[1]);
+    }
+  });
+
+  it('checks claims about the new build against the scenario ground truth', () => {
+    const truth = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/scenarios/scenarios.json'), 'utf8')) as {
+      scenarios: { id: string; expected: Record<string, { cloudMessaging: { new: { state: string } } }> }[];
+    };
+    const expectedState = truth.scenarios.find((scenario) => scenario.id === 'resource-flip')?.expected['file-ota']?.cloudMessaging.new.state;
+    expect(expectedState).toBe('opt-in');
+    const { status, stdout } = otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--claim', 'cloud-messaging=opt-in', '--claim', 'cloud-messaging=default-on', '--json', '-');
+    expect(status).toBe(0);
+    const claims = (JSON.parse(stdout.toString('utf8')) as { claims: { claimed: string; verdict: string }[] }).claims;
+    expect(claims.map((claim) => `${claim.claimed}:${claim.verdict}`)).toEqual(['opt-in:confirmed', 'default-on:contradicted']);
+    const bad = otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--claim', 'cloud-messaging=maybe');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/--claim: unknown state "maybe"/);
   });
 });
 
