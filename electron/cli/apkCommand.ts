@@ -6,7 +6,7 @@ import { readApk } from '../engine/android/apkReader.js';
 import { describeFsError, InputError } from '../engine/errors.js';
 import { closePackage, openPackage } from '../engine/formats/registry.js';
 import { FileByteSource } from '../engine/io/byteSource.js';
-import { writeStdout } from './output.js';
+import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
 /** `otalens apk APK` (an APK file) or `otalens apk PKG /system/app/X/X.apk` (one inside a package). */
@@ -15,7 +15,8 @@ export async function apkCommand(args: string[]): Promise<void> {
   const [path, devicePath, ...extra] = positionals;
   if (path === undefined || extra.length > 0) throw new UsageError('usage: otalens apk APK [--json]  or  otalens apk PKG DEVICE_PATH [--json]');
   const app = devicePath === undefined ? await readApkFile(path) : await readApkInPackage(path, devicePath);
-  await writeStdout(values.json ? toCanonicalJson(app) : appSummary(app));
+  if (values.json) await writeStdout(toCanonicalJson(app));
+  else await writeText(appSummary(app));
 }
 
 async function readApkFile(path: string): Promise<AppModel> {

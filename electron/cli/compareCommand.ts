@@ -4,7 +4,7 @@ import type { Progress } from '../../shared/model.js';
 import { markdownSummary, textSummary } from '../../shared/summary.js';
 import { ClaimSyntaxError, parseClaim } from '../../shared/verdicts.js';
 import { comparePackages } from '../engine/compare.js';
-import { writeOutputFile, writeStdout } from './output.js';
+import { writeOutputFile, writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
 export async function compareCommand(args: string[]): Promise<void> {
@@ -49,7 +49,7 @@ export async function compareCommand(args: string[]): Promise<void> {
     const { renderHtmlReport } = await import('../report/htmlReport.js');
     await writeOutputFile(values.html, await renderHtmlReport(result), inputs);
   }
-  if (values.json !== '-' && !values.quiet) await writeStdout(textSummary(result));
+  if (values.json !== '-' && !values.quiet) await writeText(textSummary(result));
 }
 
 function printProgress(progress: Progress): void {

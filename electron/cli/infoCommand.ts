@@ -3,7 +3,7 @@ import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { formatLabel } from '../../shared/labels.js';
 import type { PackageDescription } from '../../shared/model.js';
 import { describePackage } from '../engine/describe.js';
-import { writeStdout } from './output.js';
+import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
 export async function infoCommand(args: string[]): Promise<void> {
@@ -11,7 +11,8 @@ export async function infoCommand(args: string[]): Promise<void> {
   const [packagePath, ...extra] = positionals;
   if (packagePath === undefined || extra.length > 0) throw new UsageError('usage: otalens info PKG [--json]');
   const description = await describePackage(packagePath);
-  await writeStdout(values.json ? toCanonicalJson(description) : describeText(description));
+  if (values.json) await writeStdout(toCanonicalJson(description));
+  else await writeText(describeText(description));
 }
 
 function describeText(description: PackageDescription): string {

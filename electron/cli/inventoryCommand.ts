@@ -3,7 +3,7 @@ import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { PackageInventory } from '../../shared/inventory.js';
 import { formatLabel } from '../../shared/labels.js';
 import { buildInventory } from '../engine/inventory/buildInventory.js';
-import { writeStdout } from './output.js';
+import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
 export async function inventoryCommand(args: string[]): Promise<void> {
@@ -11,7 +11,8 @@ export async function inventoryCommand(args: string[]): Promise<void> {
   const [packagePath, ...extra] = positionals;
   if (packagePath === undefined || extra.length > 0) throw new UsageError('usage: otalens inventory PKG [--json]');
   const { inventory } = await buildInventory(packagePath);
-  await writeStdout(values.json ? toCanonicalJson(inventory) : inventoryText(inventory));
+  if (values.json) await writeStdout(toCanonicalJson(inventory));
+  else await writeText(inventoryText(inventory));
 }
 
 function inventoryText(inventory: PackageInventory): string {

@@ -4,7 +4,7 @@ import { apkCommand } from './apkCommand.js';
 import { compareCommand } from './compareCommand.js';
 import { infoCommand } from './infoCommand.js';
 import { inventoryCommand } from './inventoryCommand.js';
-import { writeStdout } from './output.js';
+import { terminalSafe, writeStdout } from './output.js';
 import { catCommand, lsCommand } from './treeCommands.js';
 import { USAGE, UsageError } from './usage.js';
 
@@ -51,18 +51,18 @@ export async function runCli(argv: string[]): Promise<number> {
 function reportError(error: unknown): number {
   if (isBrokenPipe(error)) return EXIT_OK; // the reader (e.g. `| head`) has all it wanted
   if (error instanceof UsageError || isParseArgsError(error)) {
-    process.stderr.write(`otalens: ${(error as Error).message}\nRun otalens --help for usage.\n`);
+    process.stderr.write(`otalens: ${terminalSafe((error as Error).message)}\nRun otalens --help for usage.\n`);
     return EXIT_USAGE;
   }
   if (error instanceof InputError) {
-    process.stderr.write(`otalens: ${error.message}\n`);
+    process.stderr.write(`otalens: ${terminalSafe(error.message)}\n`);
     return EXIT_INPUT;
   }
   if (error instanceof CancelledError) {
     process.stderr.write('otalens: cancelled\n');
     return EXIT_INPUT;
   }
-  process.stderr.write(`otalens: internal error: ${error instanceof Error ? error.message : String(error)} (please report this)\n`);
+  process.stderr.write(`otalens: internal error: ${terminalSafe(error instanceof Error ? error.message : String(error))} (please report this)\n`);
   if (process.env.OTALENS_DEBUG) console.error(error);
   return EXIT_INTERNAL;
 }

@@ -1,7 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
+import { isSameFile } from '../engine/io/sameFile.js';
 import { UsageError } from './usage.js';
+
+/**
+ * Firmware names can hold control characters (ESC, BEL, bidi overrides) that would drive the
+ * reader's terminal; they are shown escaped (`\u001b`). Newlines are escaped too: one fact, one line.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Human-readable output for the terminal: every line made terminal-safe, the line breaks kept. */
+export function writeText(text: string): Promise<void> {
+  return writeStdout(text.split('\n').map(terminalSafe).join('\n'));
+}
 
 /** Writes text to stdout, waiting for the pipe to drain so large output is not cut off. */
 export function writeStdout(text: string | Buffer): Promise<void> {
@@ -20,8 +35,8 @@ export function writeAll(stream: Writable, data: string | Buffer): Promise<void>
  */
 export async function writeOutputFile(path: string, data: string, inputs: readonly string[]): Promise<void> {
   const target = resolve(path);
-  if (inputs.some((input) => resolve(input) === target)) {
-    throw new UsageError(`refusing to write ${path}: it is one of the input packages`);
+  for (const input of inputs) {
+    if (resolve(input) === target || (await isSameFile(input, target))) throw new UsageError(`refusing to write ${path}: it is one of the input packages`);
   }
   await writeFile(target, data);
 }

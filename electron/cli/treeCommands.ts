@@ -6,7 +6,7 @@ import { decodeBinaryXmlFile } from '../engine/android/decodeMember.js';
 import { InputError } from '../engine/errors.js';
 import { closePackage, openPackage } from '../engine/formats/registry.js';
 import type { DeviceTree } from '../engine/vfs/deviceTree.js';
-import { writeStdout } from './output.js';
+import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
 async function withTree<T>(packagePath: string, use: (tree: DeviceTree, packageName: string) => Promise<T>): Promise<T> {
@@ -35,7 +35,8 @@ export async function lsCommand(args: string[]): Promise<void> {
     for await (const entry of tree.walk(devicePath)) all.push(entry);
     return all;
   });
-  await writeStdout(values.json ? toCanonicalJson(entries) : entries.map(formatEntry).join(''));
+  if (values.json) await writeStdout(toCanonicalJson(entries));
+  else await writeText(entries.map(formatEntry).join(''));
 }
 
 function formatEntry(entry: TreeEntry): string {

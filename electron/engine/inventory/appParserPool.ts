@@ -7,76 +7,121 @@ import type { AppParseResult } from './appParsing.js';
 const MAX_WORKERS = 4;
 /** One hostile APK may exhaust its worker's heap; it fails alone and the worker is replaced. */
 const WORKER_HEAP_MB = 512;
+/** No real APK takes this long to parse; a hostile one that does is stopped and reported. */
+const APP_TIME_BUDGET_MS = 120_000;
+
+export interface AppParserPoolOptions {
+  /** Worker threads (default: one per core, at most 4). */
+  size?: number;
+  /** The worker script (default: the compiled appParserWorker.js). */
+  workerUrl?: URL;
+  /** Heap limit of each worker. */
+  heapMb?: number;
+  /** Time one app may take before its worker is terminated. */
+  timeBudgetMs?: number;
+}
 
 interface Job {
-  worker: Worker;
+  id: number;
+  path: string;
+  bytes: Buffer;
   resolve: (result: AppParseResult) => void;
   reject: (error: Error) => void;
 }
 
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+  timer: NodeJS.Timeout | undefined;
+}
+
 /**
  * Worker threads that parse APKs in parallel. The caller reads each APK's bytes once (hashing them
- * on the way) and hands them over; the buffer moves to the worker without a copy. A worker that
- * dies fails only its own jobs and is replaced.
+ * on the way) and hands them over; each worker parses one app at a time, and the buffer moves to it
+ * without a copy. A worker that dies, runs out of memory or exceeds the time budget fails only the
+ * app it was parsing, and is replaced.
  */
 export class AppParserPool {
-  private readonly workers: Worker[] = [];
-  private readonly jobs = new Map<number, Job>();
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
   private nextId = 0;
   private closed = false;
+  private readonly workerUrl: URL;
+  private readonly heapMb: number;
+  private readonly timeBudgetMs: number;
 
-  constructor(private readonly size = Math.min(MAX_WORKERS, Math.max(1, availableParallelism()))) {
-    for (let i = 0; i < size; i++) this.workers.push(this.spawn());
-  }
-
-  private spawn(): Worker {
-    const worker = new Worker(compiledWorkerUrl(import.meta.url, './appParserWorker.js'), { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    worker.on('message', (response: AppParseResponse) => this.settle(response));
-    worker.on('error', (error: Error & { code?: string }) => this.fail(worker, error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the app parser ran out of memory (limit ${WORKER_HEAP_MB} MB)` : error.message));
-    worker.on('exit', (code) => this.fail(worker, `the app parser stopped (exit code ${code})`));
-    return worker;
+  constructor(options: AppParserPoolOptions = {}) {
+    this.workerUrl = options.workerUrl ?? compiledWorkerUrl(import.meta.url, './appParserWorker.js');
+    this.heapMb = options.heapMb ?? WORKER_HEAP_MB;
+    this.timeBudgetMs = options.timeBudgetMs ?? APP_TIME_BUDGET_MS;
+    const size = options.size ?? Math.min(MAX_WORKERS, Math.max(1, availableParallelism()));
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   parse(bytes: Buffer, path: string): Promise<AppParseResult> {
     if (this.closed) return Promise.reject(new Error('the app parser pool is closed'));
-    const id = this.nextId++;
-    const worker = this.leastLoaded();
-    const buffer = ownedArrayBuffer(bytes);
     return new Promise((resolve, reject) => {
-      this.jobs.set(id, { worker, resolve, reject });
-      worker.postMessage({ id, path, bytes: buffer } satisfies AppParseRequest, [buffer]);
+      this.queue.push({ id: this.nextId++, path, bytes, resolve, reject });
+      this.pump();
     });
-  }
-
-  private leastLoaded(): Worker {
-    const load = new Map<Worker, number>(this.workers.map((worker) => [worker, 0]));
-    for (const job of this.jobs.values()) load.set(job.worker, (load.get(job.worker) ?? 0) + 1);
-    return [...load].sort((a, b) => a[1] - b[1])[0]?.[0] as Worker;
-  }
-
-  private settle(response: AppParseResponse): void {
-    const job = this.jobs.get(response.id);
-    if (job === undefined) return;
-    this.jobs.delete(response.id);
-    if ('result' in response) job.resolve(response.result);
-    else job.reject(new Error(response.failure));
-  }
-
-  private fail(worker: Worker, reason: string): void {
-    for (const [id, job] of this.jobs) {
-      if (job.worker !== worker) continue;
-      this.jobs.delete(id);
-      job.reject(new Error(reason));
-    }
-    const index = this.workers.indexOf(worker);
-    if (index < 0 || this.closed) return;
-    this.workers.splice(index, 1, this.spawn());
-    void worker.terminate();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    for (const job of this.queue.splice(0)) job.reject(new Error('the app parser pool is closed'));
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(this.workerUrl, { execArgv: [], resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    const slot: Slot = { worker, job: null, timer: undefined };
+    worker.on('message', (response: AppParseResponse) => this.settle(slot, response));
+    worker.on('error', (error: Error & { code?: string }) =>
+      this.replace(slot, error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `the app parser ran out of memory (limit ${this.heapMb} MB)` : error.message),
+    );
+    worker.on('exit', (code) => this.replace(slot, `the app parser stopped (exit code ${code})`));
+    return slot;
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.job !== null) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.timer = setTimeout(() => this.replace(slot, `the app parser took longer than ${Math.round(this.timeBudgetMs / 1000)} s and was stopped`), this.timeBudgetMs);
+      const buffer = ownedArrayBuffer(job.bytes);
+      slot.worker.postMessage({ id: job.id, path: job.path, bytes: buffer } satisfies AppParseRequest, [buffer]);
+    }
+  }
+
+  private settle(slot: Slot, response: AppParseResponse): void {
+    const job = slot.job;
+    if (job === null || job.id !== response.id) return;
+    this.release(slot);
+    if ('result' in response) job.resolve(response.result);
+    else job.reject(new Error(response.failure));
+    this.pump();
+  }
+
+  /** Fails the slot's app with `reason` and puts a fresh worker in its place. */
+  private replace(slot: Slot, reason: string): void {
+    const job = slot.job;
+    this.release(slot);
+    job?.reject(new Error(reason));
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || this.closed) return;
+    this.slots.splice(index, 1, this.spawn());
+    slot.worker.removeAllListeners();
+    slot.worker.on('error', () => {}); // the replaced worker's last words are already reported
+    void slot.worker.terminate();
+    this.pump();
+  }
+
+  private release(slot: Slot): void {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.job = null;
   }
 }
 

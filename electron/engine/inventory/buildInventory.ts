@@ -24,6 +24,15 @@ const TEXT_LIMIT = 1 << 20;
 /** Texts kept for line diffs, at most this many bytes in all. */
 const TEXT_BUDGET = 64 << 20;
 const IO_CONCURRENCY = 4;
+/**
+ * A file inside a package may decode to at most this many times the package's own size (and at
+ * least FILE_SIZE_FLOOR): firmware compresses a few times over, while a size bomb (a 200 GiB
+ * sparse file in a 4 MiB ext4 image, a partition of ZERO operations) would take hours to hash.
+ */
+const MAX_FILE_EXPANSION = 64;
+/** Real ROMs hold a few hundred thousand entries; each listed one costs memory until the end. */
+export const MAX_ENTRIES = 2_000_000;
+const FILE_SIZE_FLOOR = 4 * 2 ** 30;
 /** While a large file is read, progress is reported every this many bytes too. */
 const PROGRESS_BYTES_STEP = 8 << 20;
 
@@ -44,6 +53,8 @@ export interface InventoryOptions {
    * null to parse on this thread. By default the inventory starts and closes a pool of its own.
    */
   pool?: AppParserPool | null;
+  /** Stop listing after this many entries (default MAX_ENTRIES): a hostile image may list millions. */
+  maxEntries?: number;
 }
 
 export interface InventoryResult {
@@ -74,13 +85,21 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     options.onOpened?.();
     const problems: Problem[] = [...handle.opened.problems];
     const files: FileEntry[] = [];
+    const maxEntries = options.maxEntries ?? MAX_ENTRIES;
     for await (const entry of handle.opened.tree.walk('/', problems)) {
       throwIfAborted(options.signal);
+      if (files.length >= maxEntries) {
+        problems.push({ path: entry.path, message: `not listed: the package has more than ${maxEntries} entries; this one and the rest are left out` });
+        break;
+      }
       files.push({ ...entry, sha256: null });
     }
-    const reader = new FileReader(handle.opened.tree, pool, options, problems, files);
+    // An unpacked folder's files are real files on disk: their sizes are what they are.
+    const sizeCap = handle.probe.isDirectory ? null : Math.max(FILE_SIZE_FLOOR, handle.probe.stats.size * MAX_FILE_EXPANSION);
+    const reader = new FileReader(handle.opened.tree, handle.probe.name, sizeCap, pool, options, problems, files);
     const [packageSha256] = await Promise.all([hashPackageFile(handle), reader.readAll()]);
     throwIfAborted(options.signal);
+    problems.push(...handle.opened.tree.treeProblems);
 
     const configs = reader.configTexts();
     const properties = layerProperties(configs.properties);
@@ -149,6 +168,8 @@ class FileReader {
 
   constructor(
     private readonly tree: DeviceTree,
+    private readonly packageName: string,
+    private readonly sizeCap: number | null,
     private readonly pool: AppParserPool | null,
     private readonly options: InventoryOptions,
     private readonly problems: Problem[],
@@ -180,6 +201,13 @@ class FileReader {
   }
 
   private async read(entry: FileEntry): Promise<void> {
+    if (this.sizeCap !== null && entry.size > this.sizeCap) {
+      throw new InputError(`declares ${entry.size} bytes, more than ${MAX_FILE_EXPANSION} times the package: not read (a size bomb?)`, {
+        file: this.packageName,
+        format: entry.path,
+        expected: `at most ${this.sizeCap} bytes`,
+      });
+    }
     const isApp = APP_FILE.test(entry.path);
     const configKind = configFileKind(entry.path);
     const keepText = configKind !== null || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);

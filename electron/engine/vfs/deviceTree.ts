@@ -89,6 +89,11 @@ export class DeviceTree {
     }
   }
 
+  /** What the partitions' readers skipped so far, with device paths. */
+  get treeProblems(): Problem[] {
+    return [...this.mounts].flatMap(([mount, tree]) => (tree.problems ?? []).map((problem) => ({ path: `/${mount}/${problem.path.replace(/^\/+/, '')}`, message: problem.message })));
+  }
+
   /** Closes the archives opened through `!/` paths. */
   async close(): Promise<void> {
     const open = [...this.archives.values()];

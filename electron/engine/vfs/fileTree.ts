@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FileType } from '../../../shared/model.js';
+import type { FileType, Problem } from '../../../shared/model.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { compareStrings } from '../../../shared/sort.js';
 
@@ -24,6 +24,8 @@ export interface FileTree {
   openStream(path: string): Promise<Readable>;
   /** The content of a regular file by random access (an APK inside an image, an image inside a zip). */
   openSource(path: string): Promise<ByteSource>;
+  /** Entries a reader skipped so far (loops, unreadable inodes), with paths relative to the tree. */
+  readonly problems?: readonly Problem[];
 }
 
 /** Splits a relative tree path into names; `.`, empty and `..` segments are refused by callers first. */

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Problem } from '../../../shared/model.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { joinTreePath, type FileTree, type TreeNode } from './fileTree.js';
 
@@ -11,6 +12,10 @@ export class SubTree implements FileTree {
 
   private inParent(path: string): string {
     return joinTreePath(this.folder, path);
+  }
+
+  get problems(): readonly Problem[] | undefined {
+    return this.parent.problems;
   }
 
   list(path: string): Promise<TreeNode[] | null> {

@@ -5,6 +5,7 @@ import type { Problem } from '../../../shared/model.js';
 import { InputError } from '../errors.js';
 import { readChunks, SliceByteSource, type ByteSource } from '../io/byteSource.js';
 import { SequentialDecodedSource } from '../io/decodedSource.js';
+import { checkDeclaredSize, findOverlappingMembers, overlapError } from './zipLimits.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -74,7 +75,8 @@ export class ZipArchive {
     await new Promise<void>((resolve, reject) => {
       zipfile.on('entry', (entry: yauzl.Entry) => {
         const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
-        const unsafe = yauzl.validateFileName(name);
+        // No file system has NUL in a name; such a member could never be addressed by a device path.
+        const unsafe = yauzl.validateFileName(name) ?? (name.includes('\0') ? 'name contains a NUL byte' : null);
         if (unsafe !== null) {
           problems.push({ path: displayName(name), message: `zip member skipped: ${unsafe}` });
         } else {
@@ -88,6 +90,11 @@ export class ZipArchive {
       );
       zipfile.readEntry();
     });
+    const overlap = findOverlappingMembers(members);
+    if (overlap !== null) {
+      zipfile.close();
+      throw overlapError(overlap, source.name);
+    }
     return new ZipArchive(source, zipfile, members, problems);
   }
 
@@ -108,6 +115,7 @@ export class ZipArchive {
         expected: 'stored (0) or deflate (8)',
       });
     }
+    checkDeclaredSize(member, this.source.name);
     const raw = await new Promise<Readable>((resolve, reject) => {
       this.zipfile.openReadStream(member.entry, { decodeFileData: false }, (error, stream) => {
         if (error) reject(new InputError(error.message, { file: this.source.name, format, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));

@@ -158,7 +158,7 @@ function toEntry(header: TarHeader, local: Overrides, global: Overrides, headerO
   if (type === 'unreadable') return skip(`tar member skipped: type ${JSON.stringify(header.type)} (sparse or multi-volume) is not supported`);
   if (type === 'label') return null;
   const name = normalizeName(rawName);
-  if (name === null) return skip('tar member skipped: absolute path or ".." in its name');
+  if (name === null) return skip('tar member skipped: absolute path, ".." or NUL in its name');
   // The archive's own root, `./`.
   if (name === '') return null;
   const entry: TarEntry = { name, type, size: type === 'file' ? size : 0, mode: header.mode, mtime: header.mtime, headerOffset, dataOffset };
@@ -196,9 +196,9 @@ function memberType(flag: string, rawName: string): TarMemberType | 'unreadable'
   }
 }
 
-/** `./a/b/` → `a/b`; null for absolute paths and any `..` segment. */
+/** `./a/b/` → `a/b`; null for absolute paths, any `..` segment and NUL (possible in a pax path). */
 export function normalizeName(raw: string): string | null {
-  if (raw.startsWith('/')) return null;
+  if (raw.startsWith('/') || raw.includes('\0')) return null;
   const segments = raw.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.includes('..')) return null;
   return segments.join('/');
