@@ -54,7 +54,8 @@ export class AppParserPool {
     this.workerUrl = options.workerUrl ?? compiledWorkerUrl(import.meta.url, './appParserWorker.js');
     this.heapMb = options.heapMb ?? WORKER_HEAP_MB;
     this.timeBudgetMs = options.timeBudgetMs ?? APP_TIME_BUDGET_MS;
-    const size = options.size ?? Math.min(MAX_WORKERS, Math.max(1, availableParallelism()));
+    // One core stays with the thread that reads, inflates and hashes the package.
+    const size = options.size ?? Math.min(MAX_WORKERS, Math.max(1, availableParallelism() - 1));
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 

@@ -1,5 +1,5 @@
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { crc32, createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Problem } from '../../../shared/model.js';
 import { InputError } from '../errors.js';
@@ -15,6 +15,14 @@ const READ_CHUNK = 256 * 1024;
 const INFLATE_CHUNK = 64 * 1024;
 const METHOD_STORED = 0;
 const METHOD_DEFLATE = 8;
+/**
+ * Members this small are read in one piece and inflated in one call: for APKs full of small
+ * members, a stream per member costs several times the inflating itself.
+ */
+const SMALL_MEMBER = 1 << 20;
+/** Reads this small (yauzl's directory entries and local headers) are served from one window. */
+const SMALL_READ = 4 * 1024;
+const READ_WINDOW = 64 * 1024;
 
 export interface ZipMember {
   /** Decoded name, `/`-separated, as stored (directories end with `/`). */
@@ -40,14 +48,27 @@ class ByteSourceReader extends yauzl.RandomAccessReader {
     return Readable.from(readChunks(this.source, start, end, READ_CHUNK));
   }
 
+  private window: { start: number; bytes: Buffer } | null = null;
+
   override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
-    this.source.read(position, length).then(
+    this.readRange(position, length).then(
       (bytes) => {
         bytes.copy(buffer, offset);
         callback(null);
       },
       (error: Error) => callback(error),
     );
+  }
+
+  private async readRange(position: number, length: number): Promise<Buffer> {
+    if (length > SMALL_READ || position < 0 || position + length > this.source.size) return this.source.read(position, length);
+    const cached = this.window;
+    if (cached !== null && position >= cached.start && position + length <= cached.start + cached.bytes.length) {
+      return cached.bytes.subarray(position - cached.start, position - cached.start + length);
+    }
+    const bytes = await this.source.read(position, Math.min(READ_WINDOW, this.source.size - position));
+    this.window = { start: position, bytes };
+    return bytes.subarray(0, length);
   }
 }
 
@@ -102,8 +123,8 @@ export class ZipArchive {
     return this.byName.get(name);
   }
 
-  /** The member's uncompressed bytes as a stream; the stream errors with an InputError if they are corrupt. */
-  async openStream(member: ZipMember): Promise<Readable> {
+  /** Refuses what cannot be read: encryption, unknown compression, impossible declared sizes. */
+  private checkReadable(member: ZipMember): void {
     const format = `zip › ${member.name}`;
     if (member.entry.isEncrypted()) {
       throw new InputError('member is encrypted', { file: this.source.name, format });
@@ -116,6 +137,13 @@ export class ZipArchive {
       });
     }
     checkDeclaredSize(member, this.source.name);
+  }
+
+  /** The member's uncompressed bytes as a stream; the stream errors with an InputError if they are corrupt. */
+  async openStream(member: ZipMember): Promise<Readable> {
+    if (isSmall(member)) return Readable.from([await this.readSmall(member)]);
+    const format = `zip › ${member.name}`;
+    this.checkReadable(member);
     const raw = await new Promise<Readable>((resolve, reject) => {
       this.zipfile.openReadStream(member.entry, { decodeFileData: false }, (error, stream) => {
         if (error) reject(new InputError(error.message, { file: this.source.name, format, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
@@ -142,13 +170,7 @@ export class ZipArchive {
     const format = `zip › ${member.name}`;
     const name = `${this.source.name} › ${member.name}`;
     if (member.compressionMethod === 0 && !member.entry.isEncrypted()) {
-      const dataStart = await new Promise<number>((resolve, reject) => {
-        this.zipfile.readLocalFileHeader(member.entry, { minimal: true }, (error, header) => {
-          if (error) reject(new InputError(error.message, { file: this.source.name, format, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
-          else resolve(header.fileDataStart);
-        });
-      });
-      return new SliceByteSource(name, this.source, dataStart, member.uncompressedSize);
+      return new SliceByteSource(name, this.source, await this.dataStart(member), member.uncompressedSize);
     }
     return new SequentialDecodedSource(name, member.uncompressedSize, () => this.openStream(member), { format });
   }
@@ -161,9 +183,39 @@ export class ZipArchive {
         format: `zip › ${member.name}`,
       });
     }
+    if (isSmall(member)) return this.readSmall(member);
     const chunks: Buffer[] = [];
     for await (const chunk of await this.openStream(member)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
+  }
+
+  private dataStart(member: ZipMember): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.zipfile.readLocalFileHeader(member.entry, { minimal: true }, (error, header) => {
+        if (error) reject(new InputError(error.message, { file: this.source.name, format: `zip › ${member.name}`, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
+        else resolve(header.fileDataStart);
+      });
+    });
+  }
+
+  /** A small member in one read and one inflate call, checked like a streamed one. */
+  private async readSmall(member: ZipMember): Promise<Buffer> {
+    this.checkReadable(member);
+    const raw = await this.source.read(await this.dataStart(member), member.compressedSize);
+    let bytes = raw;
+    if (member.compressionMethod === METHOD_DEFLATE) {
+      try {
+        // One byte more than declared: a member that inflates further is caught as too long.
+        bytes = inflateRawSync(raw, { maxOutputLength: member.uncompressedSize + 1 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw sizeMismatch(member, this.source.name, 'longer');
+        throw new InputError(`cannot decompress: ${(error as Error).message}`, { file: this.source.name, format: `zip › ${member.name}`, offset: member.entry.relativeOffsetOfLocalHeader, cause: error });
+      }
+    }
+    if (bytes.length !== member.uncompressedSize) throw sizeMismatch(member, this.source.name, bytes.length > member.uncompressedSize ? 'longer' : 'shorter');
+    const actual = crc32(bytes);
+    if (actual >>> 0 !== member.crc32 >>> 0) throw crcMismatch(member, this.source.name, actual);
+    return bytes;
   }
 
   async close(): Promise<void> {
@@ -233,40 +285,40 @@ class CrcCheck extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.length += chunk.length;
     if (this.length > this.member.uncompressedSize) {
-      callback(this.sizeError());
+      callback(sizeMismatch(this.member, this.file, 'longer'));
       return;
     }
     this.crc = crc32(chunk, this.crc);
     callback(null, chunk);
   }
 
-  private sizeError(): InputError {
-    return new InputError(`content is ${this.length > this.member.uncompressedSize ? 'longer' : 'shorter'} than its declared size`, {
-      file: this.file,
-      format: `zip › ${this.member.name}`,
-      offset: this.member.entry.relativeOffsetOfLocalHeader,
-      expected: `${this.member.uncompressedSize} bytes`,
-    });
-  }
-
   override _flush(callback: TransformCallback): void {
-    if (this.length !== this.member.uncompressedSize) {
-      callback(this.sizeError());
-      return;
-    }
-    if (this.crc >>> 0 !== this.member.crc32 >>> 0) {
-      callback(
-        new InputError(`CRC-32 mismatch: content is corrupt`, {
-          file: this.file,
-          format: `zip › ${this.member.name}`,
-          offset: this.member.entry.relativeOffsetOfLocalHeader,
-          expected: `CRC-32 ${hex32(this.member.crc32)}, got ${hex32(this.crc)}`,
-        }),
-      );
-      return;
-    }
-    callback();
+    if (this.length !== this.member.uncompressedSize) callback(sizeMismatch(this.member, this.file, 'shorter'));
+    else if (this.crc >>> 0 !== this.member.crc32 >>> 0) callback(crcMismatch(this.member, this.file, this.crc));
+    else callback();
   }
+}
+
+function isSmall(member: ZipMember): boolean {
+  return member.compressedSize <= SMALL_MEMBER && member.uncompressedSize <= SMALL_MEMBER;
+}
+
+function sizeMismatch(member: ZipMember, file: string, direction: 'longer' | 'shorter'): InputError {
+  return new InputError(`content is ${direction} than its declared size`, {
+    file,
+    format: `zip › ${member.name}`,
+    offset: member.entry.relativeOffsetOfLocalHeader,
+    expected: `${member.uncompressedSize} bytes`,
+  });
+}
+
+function crcMismatch(member: ZipMember, file: string, actual: number): InputError {
+  return new InputError('CRC-32 mismatch: content is corrupt', {
+    file,
+    format: `zip › ${member.name}`,
+    offset: member.entry.relativeOffsetOfLocalHeader,
+    expected: `CRC-32 ${hex32(member.crc32)}, got ${hex32(actual)}`,
+  });
 }
 
 function hex32(value: number): string {
