@@ -1,0 +1,186 @@
+// Opening one large A/B OTA package: listing every file and hashing each one, next to the floors
+// on the same data (sha256sum of the package, and xz/zstd decoding the payload's own blobs). Not a
+// test: it prints numbers. Run after `npm run build`:
+//
+//   node bench/open.mjs [--size-gb 2] [--files 5000] [--seed 1] [--rebuild] [--keep-cache]
+//                       [--profile] [--engine DIST_DIR]
+//
+// The package (a full payload of an EROFS LZ4HC system image, operations mixing REPLACE_XZ, ZSTD,
+// ZERO and REPLACE over 2 MiB chunks; see bench/lib/benchPackage.mjs) is generated once into
+// ${XDG_CACHE_HOME:-~/.cache}/otalens-bench/ and reused while the parameters stay the same.
+// --rebuild   generate it again
+// --keep-cache  keep cached packages of other parameters (by default they are deleted: GBs each)
+// --profile   run the OTA Lens side a second time under `node --cpu-prof` and print the hottest
+//             functions of the main thread
+// --engine    the built engine to measure (default: this checkout's dist/)
+//
+// OTA Lens runs in a fresh Node process, so its peak RSS is its own. Targets: OTA Lens within
+// 1.5 × the decompressors' time (xz -dc + zstd -dc over the same blobs), peak RSS under 1 GB.
+// Wall times depend on what else the machine runs (the load average is printed), so CPU times are
+// printed too (the tools' through GNU time; OTA Lens's split into main thread and other threads),
+// with the best wall time OTA Lens could reach on an idle machine given its CPU time.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureBenchPackage } from './lib/benchPackage.mjs';
+import { hottestFunctions } from './lib/cpuProfile.mjs';
+import { timedRun } from './lib/timedRun.mjs';
+
+const { values } = parseArgs({
+  options: {
+    'size-gb': { type: 'string', default: '2' },
+    files: { type: 'string', default: '5000' },
+    seed: { type: 'string', default: '1' },
+    rebuild: { type: 'boolean', default: false },
+    'keep-cache': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    engine: { type: 'string' },
+  },
+});
+const here = fileURLToPath(new URL('.', import.meta.url));
+const engineDist = resolve(values.engine ?? join(here, '..', 'dist'));
+if (!existsSync(join(engineDist, 'electron/engine/inventory.js'))) {
+  console.error(`no built engine in ${engineDist}: run \`npm run build\` first (or pass --engine DIST_DIR)`);
+  process.exit(1);
+}
+const TARGET_RATIO = 1.5;
+const TARGET_RSS_BYTES = 1e9;
+const MB = 1e6;
+const OP_OUTPUT_BYTES = 2 << 20;
+
+/** Concatenates the blobs [offset, length] (relative to `blobsStart` in the zip) into one file. */
+async function concatenateBlobs(zipPath, blobsStart, blobs, outPath) {
+  const zip = await open(zipPath, 'r');
+  const out = await open(outPath, 'w');
+  try {
+    let written = 0;
+    for (const [offset, length] of blobs) {
+      const bytes = Buffer.alloc(length);
+      await zip.read(bytes, 0, length, blobsStart + offset);
+      await out.write(bytes, 0, length, written);
+      written += length;
+    }
+    return written;
+  } finally {
+    await zip.close();
+    await out.close();
+  }
+}
+
+/** Runs the OTA Lens side in a fresh process; with `profileDir`, under --cpu-prof. */
+function measureOtaLens(zipPath, work, profileDir) {
+  const outPath = join(work, `otalens-${profileDir ? 'profiled' : 'run'}.json`);
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  timedRun(process.execPath, [...nodeArgs, join(here, 'lib/openChild.mjs'), engineDist, zipPath, outPath], work);
+  return JSON.parse(readFileSync(outPath, 'utf8'));
+}
+
+/** How many of the generator's file hashes the reader reproduced (tree paths under /system). */
+function checkHashes(expected, measured) {
+  const found = new Map(Object.entries(measured).map(([path, sha256]) => [path.replace(/^\/?system\//, ''), sha256]));
+  let matching = 0;
+  const wrong = [];
+  for (const [path, sha256] of Object.entries(expected)) {
+    if (found.get(path) === sha256) matching++;
+    else wrong.push(path);
+  }
+  return { matching, total: Object.keys(expected).length, wrong };
+}
+
+const threadCpu = (run) => (run.cpuByThread === null ? 'n/a' : `${run.cpuByThread.main.toFixed(1)} s, other threads ${run.cpuByThread.others.toFixed(1)} s`);
+const pad = (text, width) => String(text).padEnd(width);
+const lpad = (text, width) => String(text).padStart(width);
+
+const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed) };
+if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 || !Number.isInteger(params.seed)) {
+  console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
+  process.exit(1);
+}
+console.log(`package: ${params.sizeGb} GiB target, ${params.files} files, seed ${params.seed}`);
+const { zipPath, info, generated } = await ensureBenchPackage(params, { rebuild: values.rebuild, keepOthers: values['keep-cache'] });
+console.log(
+  `${generated ? 'generated' : 'cached (generated earlier)'} in ${info.generationSeconds.toFixed(1)} s: ${zipPath}\n` +
+    `  zip ${(info.zipBytes / MB).toFixed(0)} MB, EROFS image ${(info.imageBytes / MB).toFixed(0)} MB, partition ${(info.partitionBytes / MB).toFixed(0)} MB, ` +
+    `${Object.keys(info.fileHashes).length} files with ${(info.contentBytes / MB).toFixed(0)} MB of content\n` +
+    `  operations: ${Object.entries(info.ops)
+      .map(([type, count]) => `${count} ${type}`)
+      .join(', ')}`,
+);
+
+const work = mkdtempSync(join(tmpdir(), 'otalens-bench-open-'));
+try {
+  const load = loadavg();
+  console.log(`\nload average before measuring: ${load.map((value) => value.toFixed(2)).join(' ')}`);
+  // Reading the package once first puts it in the page cache for every measurement alike.
+  const sha256sum = timedRun('sha256sum', [zipPath], work);
+
+  const xzPath = join(work, 'xz-blobs.xz');
+  const zstdPath = join(work, 'zstd-blobs.zst');
+  const xzBytes = await concatenateBlobs(zipPath, info.blobsStart, info.xzBlobs, xzPath);
+  const zstdBytes = await concatenateBlobs(zipPath, info.blobsStart, info.zstdBlobs, zstdPath);
+  const xz = timedRun('xz', ['-dc', xzPath], work);
+  const zstd = timedRun('zstd', ['-dc', zstdPath], work);
+  rmSync(xzPath);
+  rmSync(zstdPath);
+  const decompressors = {
+    seconds: xz.seconds + zstd.seconds,
+    cpuSeconds: xz.cpuSeconds === null ? null : xz.cpuSeconds + zstd.cpuSeconds,
+    maxRssBytes: xz.maxRssBytes === null ? null : Math.max(xz.maxRssBytes, zstd.maxRssBytes),
+  };
+
+  const ours = measureOtaLens(zipPath, work, null);
+  const hashes = checkHashes(info.fileHashes, ours.hashes);
+
+  const megabytes = (bytes) => (bytes === null ? '' : `${(bytes / MB).toFixed(0)} MB`);
+  const decodedMb = (blobs) => (blobs.length * OP_OUTPUT_BYTES) / MB;
+  const rows = [
+    ['OTA Lens: open, list, SHA-256 every file', ours, `${(ours.bytesHashed / MB / ours.seconds).toFixed(0)} MB/s hashed, ${(ours.files / ours.seconds).toFixed(0)} files/s`],
+    [`sha256sum of the package (${(info.zipBytes / MB).toFixed(0)} MB)`, sha256sum, `${(info.zipBytes / MB / sha256sum.seconds).toFixed(0)} MB/s`],
+    [`xz -dc: ${info.xzBlobs.length} blobs, ${(xzBytes / MB).toFixed(0)} MB`, xz, `${(decodedMb(info.xzBlobs) / xz.seconds).toFixed(0)} MB/s out`],
+    [`zstd -dc: ${info.zstdBlobs.length} blobs, ${(zstdBytes / MB).toFixed(0)} MB`, zstd, `${(decodedMb(info.zstdBlobs) / zstd.seconds).toFixed(0)} MB/s out`],
+    ['decompressors (xz + zstd)', decompressors, ''],
+  ];
+  console.log(`\n${pad('', 44)} ${lpad('seconds', 8)} ${lpad('CPU s', 7)}  ${pad('throughput', 36)} ${lpad('peak RSS', 9)}`);
+  for (const [what, run, rate] of rows) {
+    console.log(`${pad(what, 44)} ${lpad(run.seconds.toFixed(2), 8)} ${lpad(run.cpuSeconds?.toFixed(2) ?? '', 7)}  ${pad(rate, 36)} ${lpad(megabytes(run.maxRssBytes), 9)}`);
+  }
+
+  const ratio = ours.seconds / decompressors.seconds;
+  console.log(
+    `\nOTA Lens: ${ours.files} files (${ours.entries} entries), ${(ours.bytesHashed / MB).toFixed(0)} MB hashed, opened in ${ours.openedSeconds.toFixed(2)} s, ` +
+      `${(ours.cpuSeconds / ours.seconds).toFixed(2)} cores busy (main thread ${threadCpu(ours)}), ${ours.problems.length} problems`,
+  );
+  console.log(`file hashes matching the generator's: ${hashes.matching}/${hashes.total}${hashes.wrong.length > 0 ? ` (first wrong: ${hashes.wrong.slice(0, 3).join(', ')})` : ''}`);
+  console.log(`ratio OTA Lens / decompressors: ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'holds' : 'MISSED'}`);
+  if (decompressors.cpuSeconds !== null) {
+    // Less sensitive to other processes than wall time: how much work each side did.
+    console.log(`CPU time ratio (all threads): ${(ours.cpuSeconds / decompressors.cpuSeconds).toFixed(2)}`);
+    if (ours.cpuByThread !== null) {
+      // On an idle machine OTA Lens can at best spread its CPU time over every core, and never
+      // finish before its main thread's share; the decompressors each run on one core.
+      const bestSeconds = Math.max(ours.cpuSeconds / availableParallelism(), ours.cpuByThread.main);
+      console.log(
+        `idle-machine bound: OTA Lens ≥ ${bestSeconds.toFixed(1)} s (its CPU over ${availableParallelism()} cores, or its main thread's), ` +
+          `decompressors ${decompressors.cpuSeconds.toFixed(1)} s of CPU: ratio ≥ ${(bestSeconds / decompressors.cpuSeconds).toFixed(2)}`,
+      );
+    }
+  }
+  console.log(`peak RSS ${(ours.maxRssBytes / MB).toFixed(0)} MB (target < ${TARGET_RSS_BYTES / MB} MB): ${ours.maxRssBytes < TARGET_RSS_BYTES ? 'holds' : 'MISSED'}`);
+  console.log(`load average after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+
+  if (values.profile) {
+    const profileDir = join(work, 'profile');
+    const profiled = measureOtaLens(zipPath, work, profileDir);
+    const profilePath = join(profileDir, readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile')));
+    const hottest = hottestFunctions(profilePath, 20, { by: 'samples' });
+    console.log(
+      `\nprofiled run: ${profiled.seconds.toFixed(2)} s, main thread ${threadCpu(profiled)}; idle ${(hottest.idleShare * 100).toFixed(0)} % of the main thread's samples; of the busy ones:`,
+    );
+    for (const row of hottest.rows) console.log(`${lpad((row.busyShare * 100).toFixed(1), 6)} %  ${row.name}`);
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
