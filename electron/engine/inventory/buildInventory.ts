@@ -8,7 +8,7 @@ import { configFileKind, layerProperties, parseDefaultPermissions, parseInitRc, 
 import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage, type PackageHandle } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
-import { hashStream } from '../inventory.js';
+import { hashStream } from '../io/hash.js';
 import { buildFacts } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
@@ -86,18 +86,22 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     const problems: Problem[] = [...handle.opened.problems];
     const files: FileEntry[] = [];
     const maxEntries = options.maxEntries ?? MAX_ENTRIES;
+    const packageHash = hashPackageFile(handle);
+    // An unpacked folder's files are real files on disk: their sizes are what they are.
+    const sizeCap = handle.probe.isDirectory ? null : Math.max(FILE_SIZE_FLOOR, handle.probe.stats.size * MAX_FILE_EXPANSION);
+    const reader = new FileReader(handle.opened.tree, handle.probe.name, sizeCap, pool, options, problems, files);
+    // Files are read while the walk goes on, so a file's data is read soon after its metadata,
+    // while the image blocks holding both are still decoded (payload ops, compressed clusters).
     for await (const entry of handle.opened.tree.walk('/', problems)) {
       throwIfAborted(options.signal);
       if (files.length >= maxEntries) {
         problems.push({ path: entry.path, message: `not listed: the package has more than ${maxEntries} entries; this one and the rest are left out` });
         break;
       }
-      files.push({ ...entry, sha256: null });
+      await reader.add({ ...entry, sha256: null });
     }
-    // An unpacked folder's files are real files on disk: their sizes are what they are.
-    const sizeCap = handle.probe.isDirectory ? null : Math.max(FILE_SIZE_FLOOR, handle.probe.stats.size * MAX_FILE_EXPANSION);
-    const reader = new FileReader(handle.opened.tree, handle.probe.name, sizeCap, pool, options, problems, files);
-    const [packageSha256] = await Promise.all([hashPackageFile(handle), reader.readAll()]);
+    await reader.finish();
+    const packageSha256 = await packageHash;
     throwIfAborted(options.signal);
     problems.push(...handle.opened.tree.treeProblems);
 
@@ -175,29 +179,49 @@ class FileReader {
     private readonly problems: Problem[],
     private readonly files: FileEntry[],
   ) {
-    const regular = files.filter((entry) => entry.type === 'file');
-    this.progress = { filesDone: 0, filesTotal: regular.length, bytesDone: 0, appsDone: 0, appsTotal: regular.filter((entry) => APP_FILE.test(entry.path)).length };
+    this.progress = { filesDone: 0, filesTotal: 0, bytesDone: 0, appsDone: 0, appsTotal: 0 };
   }
 
-  async readAll(): Promise<void> {
-    const queue = this.files.filter((entry) => entry.type === 'file');
+  private readonly running = new Set<Promise<void>>();
+  private failure: unknown = null;
+
+  /** Lists an entry and, for a file, starts reading it once one of the reads in flight is done. */
+  async add(entry: FileEntry): Promise<void> {
+    this.files.push(entry);
+    if (entry.type !== 'file') return;
+    this.progress.filesTotal += 1;
+    if (APP_FILE.test(entry.path)) this.progress.appsTotal += 1;
+    while (this.running.size >= IO_CONCURRENCY) await Promise.race(this.running);
+    this.throwFailure();
+    const job: Promise<void> = this.readOne(entry)
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => this.running.delete(job));
+    this.running.add(job);
+  }
+
+  /** Waits for the reads in flight; an error that is no input problem (a bug, a cancel) is thrown here. */
+  async finish(): Promise<void> {
+    await Promise.all(this.running);
+    this.throwFailure();
     this.options.onProgress?.({ ...this.progress });
-    let next = 0;
-    const work = async (): Promise<void> => {
-      while (next < queue.length) {
-        const entry = queue[next++] as FileEntry;
-        throwIfAborted(this.options.signal);
-        try {
-          await this.read(entry);
-        } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          this.problems.push({ path: entry.path, message: `not read: ${error.message}` });
-        }
-        this.progress.filesDone += 1;
-        this.options.onProgress?.({ ...this.progress });
-      }
-    };
-    await Promise.all(Array.from({ length: IO_CONCURRENCY }, work));
+  }
+
+  private throwFailure(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  private async readOne(entry: FileEntry): Promise<void> {
+    throwIfAborted(this.options.signal);
+    try {
+      await this.read(entry);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.problems.push({ path: entry.path, message: `not read: ${error.message}` });
+    }
+    this.progress.filesDone += 1;
+    this.options.onProgress?.({ ...this.progress });
   }
 
   private async read(entry: FileEntry): Promise<void> {

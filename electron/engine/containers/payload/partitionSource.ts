@@ -32,6 +32,8 @@ export interface PartitionLayout {
 
 /** Largest decoded output of one compressed operation held in memory (full payloads use 2 MiB). */
 export const MAX_OPERATION_OUTPUT = 256 << 20;
+/** Sequential readers tracked for read-ahead (the inventory reads a few files at once). */
+const RECENT_READERS = 8;
 const COMPRESSED = new Set<number>([OperationType.REPLACE_BZ, OperationType.REPLACE_XZ, OperationType.ZSTD]);
 
 /**
@@ -46,7 +48,8 @@ export class PayloadPartitionSource implements ByteSource {
   private readonly format: string;
   private readonly starts: Float64Array;
   private readonly verifiedReplace = new Set<number>();
-  private lastReadEnd = -1;
+  /** Where recent reads ended: several files are read at once, each front to back. */
+  private readonly recentReadEnds: number[] = [];
 
   constructor(
     readonly name: string,
@@ -76,10 +79,18 @@ export class PayloadPartitionSource implements ByteSource {
       if (from >= to) continue;
       work.push(this.copyFromOperation(piece, from, to, output, from - offset));
     }
-    if (offset === this.lastReadEnd) this.readAhead(index);
-    this.lastReadEnd = end;
+    // Read ahead for a reader going front to back, but not for metadata-sized reads.
+    if (this.continuesARead(offset, end) && length > this.layout.blockSize) this.readAhead(index);
     await Promise.all(work);
     return output;
+  }
+
+  private continuesARead(offset: number, end: number): boolean {
+    const at = this.recentReadEnds.indexOf(offset);
+    if (at !== -1) this.recentReadEnds.splice(at, 1);
+    this.recentReadEnds.push(end);
+    if (this.recentReadEnds.length > RECENT_READERS) this.recentReadEnds.shift();
+    return at !== -1;
   }
 
   async close(): Promise<void> {}
