@@ -141,3 +141,18 @@ describe('size bombs', () => {
     expect(prop?.sha256).toBe(createHash('sha256').update(buildProp).digest('hex'));
   });
 });
+
+describe('per-file time budget', () => {
+  it('reports a file that takes longer than its budget, and the inventory completes', async () => {
+    const folder = join(temp, 'slow');
+    mkdirSync(join(folder, 'system'), { recursive: true });
+    writeFileSync(join(folder, 'system', 'build.prop'), 'ro.build.fingerprint=x/y/z:14/A/1:user/release-keys\n');
+    writeFileSync(join(folder, 'system', 'big.img'), '');
+    truncateSync(join(folder, 'system', 'big.img'), 256 << 20);
+    // 256 MiB at a required 1 TB/s with a 1 ms floor: no machine reads it in time.
+    const { inventory } = await buildInventory(folder, { pool: null, fileTimeBudget: { floorMs: 1, bytesPerSecond: 1e12 } });
+    expect(inventory.problems).toContainEqual({ path: '/system/big.img', message: 'not read: took longer than 0 s (the time allowed for a file of this size)' });
+    expect(inventory.files.find((entry) => entry.path === '/system/big.img')?.sha256).toBeNull();
+    expect(inventory.files.map((entry) => entry.path)).toEqual(['/system', '/system/big.img', '/system/build.prop']);
+  });
+});

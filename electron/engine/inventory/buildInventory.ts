@@ -33,6 +33,12 @@ const MAX_FILE_EXPANSION = 64;
 /** Real ROMs hold a few hundred thousand entries; each listed one costs memory until the end. */
 export const MAX_ENTRIES = 2_000_000;
 const FILE_SIZE_FLOOR = 4 * 2 ** 30;
+/**
+ * Per-file time budget: a minute, or longer for files big enough to need it at 10 MB/s. A file
+ * read slower than that (a pathological image) is reported and the comparison goes on.
+ */
+const FILE_TIME_FLOOR_MS = 60_000;
+const FILE_MIN_BYTES_PER_SECOND = 10_000_000;
 /** While a large file is read, progress is reported every this many bytes too. */
 const PROGRESS_BYTES_STEP = 8 << 20;
 
@@ -48,6 +54,8 @@ export interface InventoryOptions {
   signal?: AbortSignal | undefined;
   onOpened?: (() => void) | undefined;
   onProgress?: ((progress: InventoryProgress) => void) | undefined;
+  /** The per-file time budget (default: a minute, or 10 MB/s for larger files). */
+  fileTimeBudget?: { floorMs: number; bytesPerSecond: number };
   /**
    * Where apps are parsed: a worker pool shared with other inventories (the caller closes it), or
    * null to parse on this thread. By default the inventory starts and closes a pool of its own.
@@ -214,17 +222,26 @@ class FileReader {
 
   private async readOne(entry: FileEntry): Promise<void> {
     throwIfAborted(this.options.signal);
+    const budget = this.options.fileTimeBudget ?? { floorMs: FILE_TIME_FLOOR_MS, bytesPerSecond: FILE_MIN_BYTES_PER_SECOND };
+    const budgetMs = Math.max(budget.floorMs, (entry.size / budget.bytesPerSecond) * 1000);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), budgetMs);
+    const signal = this.options.signal === undefined ? timeout.signal : AbortSignal.any([this.options.signal, timeout.signal]);
     try {
-      await this.read(entry);
+      await this.read(entry, signal);
     } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      this.problems.push({ path: entry.path, message: `not read: ${error.message}` });
+      const timedOut = timeout.signal.aborted && !(this.options.signal?.aborted ?? false);
+      if (timedOut) this.problems.push({ path: entry.path, message: `not read: took longer than ${Math.round(budgetMs / 1000)} s (the time allowed for a file of this size)` });
+      else if (error instanceof InputError) this.problems.push({ path: entry.path, message: `not read: ${error.message}` });
+      else throw error;
+    } finally {
+      clearTimeout(timer);
     }
     this.progress.filesDone += 1;
     this.options.onProgress?.({ ...this.progress });
   }
 
-  private async read(entry: FileEntry): Promise<void> {
+  private async read(entry: FileEntry, signal: AbortSignal): Promise<void> {
     if (this.sizeCap !== null && entry.size > this.sizeCap) {
       throw new InputError(`declares ${entry.size} bytes, more than ${MAX_FILE_EXPANSION} times the package: not read (a size bomb?)`, {
         file: this.packageName,
@@ -236,15 +253,15 @@ class FileReader {
     const configKind = configFileKind(entry.path);
     const keepText = configKind !== null || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
-      entry.sha256 = await this.hash(entry.path);
+      entry.sha256 = await this.hash(entry.path, signal);
       await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path));
       return;
     }
     if (!isApp && !keepText) {
-      entry.sha256 = await this.hash(entry.path);
+      entry.sha256 = await this.hash(entry.path, signal);
       return;
     }
-    const bytes = await this.readWhole(entry.path);
+    const bytes = await this.readWhole(entry.path, signal);
     entry.sha256 = createHash('sha256').update(bytes).digest('hex');
     if (isApp) {
       await this.addApp(entry, await this.parse(bytes, entry.path));
@@ -277,8 +294,8 @@ class FileReader {
     this.texts.set(path, text);
   }
 
-  private async hash(path: string): Promise<string> {
-    return hashStream(await this.tree.openStream(path), (bytes) => this.countBytes(bytes), this.options.signal);
+  private async hash(path: string, signal: AbortSignal): Promise<string> {
+    return hashStream(await this.tree.openStream(path), (bytes) => this.countBytes(bytes), signal);
   }
 
   private countBytes(bytes: number): void {
@@ -288,10 +305,10 @@ class FileReader {
     this.options.onProgress?.({ ...this.progress });
   }
 
-  private async readWhole(path: string): Promise<Buffer> {
+  private async readWhole(path: string, signal: AbortSignal): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of await this.tree.openStream(path)) {
-      throwIfAborted(this.options.signal);
+      throwIfAborted(signal);
       chunks.push(chunk as Buffer);
       this.countBytes((chunk as Buffer).length);
     }
