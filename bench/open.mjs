@@ -42,7 +42,7 @@ const { values } = parseArgs({
 });
 const here = fileURLToPath(new URL('.', import.meta.url));
 const engineDist = resolve(values.engine ?? join(here, '..', 'dist'));
-if (!existsSync(join(engineDist, 'electron/engine/inventory.js'))) {
+if (!existsSync(join(engineDist, 'electron/engine/inventory/buildInventory.js'))) {
   console.error(`no built engine in ${engineDist}: run \`npm run build\` first (or pass --engine DIST_DIR)`);
   process.exit(1);
 }
