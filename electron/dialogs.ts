@@ -1,6 +1,6 @@
-/** Native dialogs: choosing a package, and the About box. */
-import { dialog, type BaseWindow, type OpenDialogOptions } from 'electron';
-import type { PackageKind, Side } from '../shared/api.js';
+/** Native dialogs: choosing a package, saving an export, and the About box. */
+import { dialog, type BaseWindow, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import type { ExportFormat, PackageKind, Side } from '../shared/api.js';
 
 const PACKAGE_FILTERS: OpenDialogOptions['filters'] = [
   { name: 'Android packages (zip, img, tgz)', extensions: ['zip', 'img', 'tgz', 'gz'] },
@@ -28,4 +28,33 @@ export async function showAboutDialog(parent: BaseWindow | null, version: string
   };
   if (parent === null) await dialog.showMessageBox(options);
   else await dialog.showMessageBox(parent, options);
+}
+
+const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
+  html: { name: 'HTML report', extensions: ['html'] },
+  json: { name: 'JSON', extensions: ['json'] },
+  markdown: { name: 'Markdown', extensions: ['md'] },
+};
+
+/** Asks where to save an export; resolves null when the user cancels. */
+export async function showExportDialog(parent: BaseWindow | null, defaultName: string, format: ExportFormat): Promise<string | null> {
+  const options: SaveDialogOptions = {
+    title: 'Export comparison',
+    defaultPath: defaultName,
+    filters: [EXPORT_FILTERS[format]],
+    properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+  };
+  const { canceled, filePath } = parent === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(parent, options);
+  return canceled || filePath === undefined || filePath === '' ? null : filePath;
+}
+
+/** Asks where to save the window as PDF; resolves null when the user cancels. */
+export async function showPdfDialog(parent: BaseWindow): Promise<string | null> {
+  const { canceled, filePath } = await dialog.showSaveDialog(parent, {
+    title: 'Export as PDF',
+    defaultPath: 'otalens-report.pdf',
+    filters: [{ name: 'PDF', extensions: ['pdf'] }],
+    properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+  });
+  return canceled || filePath === undefined || filePath === '' ? null : filePath;
 }

@@ -9,14 +9,18 @@
  * who picks new packages and presses Compare again wants the new answer, not an error.
  */
 import type { Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, isAbsolute } from 'node:path';
-import type { AppInfo, CompareOutcome, CompareRequest, InvokeApi, InvokeChannel, PackageKind, PickedPackage, Side } from '../shared/api.js';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { exportFileName, type AppInfo, type CompareOutcome, type CompareRequest, type ExportFormat, type ExportOutcome, type InvokeApi, type InvokeChannel, type PackageKind, type PackagePair, type PickedPackage, type RecentComparison, type Side } from '../shared/api.js';
 import type { ComparisonResult, Progress } from '../shared/model.js';
-import { expectAtMostArgs, parseCompareRequest, parsePackageKind, parseSide, UsageError } from '../shared/validate.js';
+import { markdownSummary } from '../shared/summary.js';
+import { expectAtMostArgs, parseCompareRequest, parseExportRequest, parsePackageKind, parseRecentId, parseSide, UsageError } from '../shared/validate.js';
 import type { CompareOptions } from './engine/compare.js';
 import { compareInWorker } from './engine/compareInWorker.js';
 import { CancelledError, describeFsError, InputError } from './engine/errors.js';
+import { isSameFile } from './engine/io/sameFile.js';
+import { renderHtmlReport } from './report/htmlReport.js';
 
 export const APP_NAME = 'OTA Lens';
 
@@ -32,6 +36,16 @@ export interface HandlerDeps {
   appVersion: string;
   /** Defaults to the worker-thread engine. */
   runComparison?: ComparisonRunner;
+  /** Shows the native save dialog for an export; resolves the chosen absolute path, or null when cancelled. */
+  chooseExportPath?: (defaultName: string, format: ExportFormat) => Promise<string | null>;
+  /** Renders the self-contained HTML report; defaults to the built viewer next to this module. */
+  renderHtml?: (result: ComparisonResult) => Promise<string>;
+  /** Folder holding the bundled `sample-old.zip` and `sample-new.zip`; none when absent. */
+  samplesDir?: string;
+  /** JSON file the recent comparisons are kept in (under the app's user-data folder); none kept when absent. */
+  recentFile?: string;
+  /** Told after the recent comparisons changed (to rebuild File › Open Recent). */
+  onRecentChanged?: () => void;
   /** Where unexpected errors are recorded; defaults to console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -46,6 +60,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const runComparison = deps.runComparison ?? compareInWorker;
   const logError = deps.logError ?? ((message, error) => console.error(message, error));
   let running: AbortController | null = null;
+  /** Every package compared in this session: an export must never be written over one. */
+  const comparedPaths = new Set<string>();
 
   async function compare(ctx: HandlerContext, ...args: unknown[]): Promise<CompareOutcome> {
     let request: CompareRequest;
@@ -57,6 +73,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }
 
     running?.abort();
+    comparedPaths.add(request.oldPath).add(request.newPath);
     const controller = new AbortController();
     running = controller;
     try {
@@ -72,6 +89,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       });
       // A cancel that raced with the last step still wins: the UI has already moved on.
       if (controller.signal.aborted) throw new CancelledError();
+      if (deps.recentFile !== undefined) {
+        await rememberComparison(deps.recentFile, request, result).then(deps.onRecentChanged, (error: unknown) => logError('could not store the recent comparison:', error));
+      }
       return { ok: true, result };
     } catch (error) {
       return failure(controller.signal.aborted ? new CancelledError() : error, logError);
@@ -100,7 +120,120 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       expectAtMostArgs('cancelCompare', args, 0);
       running?.abort();
     },
+    samplePackages: async (_ctx, ...args): Promise<PackagePair | null> => {
+      expectAtMostArgs('samplePackages', args, 0);
+      if (deps.samplesDir === undefined) return null;
+      const pick = (name: string): PickedPackage => ({ path: join(deps.samplesDir ?? '', name), name });
+      const pair = { old: pick('sample-old.zip'), new: pick('sample-new.zip') };
+      for (const side of [pair.old, pair.new]) {
+        if (!(await stat(side.path).then((stats) => stats.isFile(), () => false))) return null;
+      }
+      return pair;
+    },
+    recentComparisons: async (_ctx, ...args): Promise<RecentComparison[]> => {
+      expectAtMostArgs('recentComparisons', args, 0);
+      return deps.recentFile === undefined ? [] : readRecent(deps.recentFile);
+    },
+    forgetRecent: async (_ctx, ...args): Promise<RecentComparison[]> => {
+      expectAtMostArgs('forgetRecent', args, 1);
+      const id = parseRecentId(args[0]);
+      if (deps.recentFile === undefined) return [];
+      const left = (await readRecent(deps.recentFile)).filter((entry) => entry.id !== id);
+      await writeRecent(deps.recentFile, left);
+      deps.onRecentChanged?.();
+      return left;
+    },
+    exportReport: async (_ctx, ...args): Promise<ExportOutcome> => {
+      expectAtMostArgs('exportReport', args, 1);
+      const { format, result } = parseExportRequest(args[0]);
+      if (deps.chooseExportPath === undefined) return { status: 'failed', message: 'Exporting is not available here.' };
+      const path = await deps.chooseExportPath(exportFileName(result.old.file, result.new.file, format), format);
+      if (path === null) return { status: 'cancelled' };
+      try {
+        if (!isAbsolute(path)) throw new UsageError(`${path}: not an absolute path on this system`);
+        if (await isOneOf(path, comparedPaths)) {
+          return { status: 'failed', message: `${basename(path)} is one of the compared packages; choose another name so it is not overwritten.` };
+        }
+        const text = format === 'html' ? await (deps.renderHtml ?? renderHtmlReport)(result) : format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : markdownSummary(result);
+        await writeFile(path, text, 'utf8');
+        return { status: 'saved', path };
+      } catch (error) {
+        if (error instanceof UsageError) return { status: 'failed', message: error.message };
+        if (isFsError(error)) return { status: 'failed', message: `Could not save ${basename(path)}: ${describeFsError(error)}` };
+        logError('export failed unexpectedly:', error);
+        return { status: 'failed', message: 'OTA Lens hit an internal error while exporting; the details were written to its log.' };
+      }
+    },
   };
+}
+
+/** How many recent comparisons are kept. */
+export const RECENT_LIMIT = 10;
+
+function recentId(oldPath: string, newPath: string): string {
+  return createHash('sha256').update(oldPath).update('\0').update(newPath).digest('hex');
+}
+
+/** The recent list as stored; a missing, unreadable or edited file counts as empty rather than failing the app. */
+export async function readRecent(file: string): Promise<RecentComparison[]> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(data)) return [];
+  return data.filter(isRecentComparison).slice(0, RECENT_LIMIT);
+}
+
+function isRecentComparison(value: unknown): value is RecentComparison {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Record<string, unknown>;
+  const isPick = (pick: unknown) =>
+    typeof pick === 'object' && pick !== null && typeof (pick as Record<string, unknown>)['path'] === 'string' && typeof (pick as Record<string, unknown>)['name'] === 'string';
+  return typeof entry['id'] === 'string' && typeof entry['comparedAt'] === 'string' && typeof entry['headline'] === 'string' && isPick(entry['old']) && isPick(entry['new']);
+}
+
+/** Written to a temporary file and renamed, so a crash never leaves half a list. */
+async function writeRecent(file: string, entries: readonly RecentComparison[]): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = `${file}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(entries, null, 2)}\n`, 'utf8');
+  await rename(temporary, file);
+}
+
+async function rememberComparison(file: string, request: CompareRequest, result: ComparisonResult): Promise<void> {
+  const id = recentId(request.oldPath, request.newPath);
+  const changed = result.features.find((feature) => feature.change !== 'unchanged');
+  const entry: RecentComparison = {
+    id,
+    old: { path: request.oldPath, name: basename(request.oldPath) },
+    new: { path: request.newPath, name: basename(request.newPath) },
+    comparedAt: new Date().toISOString(),
+    headline: changed?.summary ?? `No change in the ${result.features.length} privacy defaults checked.`,
+  };
+  const others = (await readRecent(file)).filter((existing) => existing.id !== id);
+  await writeRecent(file, [entry, ...others].slice(0, RECENT_LIMIT));
+}
+
+/** Whether `path` names the same file as one of `paths`, through symbolic and hard links and `..` alike. */
+async function isOneOf(path: string, paths: ReadonlySet<string>): Promise<boolean> {
+  const canonical = async (candidate: string) => {
+    try {
+      return await realpath(candidate);
+    } catch {
+      return resolve(candidate);
+    }
+  };
+  const target = await canonical(path);
+  for (const candidate of paths) {
+    if ((await canonical(candidate)) === target || (await isSameFile(candidate, path))) return true;
+  }
+  return false;
+}
+
+function isFsError(error: unknown): boolean {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
 /** Main-side checks the pure validator cannot make: the path is absolute here and names a file or folder. */

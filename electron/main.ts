@@ -2,17 +2,25 @@
  * Electron main process: app lifecycle and wiring. The policy lives in security.ts, the guards in
  * hardening.ts, the privileged functions in handlers.ts; this file only connects them.
  */
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
-import { PACKAGE_CHOSEN_EVENT, type PackageChosen, type Side } from '../shared/api.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFile } from 'node:fs/promises';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
+import { EVENT_CHANNELS, PACKAGE_CHOSEN_EVENT, type PackageChosen, type Side } from '../shared/api.js';
 import { PRELOAD_PATH, RENDERER_DIR } from './appPaths.js';
 import { serveAppFile } from './appProtocol.js';
-import { showAboutDialog, showPackageDialog } from './dialogs.js';
+import { showAboutDialog, showExportDialog, showPackageDialog, showPdfDialog } from './dialogs.js';
 import { createHandlers } from './handlers.js';
 import { guardAllWebContents, hardenSession } from './hardening.js';
 import { registerIpcHandlers } from './ipc.js';
 import { installApplicationMenu } from './menu.js';
 import { APP_SCHEME, createUrlPolicy, parseDevServerUrl } from './security.js';
 import { createMainWindow } from './window.js';
+
+/** The sample pair: packaged as an extra resource, or the repository's samples/ when run from dist/. */
+const SAMPLES_DIR = app.isPackaged ? join(process.resourcesPath, 'samples') : fileURLToPath(new URL('../../samples/', import.meta.url));
+
+const EXPORT_REQUESTED_EVENT = EVENT_CHANNELS.exportRequested;
 
 const devServer = parseDevServerUrl(process.env['OTALENS_DEV_SERVER_URL']);
 const policy = createUrlPolicy(devServer);
@@ -29,6 +37,10 @@ const noProgress = { sendProgress: () => {} };
 
 const handlers = createHandlers({
   choosePackagePath: (side, kind) => showPackageDialog(mainWindow, side, kind),
+  chooseExportPath: (defaultName, format) => showExportDialog(mainWindow, defaultName, format),
+  samplesDir: SAMPLES_DIR,
+  recentFile: join(app.getPath('userData'), 'recent-comparisons.json'),
+  onRecentChanged: () => logFailure('updating File › Open Recent', refreshMenu()),
   appVersion: app.getVersion(),
 });
 
@@ -50,6 +62,42 @@ async function openPackageFromMenu(side: Side): Promise<void> {
   window.webContents.send(PACKAGE_CHOSEN_EVENT, chosen);
 }
 
+/** Rebuilt whenever the recent comparisons change, so File › Open Recent lists them. */
+async function refreshMenu(): Promise<void> {
+  const recent = await handlers.recentComparisons(noProgress);
+  installApplicationMenu({
+    openPackage: (side) => logFailure('File › Open', openPackageFromMenu(side)),
+    openRecent: (entry) => {
+      const window = mainWindow;
+      if (window === null || window.isDestroyed()) return;
+      for (const side of ['old', 'new'] as const) {
+        const chosen: PackageChosen = { side, package: entry[side] };
+        window.webContents.send(PACKAGE_CHOSEN_EVENT, chosen);
+      }
+    },
+    recent,
+    exportAs: (format) => {
+      const window = mainWindow;
+      if (window === null || window.isDestroyed()) return;
+      if (format === 'pdf') logFailure('File › Export › PDF', savePdf(window));
+      else window.webContents.send(EXPORT_REQUESTED_EVENT, format);
+    },
+    showAbout: () => logFailure('Help › About', showAboutDialog(mainWindow, app.getVersion())),
+    development: !app.isPackaged,
+  });
+}
+
+/** Prints the window as shown to a PDF the user names; only a `.pdf` name, so no package is ever overwritten. */
+async function savePdf(window: BrowserWindow): Promise<void> {
+  const path = await showPdfDialog(window);
+  if (path === null) return;
+  if (!path.toLowerCase().endsWith('.pdf')) {
+    await dialog.showMessageBox(window, { type: 'warning', message: 'Choose a file name ending in .pdf.', buttons: ['OK'] });
+    return;
+  }
+  await writeFile(path, await window.webContents.printToPDF({ printBackground: true }));
+}
+
 function logFailure(action: string, task: Promise<void>): void {
   task.catch((error: unknown) => console.error(`OTA Lens: ${action} failed:`, error));
 }
@@ -60,11 +108,7 @@ async function start(): Promise<void> {
   protocol.handle(APP_SCHEME, (request) => serveAppFile(request.url, RENDERER_DIR));
   registerIpcHandlers(ipcMain, handlers, policy.isAppUrl);
 
-  installApplicationMenu({
-    openPackage: (side) => logFailure('File › Open', openPackageFromMenu(side)),
-    showAbout: () => logFailure('Help › About', showAboutDialog(mainWindow, app.getVersion())),
-    development: !app.isPackaged,
-  });
+  await refreshMenu();
 
   openMainWindow();
   app.on('activate', () => {

@@ -1,9 +1,14 @@
-/** The application menu: File › Open old…, Open new…, Quit; Help › About. */
+/** The application menu: File › Open old…, Open new…, Open Recent, Export, Quit; Help › About. */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { Side } from '../shared/api.js';
+import type { ExportFormat, RecentComparison, Side } from '../shared/api.js';
 
 export interface MenuActions {
   openPackage(side: Side): void;
+  /** Picks both packages of a recent comparison. */
+  openRecent(entry: RecentComparison): void;
+  recent: readonly RecentComparison[];
+  /** HTML, JSON and Markdown are exported by the page; PDF is printed from the window. */
+  exportAs(format: ExportFormat | 'pdf'): void;
   showAbout(): void;
   /** Adds View › Reload / Toggle Developer Tools. */
   development: boolean;
@@ -18,6 +23,23 @@ export function installApplicationMenu(actions: MenuActions): void {
       submenu: [
         { label: 'Open &Old Package…', accelerator: 'CmdOrCtrl+O', click: () => actions.openPackage('old') },
         { label: 'Open &New Package…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.openPackage('new') },
+        {
+          label: 'Open &Recent',
+          submenu:
+            actions.recent.length === 0
+              ? [{ label: 'No recent comparisons', enabled: false }]
+              : actions.recent.map((entry) => ({ label: `${entry.old.name} → ${entry.new.name}`, click: () => actions.openRecent(entry) })),
+        },
+        { type: 'separator' },
+        {
+          label: '&Export',
+          submenu: [
+            { label: 'HTML Report…', accelerator: 'CmdOrCtrl+E', click: () => actions.exportAs('html') },
+            { label: 'JSON…', click: () => actions.exportAs('json') },
+            { label: 'Markdown Summary…', click: () => actions.exportAs('markdown') },
+            { label: 'PDF…', click: () => actions.exportAs('pdf') },
+          ],
+        },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],

@@ -31,6 +31,50 @@ export type CompareOutcome =
   | { ok: true; result: ComparisonResult }
   | { ok: false; error: ApiError };
 
+/** What a comparison can be saved as. */
+export type ExportFormat = 'html' | 'json' | 'markdown';
+
+export const EXPORT_FORMAT_NAMES: readonly ExportFormat[] = ['html', 'json', 'markdown'];
+
+const EXPORT_EXTENSIONS: { readonly [F in ExportFormat]: string } = { html: 'html', json: 'json', markdown: 'md' };
+
+/** The name an export is offered under, `otalens-<old>-vs-<new>.<ext>`, safe on every file system. */
+export function exportFileName(oldFile: string, newFile: string, format: ExportFormat): string {
+  const stem = (name: string) =>
+    name
+      .replace(/\.(zip|img|tgz|tar\.gz|tar)$/i, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .slice(0, 60) || 'package';
+  return `otalens-${stem(oldFile)}-vs-${stem(newFile)}.${EXPORT_EXTENSIONS[format]}`;
+}
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** The comparison the window shows; it lives in the page, so the page sends it back to be saved. */
+  result: ComparisonResult;
+}
+
+export type ExportOutcome =
+  | { status: 'saved'; path: string }
+  | { status: 'cancelled' }
+  | { status: 'failed'; message: string };
+
+/** Both packages of a comparison, e.g. the bundled sample pair. */
+export interface PackagePair {
+  old: PickedPackage;
+  new: PickedPackage;
+}
+
+/** A comparison made earlier on this machine, kept so it can be run again in one click. */
+export interface RecentComparison extends PackagePair {
+  /** Stable for the pair: removing uses it. */
+  id: string;
+  /** ISO 8601 time of the last run. */
+  comparedAt: string;
+  /** The first changed verdict, e.g. "Mi Cloud Messaging was on by default and is now opt-in." */
+  headline: string;
+}
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -45,6 +89,14 @@ export interface InvokeApi {
   compare(request: CompareRequest): Promise<CompareOutcome>;
   /** Stops the running comparison (its worker is terminated); the pending `compare` resolves cancelled. */
   cancelCompare(): Promise<void>;
+  /** Asks where to save (native save dialog) and writes the comparison there; never over a compared package. */
+  exportReport(request: ExportRequest): Promise<ExportOutcome>;
+  /** The sample pair shipped with the app; null when this installation has none. */
+  samplePackages(): Promise<PackagePair | null>;
+  /** Comparisons made on this machine, newest first (stored locally, never sent anywhere). */
+  recentComparisons(): Promise<RecentComparison[]>;
+  /** Forgets one recent comparison; resolves the list left. */
+  forgetRecent(id: string): Promise<RecentComparison[]>;
 }
 
 export type InvokeChannel = keyof InvokeApi;
@@ -54,6 +106,10 @@ export const INVOKE_CHANNELS = [
   'choosePackage',
   'compare',
   'cancelCompare',
+  'exportReport',
+  'samplePackages',
+  'recentComparisons',
+  'forgetRecent',
 ] as const satisfies readonly InvokeChannel[];
 
 /** A package chosen outside the page (File › Open old/new… in the app menu). */
@@ -66,6 +122,8 @@ export interface PackageChosen {
 export interface ApiEvents {
   progress: Progress;
   packageChosen: PackageChosen;
+  /** File › Export › … in the app menu: the page exports what it shows, as from its own buttons. */
+  exportRequested: ExportFormat;
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -73,6 +131,7 @@ export type ApiEventName = keyof ApiEvents;
 export const EVENT_CHANNELS: { readonly [E in ApiEventName]: string } = {
   progress: 'otalens:progress',
   packageChosen: 'otalens:package-chosen',
+  exportRequested: 'otalens:export-requested',
 };
 
 export const PROGRESS_EVENT = EVENT_CHANNELS.progress;
@@ -89,6 +148,8 @@ export interface OtaLensApi extends InvokeApi {
   onProgress(listener: ProgressListener): () => void;
   /** Subscribes to packages chosen from the app menu; returns the unsubscribe function. */
   onPackageChosen(listener: (chosen: PackageChosen) => void): () => void;
+  /** Subscribes to File › Export requests from the app menu; returns the unsubscribe function. */
+  onExportRequested(listener: (format: ExportFormat) => void): () => void;
   /**
    * The absolute path of a file dropped on the window (Electron's `webUtils.getPathForFile`),
    * or '' when the file has no path (e.g. it came from another application's memory).
@@ -115,8 +176,13 @@ export function createApiClient(invoke: Invoker, subscribe: Subscribe, pathForFi
     choosePackage: (side, kind) => invoke('choosePackage', side, kind) as Promise<PickedPackage | null>,
     compare: (request) => invoke('compare', request) as Promise<CompareOutcome>,
     cancelCompare: () => invoke('cancelCompare') as Promise<void>,
+    exportReport: (request) => invoke('exportReport', request) as Promise<ExportOutcome>,
+    samplePackages: () => invoke('samplePackages') as Promise<PackagePair | null>,
+    recentComparisons: () => invoke('recentComparisons') as Promise<RecentComparison[]>,
+    forgetRecent: (id) => invoke('forgetRecent', id) as Promise<RecentComparison[]>,
     onProgress: (listener) => subscribe('progress', listener),
     onPackageChosen: (listener) => subscribe('packageChosen', listener),
+    onExportRequested: (listener) => subscribe('exportRequested', listener),
     pathForFile,
   };
 }

@@ -4,7 +4,8 @@
  * contract's shape or rejected with a UsageError. File-system checks (does the path exist?) are
  * the main process's job, not this module's.
  */
-import type { CompareRequest, PackageKind, Side } from './api.js';
+import { EXPORT_FORMAT_NAMES, type CompareRequest, type ExportFormat, type ExportRequest, type PackageKind, type Side } from './api.js';
+import { SCHEMA_VERSION, type ComparisonResult } from './model.js';
 
 /** The caller broke the contract (wrong type, missing or extra field, relative path…). */
 export class UsageError extends Error {
@@ -42,6 +43,44 @@ export function parseCompareRequest(value: unknown): CompareRequest {
     oldPath: parseAbsolutePath(value['oldPath'], 'oldPath'),
     newPath: parseAbsolutePath(value['newPath'], 'newPath'),
   };
+}
+
+const EXPORT_REQUEST_KEYS = ['format', 'result'] as const;
+
+/**
+ * An export request: a known format and something shaped like a comparison result. The result is
+ * only written out (as JSON, Markdown or into the report page, which treats it as text), so its
+ * top-level shape is what needs proving here.
+ */
+export function parseExportRequest(value: unknown): ExportRequest {
+  if (!isPlainObject(value)) throw new UsageError(`export request must be an object, got ${describe(value)}`);
+  const keys = Object.keys(value).sort();
+  if (keys.length !== EXPORT_REQUEST_KEYS.length || keys.some((key, i) => key !== EXPORT_REQUEST_KEYS[i])) {
+    throw new UsageError(`export request must have exactly the fields ${EXPORT_REQUEST_KEYS.join(', ')}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
+  }
+  const format = value['format'];
+  if (typeof format !== 'string' || !(EXPORT_FORMAT_NAMES as readonly string[]).includes(format)) {
+    throw new UsageError(`format must be one of ${EXPORT_FORMAT_NAMES.join(', ')}, got ${describe(format)}`);
+  }
+  const result = value['result'];
+  if (!isPlainObject(result) || result['schemaVersion'] !== SCHEMA_VERSION) {
+    throw new UsageError(`result must be a comparison result of schema version ${SCHEMA_VERSION}`);
+  }
+  for (const side of ['old', 'new'] as const) {
+    const info = result[side];
+    if (!isPlainObject(info) || typeof info['file'] !== 'string') throw new UsageError(`result.${side}.file must be a string`);
+  }
+  return { format: format as ExportFormat, result: result as unknown as ComparisonResult };
+}
+
+/** Longest recent-comparison id accepted (they are 64-character hex digests). */
+const MAX_RECENT_ID_LENGTH = 128;
+
+export function parseRecentId(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_RECENT_ID_LENGTH || !/^[0-9a-f]+$/.test(value)) {
+    throw new UsageError(`a recent comparison id must be a hex string of at most ${MAX_RECENT_ID_LENGTH} characters, got ${describe(value)}`);
+  }
+  return value;
 }
 
 /** Accepts an absolute path in POSIX (`/a/b`) or Windows (`C:\a`, `\\server\share\a`) form. */

@@ -1,5 +1,6 @@
 import type { AppMode } from './data/mode.js';
 import { LiveApp } from './live/LiveApp.js';
+import { downloadExporter } from './report/export/downloadExporter.js';
 import { ReportPage } from './report/ReportPage.js';
 
 export function App({ mode }: { mode: AppMode }) {
@@ -7,7 +8,7 @@ export function App({ mode }: { mode: AppMode }) {
     case 'live':
       return <LiveApp api={mode.api} />;
     case 'report':
-      return <ReportPage result={mode.result} />;
+      return <ReportPage result={mode.result} exporter={downloadExporter(mode.result, mode.sourceHtml)} />;
     case 'broken':
       return (
         <main className="page">

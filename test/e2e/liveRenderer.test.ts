@@ -1,11 +1,13 @@
-import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Side } from '../../shared/api.js';
+import type { ComparisonResult } from '../../shared/model.js';
 import { APP_ORIGIN, emitApiEvent, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
-import { launchBrowser, recordPageErrors } from '../support/browser.js';
+import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
 import { expectFilesShown, expectPropertiesShown, readCell, readVerdictCard, waitForReport } from './reportPage.js';
 import { expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtHandlers } from '../support/built.js';
@@ -26,9 +28,15 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-/** The real handlers, with the native open dialog replaced by fixed answers. */
+/** The real handlers, with the native open and save dialogs replaced by fixed answers. */
 function handlersChoosing(paths: Record<Side, string>): BridgeHandlers {
-  return createHandlers({ choosePackagePath: async (side) => paths[side], appVersion: '0.0.0-test' });
+  return createHandlers({
+    choosePackagePath: async (side) => paths[side],
+    chooseExportPath: async (name) => join(workDir, name),
+    samplesDir: dirname(SAMPLE_OLD),
+    recentFile: join(workDir, 'user-data', 'recent-comparisons.json'),
+    appVersion: '0.0.0-test',
+  });
 }
 
 interface LiveSession {
@@ -104,6 +112,40 @@ describe('live renderer with the real handlers', () => {
     expect(await readCell(page, 'fingerprint-new')).toBe(expected.fingerprints.new);
   });
 
+  it('exports HTML and JSON through the save dialog; the exported HTML opens as the same report', async () => {
+    const { page } = session;
+    await page.getByTestId('export-json').click();
+    const jsonPath = join(workDir, 'otalens-sample-old-vs-sample-new.json');
+    await page.getByTestId('export-status').getByText(`Saved ${jsonPath}.`).waitFor();
+    const saved = JSON.parse(await readFile(jsonPath, 'utf8')) as ComparisonResult;
+    expect(saved.new.fingerprint).toBe(expected.fingerprints.new);
+    expect(saved.features.find((feature) => feature.id === 'cloud-messaging')?.change).toBe('now-opt-in');
+
+    await page.getByTestId('export-html').click();
+    const htmlPath = join(workDir, 'otalens-sample-old-vs-sample-new.html');
+    await page.getByTestId('export-status').getByText(`Saved ${htmlPath}.`).waitFor();
+    const reopened = await browser.newPage();
+    const requests = recordRequests(reopened);
+    const errors = recordPageErrors(reopened);
+    await reopened.goto(pathToFileURL(htmlPath).href);
+    await waitForReport(reopened);
+    const truth = expectedCloudMessaging();
+    const card = await readVerdictCard(reopened, 'cloud-messaging');
+    expect([card.change, card.old, card.new]).toEqual(['now-opt-in', truth.old, truth.new]);
+    expect(await readCell(reopened, 'fingerprint-old')).toBe(expected.fingerprints.old);
+    expect(requests).toEqual([pathToFileURL(htmlPath).href]);
+    expect(errors).toEqual([]);
+    await reopened.close();
+  });
+
+  it('exports on File › Export from the app menu (the exportRequested event) like its own button', async () => {
+    const { page } = session;
+    await emitApiEvent(page, 'exportRequested', 'markdown');
+    const markdownPath = join(workDir, 'otalens-sample-old-vs-sample-new.md');
+    await page.getByTestId('export-status').getByText(`Saved ${markdownPath}.`).waitFor();
+    expect(await readFile(markdownPath, 'utf8')).toMatch(/^# OTA Lens: `sample-old\.zip` → `sample-new\.zip`/);
+  });
+
   it('goes back to the start screen, keeping both choices, on "New comparison"', async () => {
     const { page } = session;
     await page.getByRole('button', { name: 'New comparison' }).click();
@@ -124,6 +166,44 @@ describe('live renderer with the real handlers', () => {
   it('made no network request and raised no error', () => {
     expectNoNetwork(session.live);
     expect(session.errors).toEqual([]);
+  });
+});
+
+describe('start screen: the sample and recent comparisons', () => {
+  it('compares the bundled sample in one click, then lists it as recent, and forgets it on request', async () => {
+    await rm(join(workDir, 'user-data'), { recursive: true, force: true });
+    const session = await startSession({ old: SAMPLE_OLD, new: SAMPLE_NEW });
+    try {
+      const { page } = session;
+      expect(await page.getByTestId('recent').count(), 'nothing compared yet').toBe(0);
+      await page.getByRole('button', { name: 'Try the sample' }).click();
+      await waitForReport(page);
+      const truth = expectedCloudMessaging();
+      const card = await readVerdictCard(page, 'cloud-messaging');
+      expect([card.change, card.old, card.new]).toEqual(['now-opt-in', truth.old, truth.new]);
+
+      await page.getByRole('button', { name: 'New comparison' }).click();
+      const item = page.getByTestId('recent-item');
+      await item.first().waitFor();
+      expect(await item.count()).toBe(1);
+      expect(await item.locator('.recent-open').textContent()).toBe('sample-old.zip → sample-new.zip');
+      expect(await item.locator('.recent-headline').textContent()).toBe(card.summary);
+      const stored = JSON.parse(await readFile(join(workDir, 'user-data', 'recent-comparisons.json'), 'utf8')) as { old: { path: string } }[];
+      expect(stored.map((entry) => entry.old.path)).toEqual([SAMPLE_OLD]);
+
+      // Running it again from the list gives the same answer.
+      await item.locator('.recent-open').click();
+      await waitForReport(page);
+      expect((await readVerdictCard(page, 'cloud-messaging')).change).toBe('now-opt-in');
+      await page.getByRole('button', { name: 'New comparison' }).click();
+      await page.getByRole('button', { name: 'Remove sample-old.zip → sample-new.zip from recent comparisons' }).click();
+      await page.getByTestId('recent').waitFor({ state: 'detached' });
+      expect(JSON.parse(await readFile(join(workDir, 'user-data', 'recent-comparisons.json'), 'utf8'))).toEqual([]);
+      expectNoNetwork(session.live);
+      expect(session.errors).toEqual([]);
+    } finally {
+      await endSession(session);
+    }
   });
 });
 

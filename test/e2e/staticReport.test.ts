@@ -160,7 +160,7 @@ describe('static HTML report of the sample pair', () => {
     for (const [name, app] of expected.changed) {
       const block = page.locator(`[data-testid="app-changed"][data-package="${name}"]`);
       const added = block.getByTestId('app-permissions-added');
-      expect((await added.count()) === 0 ? [] : (await added.locator('li').allTextContents()).map((text) => text.replace(/^\+/, '')), `${name} now asks for`).toEqual(app.permissionsAdded);
+      expect((await added.count()) === 0 ? [] : await added.locator('li .change-content > .mono').allTextContents(), `${name} now asks for`).toEqual(app.permissionsAdded);
     }
   });
 
@@ -228,8 +228,9 @@ describe('static HTML report of a handmade comparison', () => {
     const { page } = opened;
     const mms = page.locator('[data-testid="app-changed"][data-package="com.android.mms"]');
     expect(await mms.getByTestId('app-version-code').locator('dd').textContent()).toBe('19 → 20');
-    expect(await mms.getByTestId('app-permissions-added').locator('li').allTextContents()).toEqual(['+android.permission.READ_CONTACTS']);
-    expect(await mms.getByTestId('app-permissions-removed').locator('li').allTextContents()).toEqual(['−android.permission.RECEIVE_MMS']);
+    // Both are dangerous platform permissions (Android's core manifest), and the page says so in words.
+    expect(await mms.getByTestId('app-permissions-added').locator('li').allTextContents()).toEqual(['+android.permission.READ_CONTACTS ⚠ dangerous']);
+    expect(await mms.getByTestId('app-permissions-removed').locator('li').allTextContents()).toEqual(['−android.permission.RECEIVE_MMS ⚠ dangerous']);
     expect(await mms.getByTestId('app-signer-change').textContent()).toContain('CN=New Vendor');
     expect(await mms.getByTestId('app-preferences-changed').textContent()).toContain('true (written in the XML) → false (written in the XML)');
     expect(await page.getByTestId('apps-rebuilt').locator('[data-package]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')))).toEqual(['com.example.rebuilt']);

@@ -77,6 +77,7 @@ async function exposeHandlers(page: Page, handlers: BridgeHandlers): Promise<voi
       };
       api['onProgress'] = subscriber(eventChannels.progress);
       api['onPackageChosen'] = subscriber(eventChannels.packageChosen);
+      api['onExportRequested'] = subscriber(eventChannels.exportRequested);
       // A page outside Electron has no file paths for dropped files.
       api['pathForFile'] = () => '';
       Object.defineProperty(window, 'otalens', { value: Object.freeze(api), enumerable: true });

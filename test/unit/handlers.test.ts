@@ -4,7 +4,7 @@
  * run `npm run build` first; `npm test` does).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -230,5 +230,117 @@ describe('compare bookkeeping (stand-in engine)', () => {
     const h = handlers({ runComparison: () => Promise.reject(new Error('unused')), logError: () => {} });
     await expect(h.cancelCompare(recordingContext())).resolves.toBeUndefined();
     await expect(h.cancelCompare(recordingContext(), 'x')).rejects.toThrow('cancelCompare takes 0 arguments, got 1');
+  });
+});
+
+describe('exportReport', () => {
+  async function sampleResult() {
+    const outcome = await handlers().compare(recordingContext(), { oldPath: oldSample, newPath: newSample });
+    if (!outcome.ok) throw new Error(`the sample comparison failed: ${outcome.error.message}`);
+    return outcome.result;
+  }
+
+  it('writes JSON and Markdown where the save dialog says, offering a name from both packages', async () => {
+    const result = await sampleResult();
+    const offered: string[] = [];
+    const h = handlers({
+      chooseExportPath: (name) => {
+        offered.push(name);
+        return Promise.resolve(join(scratch, name));
+      },
+    });
+    const json = await h.exportReport(recordingContext(), { format: 'json', result });
+    expect(json).toEqual({ status: 'saved', path: join(scratch, 'otalens-sample-old-vs-sample-new.json') });
+    const saved = JSON.parse(readFileSync(join(scratch, 'otalens-sample-old-vs-sample-new.json'), 'utf8')) as typeof result;
+    // The fingerprint, read from the zip by unzip, survives the round trip.
+    expect(saved.new.fingerprint).toBe(fingerprintOf(newSample));
+    const markdown = await h.exportReport(recordingContext(), { format: 'markdown', result });
+    expect(markdown.status).toBe('saved');
+    expect(readFileSync(join(scratch, 'otalens-sample-old-vs-sample-new.md'), 'utf8')).toMatch(/^# OTA Lens: `sample-old\.zip` → `sample-new\.zip`/);
+    expect(offered).toEqual(['otalens-sample-old-vs-sample-new.json', 'otalens-sample-old-vs-sample-new.md']);
+  });
+
+  it('renders HTML with the given renderer, and resolves cancelled when the dialog is dismissed', async () => {
+    const result = await sampleResult();
+    const target = join(scratch, 'report.html');
+    const h = handlers({ chooseExportPath: () => Promise.resolve(target), renderHtml: (r) => Promise.resolve(`<p>${r.old.file}</p>`) });
+    await expect(h.exportReport(recordingContext(), { format: 'html', result })).resolves.toEqual({ status: 'saved', path: target });
+    expect(readFileSync(target, 'utf8')).toBe('<p>sample-old.zip</p>');
+    const dismissed = handlers({ chooseExportPath: () => Promise.resolve(null) });
+    await expect(dismissed.exportReport(recordingContext(), { format: 'html', result })).resolves.toEqual({ status: 'cancelled' });
+  });
+
+  it('never writes over a compared package, even through a symbolic link, and says why', async () => {
+    const copy = join(scratch, 'compared-old.zip');
+    copyFileSync(oldSample, copy);
+    const link = join(scratch, 'link-to-old.zip');
+    symlinkSync(copy, link);
+    const before = readFileSync(copy);
+    let target = copy;
+    const h = handlers({ chooseExportPath: () => Promise.resolve(target) });
+    const outcome = await h.compare(recordingContext(), { oldPath: copy, newPath: newSample });
+    if (!outcome.ok) throw new Error(outcome.error.message);
+    for (const chosen of [copy, link, newSample]) {
+      target = chosen;
+      const refused = await h.exportReport(recordingContext(), { format: 'json', result: outcome.result });
+      expect(refused.status, chosen).toBe('failed');
+      if (refused.status === 'failed') expect(refused.message).toMatch(/is one of the compared packages/);
+    }
+    expect(readFileSync(copy).equals(before)).toBe(true);
+  });
+
+  it('reports a folder it cannot write to in words, and rejects malformed requests', async () => {
+    const result = await sampleResult();
+    const h = handlers({ chooseExportPath: () => Promise.resolve(join(scratch, 'missing-folder', 'x.json')) });
+    await expect(h.exportReport(recordingContext(), { format: 'json', result })).resolves.toEqual({
+      status: 'failed',
+      message: 'Could not save x.json: no such file or folder',
+    });
+    await expect(h.exportReport(recordingContext(), { format: 'pdf', result })).rejects.toThrow(/format must be one of html, json, markdown/);
+    await expect(h.exportReport(recordingContext(), { format: 'json', result: { schemaVersion: 99 } })).rejects.toThrow(/schema version 1/);
+    await expect(h.exportReport(recordingContext(), { format: 'json', result, extra: 1 })).rejects.toThrow(/exactly the fields format, result/);
+    await expect(h.exportReport(recordingContext(), { format: 'json', result }, 'x')).rejects.toThrow('exportReport takes 1 argument, got 2');
+    await expect(handlers().exportReport(recordingContext(), { format: 'json', result })).resolves.toEqual({ status: 'failed', message: 'Exporting is not available here.' });
+  });
+});
+
+describe('samplePackages and recent comparisons', () => {
+  it('offers the sample pair from its folder, and none when the folder lacks it', async () => {
+    await expect(handlers({ samplesDir: samplesDir }).samplePackages(recordingContext())).resolves.toEqual({
+      old: { path: oldSample, name: 'sample-old.zip' },
+      new: { path: newSample, name: 'sample-new.zip' },
+    });
+    await expect(handlers({ samplesDir: scratch }).samplePackages(recordingContext())).resolves.toBeNull();
+    await expect(handlers().samplePackages(recordingContext())).resolves.toBeNull();
+  });
+
+  it('remembers each finished comparison, newest first and once per pair, and forgets one on request', async () => {
+    const recentFile = join(scratch, 'user-data', 'recent-comparisons.json');
+    const h = handlers({ recentFile });
+    await expect(h.recentComparisons(recordingContext())).resolves.toEqual([]);
+    for (const request of [{ oldPath: oldSample, newPath: newSample }, { oldPath: newSample, newPath: oldSample }, { oldPath: oldSample, newPath: newSample }]) {
+      const outcome = await h.compare(recordingContext(), request);
+      expect(outcome.ok).toBe(true);
+    }
+    const recent = await h.recentComparisons(recordingContext());
+    expect(recent.map((entry) => [entry.old.name, entry.new.name])).toEqual([
+      ['sample-old.zip', 'sample-new.zip'],
+      ['sample-new.zip', 'sample-old.zip'],
+    ]);
+    expect(recent[0]?.headline).toMatch(/^Mi Cloud Messaging was on by default.*opt-in/);
+    expect(JSON.parse(readFileSync(recentFile, 'utf8'))).toEqual(recent);
+    const left = await h.forgetRecent(recordingContext(), recent[0]?.id);
+    expect(left).toEqual([recent[1]]);
+    await expect(handlers({ recentFile }).recentComparisons(recordingContext())).resolves.toEqual(left);
+    await expect(h.forgetRecent(recordingContext(), '../etc/passwd')).rejects.toThrow(/hex string/);
+    await expect(h.forgetRecent(recordingContext(), 'a'.repeat(129))).rejects.toThrow(/hex string/);
+  });
+
+  it('treats a damaged recent file as empty rather than failing', async () => {
+    const recentFile = join(scratch, 'damaged-recent.json');
+    writeFileSync(recentFile, '{"not": "a list"');
+    await expect(handlers({ recentFile }).recentComparisons(recordingContext())).resolves.toEqual([]);
+    writeFileSync(recentFile, JSON.stringify([{ id: 'ab', old: { path: '/x' } }, 42]));
+    await expect(handlers({ recentFile }).recentComparisons(recordingContext())).resolves.toEqual([]);
   });
 });

@@ -51,6 +51,10 @@ function recordingHandlers() {
     choosePackage: record('choosePackage'),
     compare: record('compare'),
     cancelCompare: record('cancelCompare'),
+    exportReport: record('exportReport'),
+    samplePackages: record('samplePackages'),
+    recentComparisons: record('recentComparisons'),
+    forgetRecent: record('forgetRecent'),
   } as unknown as Handlers;
   return { handlers, calls };
 }
@@ -61,7 +65,7 @@ describe('registerIpcHandlers', () => {
   it('registers exactly the contract channels, prefixed', () => {
     const { ipcMain, registered } = fakeIpcMain();
     registerIpcHandlers(ipcMain, recordingHandlers().handlers, policy.isAppUrl);
-    expect([...registered.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare']);
+    expect([...registered.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:recentComparisons', 'otalens:samplePackages']);
     expect(registered.size).toBe(INVOKE_CHANNELS.length);
   });
 

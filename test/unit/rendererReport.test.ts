@@ -132,6 +132,7 @@ describe('reportContents', () => {
   it('lists every section in page order with its count, claims and problems only when present', () => {
     expect(reportContents(handmadeResult()).map((entry) => [entry.id, entry.count])).toEqual([
       ['verdicts', null],
+      ['check-claim', null],
       ['other-defaults', 1],
       ['builds', null],
       ['apps', 4],
@@ -141,6 +142,7 @@ describe('reportContents', () => {
       ['init-services', 2],
       ['properties', 3],
       ['files', 3],
+      ['file-browser', null],
       ['text-diffs', 1],
     ]);
     const withExtras = handmadeResult({
@@ -148,7 +150,11 @@ describe('reportContents', () => {
       problems: { old: [{ path: '/system/app/Bad/Bad.apk', message: 'truncated' }], new: [] },
     });
     const ids = reportContents(withExtras).map((entry) => entry.id);
-    expect(ids.slice(0, 2)).toEqual(['verdicts', 'claims']);
+    expect(ids.slice(0, 3)).toEqual(['verdicts', 'check-claim', 'claims']);
     expect(ids.at(-1)).toBe('problems');
+  });
+
+  it('offers to check a claim only when some feature was checked', () => {
+    expect(reportContents(handmadeResult({ features: [] })).map((entry) => entry.id)).not.toContain('check-claim');
   });
 });

@@ -60,6 +60,7 @@ const fake = vi.hoisted(() => {
       on: (event: string, listener: Handler) => { appListeners.set(event, listener); },
       whenReady: () => ready,
       getVersion: () => '0.1.0',
+      getPath: (name: string) => `/nonexistent/otalens-test/${name}`,
       isPackaged: true,
       quit: () => calls.push('quit'),
       exit: (code: number) => calls.push(`exit ${code}`),
@@ -128,6 +129,8 @@ function navigation(url: string) {
 }
 
 beforeAll(async () => {
+  // Electron sets this for a packaged app; the sample pair is looked up under it.
+  Object.assign(process, { resourcesPath: '/nonexistent/otalens-test/resources' });
   expect(existsSync(distMain), `${distMain} is missing: run npm run build`).toBe(true);
   await import(distMain);
   expect(state.calls).toEqual(['enableSandbox', 'registerSchemesAsPrivileged']);
@@ -212,7 +215,7 @@ describe('main process wiring', () => {
   });
 
   it('answers IPC on exactly the contract channels, and only from the app\'s page', async () => {
-    expect([...state.ipcHandlers.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare']);
+    expect([...state.ipcHandlers.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:recentComparisons', 'otalens:samplePackages']);
     const appInfo = installed(state.ipcHandlers.get('otalens:appInfo'), 'the appInfo channel');
     const sender = { isDestroyed: () => false, send: () => {} };
     await expect(appInfo({ senderFrame: { url: 'app://otalens/index.html' }, sender })).resolves.toEqual({ name: 'OTA Lens', version: '0.1.0' });
@@ -223,7 +226,11 @@ describe('main process wiring', () => {
     const menu = state.menu as Array<{ label?: string; role?: string; submenu?: Array<{ label?: string; role?: string }> }>;
     const file = menu.find((item) => item.label === '&File');
     const labels = (file?.submenu ?? []).map((item) => item.label ?? item.role);
-    expect(labels).toEqual(['Open &Old Package…', 'Open &New Package…', undefined, process.platform === 'darwin' ? 'close' : 'quit']);
+    expect(labels).toEqual(['Open &Old Package…', 'Open &New Package…', 'Open &Recent', undefined, '&Export', undefined, process.platform === 'darwin' ? 'close' : 'quit']);
+    const submenu = (label: string) => ((file?.submenu ?? []).find((item) => item.label === label) as { submenu?: Array<{ label?: string }> } | undefined)?.submenu?.map((item) => item.label);
+    expect(submenu('&Export')).toEqual(['HTML Report…', 'JSON…', 'Markdown Summary…', 'PDF…']);
+    // The fake user-data folder holds no recent list.
+    expect(submenu('Open &Recent')).toEqual(['No recent comparisons']);
     const help = menu.find((item) => item.label === '&Help');
     expect(help?.submenu?.map((item) => item.label)).toEqual(['About OTA Lens']);
   });

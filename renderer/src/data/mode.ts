@@ -4,7 +4,7 @@ import { parseEmbeddedResult, REPORT_DATA_ELEMENT_ID, ReportDataError } from './
 
 export type AppMode =
   | { kind: 'live'; api: OtaLensApi }
-  | { kind: 'report'; result: ComparisonResult }
+  | { kind: 'report'; result: ComparisonResult; sourceHtml: () => string }
   | { kind: 'broken'; message: string };
 
 /** A page with embedded report data is a static report; otherwise it needs the `window.otalens` bridge. */
@@ -12,7 +12,7 @@ export function detectMode(win: Window): AppMode {
   const dataElement = win.document.getElementById(REPORT_DATA_ELEMENT_ID);
   if (dataElement !== null) {
     try {
-      return { kind: 'report', result: parseEmbeddedResult(dataElement.textContent ?? '') };
+      return { kind: 'report', result: parseEmbeddedResult(dataElement.textContent ?? ''), sourceHtml: () => reportSource(win.document) };
     } catch (error) {
       if (error instanceof ReportDataError) return { kind: 'broken', message: error.message };
       throw error;
@@ -23,4 +23,15 @@ export function detectMode(win: Window): AppMode {
     kind: 'broken',
     message: 'This page has no comparison to show. Open it from the OTA Lens app, or open a report file saved by OTA Lens.',
   };
+}
+
+/**
+ * The report file again, for "Export HTML": the page as parsed, minus what the viewer rendered
+ * into #root (it renders again when the saved copy opens). Built on demand so a large report is
+ * not held twice.
+ */
+function reportSource(document: Document): string {
+  const copy = document.documentElement.cloneNode(true) as HTMLElement;
+  copy.querySelector('#root')?.replaceChildren();
+  return `<!DOCTYPE html>\n${copy.outerHTML}`;
 }

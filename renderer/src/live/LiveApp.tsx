@@ -1,6 +1,7 @@
-import { useEffect, useReducer, useRef } from 'react';
-import type { OtaLensApi, PackageKind, Side } from '../../../shared/api.js';
+import { useEffect, useReducer, useRef, useState } from 'react';
+import type { CompareRequest, OtaLensApi, PackageKind, PackagePair, RecentComparison, Side } from '../../../shared/api.js';
 import { ReportPage } from '../report/ReportPage.js';
+import { appExporter } from './appExporter.js';
 import { ComparingScreen } from './ComparingScreen.js';
 import { INITIAL_STATE, liveReducer, NO_PATH_NOTICE } from './liveState.js';
 import { StartScreen } from './StartScreen.js';
@@ -13,6 +14,15 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
   useEffect(() => api.onProgress((progress) => dispatch({ type: 'progress', progress })), [api]);
   useEffect(() => api.onPackageChosen(({ side, package: pick }) => dispatch({ type: 'picked', side, pick })), [api]);
   useEffect(preventDropNavigation, []);
+  const [sample, setSample] = useState<PackagePair | null>(null);
+  const [recent, setRecent] = useState<readonly RecentComparison[]>([]);
+  useEffect(() => {
+    api.samplePackages().then(setSample, () => setSample(null));
+  }, [api]);
+  // Read again on every return to the start screen: the comparison just made is now the newest.
+  useEffect(() => {
+    if (state.screen === 'start') api.recentComparisons().then(setRecent, () => setRecent([]));
+  }, [api, state.screen]);
 
   const choose = async (side: Side, kind: PackageKind) => {
     try {
@@ -34,7 +44,18 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
 
   const compare = async () => {
     if (state.screen !== 'start' || state.picks.old === null || state.picks.new === null) return;
-    const request = { oldPath: state.picks.old.path, newPath: state.picks.new.path };
+    await comparePair({ oldPath: state.picks.old.path, newPath: state.picks.new.path });
+  };
+
+  /** Picks both packages and compares them at once (the sample, a recent comparison). */
+  const comparePicked = async (pair: PackagePair) => {
+    if (state.screen !== 'start') return;
+    dispatch({ type: 'picked', side: 'old', pick: pair.old });
+    dispatch({ type: 'picked', side: 'new', pick: pair.new });
+    await comparePair({ oldPath: pair.old.path, newPath: pair.new.path });
+  };
+
+  const comparePair = async (request: CompareRequest) => {
     const run = ++lastRun.current;
     dispatch({ type: 'compareStarted', run, startedAt: Date.now() });
     try {
@@ -61,6 +82,10 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
           onChoose={(side, kind) => void choose(side, kind)}
           onDropFile={dropFile}
           onCompare={() => void compare()}
+          onTrySample={sample === null ? undefined : () => void comparePicked(sample)}
+          recent={recent}
+          onOpenRecent={(entry) => void comparePicked(entry)}
+          onForgetRecent={(entry) => void api.forgetRecent(entry.id).then(setRecent, () => undefined)}
         />
       );
     case 'comparing':
@@ -74,7 +99,7 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
         />
       );
     case 'report':
-      return <ReportPage result={state.result} onNewComparison={() => dispatch({ type: 'newComparison' })} />;
+      return <ReportPage result={state.result} exporter={appExporter(api, state.result)} exportRequests={(listener) => api.onExportRequested(listener)} onNewComparison={() => dispatch({ type: 'newComparison' })} />;
   }
 }
 

@@ -1,7 +1,8 @@
-import type { PackageKind, Side } from '../../../shared/api.js';
+import type { PackageKind, RecentComparison, Side } from '../../../shared/api.js';
 import { canCompare, type Notice, type Picks } from './liveState.js';
 import { NoticeBox } from './NoticeBox.js';
 import { PackageZone } from './PackageZone.js';
+import { RecentList } from './RecentList.js';
 
 interface StartScreenProps {
   picks: Picks;
@@ -9,9 +10,14 @@ interface StartScreenProps {
   onChoose: (side: Side, kind: PackageKind) => void;
   onDropFile: (side: Side, file: File) => void;
   onCompare: () => void;
+  /** Given when the app ships the sample pair. */
+  onTrySample?: () => void;
+  recent: readonly RecentComparison[];
+  onOpenRecent: (entry: RecentComparison) => void;
+  onForgetRecent: (entry: RecentComparison) => void;
 }
 
-export function StartScreen({ picks, notice, onChoose, onDropFile, onCompare }: StartScreenProps) {
+export function StartScreen({ picks, notice, onChoose, onDropFile, onCompare, onTrySample, recent, onOpenRecent, onForgetRecent }: StartScreenProps) {
   const ready = canCompare(picks);
   return (
     <main className="page start" data-testid="start-screen">
@@ -41,7 +47,13 @@ export function StartScreen({ picks, notice, onChoose, onDropFile, onCompare }: 
         <span id="compare-hint" className="hint">
           {ready ? 'Both packages are chosen.' : 'Choose both packages to compare them.'}
         </span>
+        {onTrySample !== undefined && (
+          <button type="button" className="try-sample" onClick={onTrySample} data-testid="try-sample">
+            Try the sample
+          </button>
+        )}
       </div>
+      <RecentList entries={recent} onOpen={onOpenRecent} onForget={onForgetRecent} />
     </main>
   );
 }

@@ -1,9 +1,16 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ComparisonResult } from '../../../shared/model.js';
 import { reportTitle } from '../text/format.js';
 import { AppsSection } from './apps/AppsSection.js';
+import { BuildStrip } from './BuildStrip.js';
 import { BuildsTable } from './BuildsTable.js';
 import { ContentsNav } from './ContentsNav.js';
+import { CopySummaryButton } from './CopySummaryButton.js';
+import { ExportButtons, type ExportRequests } from './export/ExportButtons.js';
+import type { ReportExporter } from './export/exportFormats.js';
+import { EvidenceFileDialog } from './evidence/EvidenceFileDialog.js';
+import { EvidenceViewerContext, type EvidenceTarget, type EvidenceViewer } from './evidence/evidenceViewer.js';
+import { FileBrowserSection } from './files/FileBrowserSection.js';
 import { FilesSection } from './FilesSection.js';
 import { GrantsSection } from './platform/GrantsSection.js';
 import { InitServicesSection } from './platform/InitServicesSection.js';
@@ -13,6 +20,7 @@ import { ProblemsSection } from './ProblemsSection.js';
 import { PropertiesSection } from './PropertiesSection.js';
 import { reportContents } from './reportContents.js';
 import { TextDiffsSection } from './TextDiffsSection.js';
+import { ClaimCheckerSection } from './verdicts/ClaimCheckerSection.js';
 import { ClaimsSection } from './verdicts/ClaimsSection.js';
 import { OtherDefaultsSection } from './verdicts/OtherDefaultsSection.js';
 import { VerdictsSection } from './verdicts/VerdictsSection.js';
@@ -21,47 +29,66 @@ interface ReportPageProps {
   result: ComparisonResult;
   /** Given in the app window; a static report has nothing to go back to. */
   onNewComparison?: () => void;
+  /** How to save the comparison: downloads in a static report, a save dialog in the app. */
+  exporter?: ReportExporter;
+  /** Export requests from the app menu, in the window. */
+  exportRequests?: ExportRequests;
 }
 
 /** The comparison, identical in the app window and in a saved HTML report: the answer first, then the detail. */
-export function ReportPage({ result, onNewComparison }: ReportPageProps) {
+export function ReportPage({ result, onNewComparison, exporter, exportRequests }: ReportPageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = reportTitle(result.old.file, result.new.file);
     if (onNewComparison !== undefined) headingRef.current?.focus();
   }, [result, onNewComparison]);
   const partial = result.problems.old.length + result.problems.new.length > 0;
+  const [evidenceTarget, setEvidenceTarget] = useState<EvidenceTarget | null>(null);
+  const evidenceViewer = useMemo<EvidenceViewer>(
+    () => ({ open: setEvidenceTarget, has: (side, path) => Object.hasOwn(result.evidenceFiles[side], path) }),
+    [result],
+  );
 
   return (
-    <main className="page report" data-testid="report">
-      <header className="page-header report-header">
-        <div>
-          <p className="eyebrow">OTA Lens report</p>
-          <h1 ref={headingRef} tabIndex={-1} data-testid="report-title">
-            <span className="mono">{result.old.file}</span> <span aria-label="compared with">→</span>{' '}
-            <span className="mono">{result.new.file}</span>
-          </h1>
-        </div>
-        {onNewComparison !== undefined && (
-          <button type="button" onClick={onNewComparison}>
-            New comparison
-          </button>
-        )}
-      </header>
-      <ContentsNav entries={reportContents(result)} />
-      <VerdictsSection features={result.features} partial={partial} />
-      <ClaimsSection claims={result.claims} />
-      <OtherDefaultsSection changes={result.otherDefaultChanges} />
-      <BuildsTable oldInfo={result.old} newInfo={result.new} />
-      <AppsSection apps={result.apps} />
-      <SettingsSection settings={result.settings} />
-      <GrantsSection grants={result.permissionGrants} />
-      <SysconfigSection sysconfig={result.sysconfig} />
-      <InitServicesSection services={result.initServices} />
-      <PropertiesSection properties={result.properties} />
-      <FilesSection files={result.files} />
-      <TextDiffsSection diffs={result.textDiffs} />
-      <ProblemsSection problems={result.problems} />
-    </main>
+    <EvidenceViewerContext.Provider value={evidenceViewer}>
+      <main className="page report" data-testid="report">
+        <header className="page-header report-header">
+          <div>
+            <p className="eyebrow">OTA Lens report</p>
+            <h1 ref={headingRef} tabIndex={-1} data-testid="report-title">
+              <span className="mono">{result.old.file}</span> <span aria-label="compared with">→</span>{' '}
+              <span className="mono">{result.new.file}</span>
+            </h1>
+          </div>
+          <div className="header-actions">
+            <CopySummaryButton result={result} />
+            {exporter !== undefined && <ExportButtons exporter={exporter} requests={exportRequests} />}
+            {onNewComparison !== undefined && (
+              <button type="button" onClick={onNewComparison}>
+                New comparison
+              </button>
+            )}
+          </div>
+        </header>
+        <ContentsNav entries={reportContents(result)} />
+        <BuildStrip oldInfo={result.old} newInfo={result.new} />
+        <VerdictsSection features={result.features} partial={partial} />
+        <ClaimCheckerSection features={result.features} />
+        <ClaimsSection claims={result.claims} />
+        <OtherDefaultsSection changes={result.otherDefaultChanges} />
+        <BuildsTable oldInfo={result.old} newInfo={result.new} />
+        <AppsSection apps={result.apps} />
+        <SettingsSection settings={result.settings} />
+        <GrantsSection grants={result.permissionGrants} />
+        <SysconfigSection sysconfig={result.sysconfig} />
+        <InitServicesSection services={result.initServices} />
+        <PropertiesSection properties={result.properties} />
+        <FilesSection files={result.files} />
+        <FileBrowserSection files={result.files} textDiffs={result.textDiffs} />
+        <TextDiffsSection diffs={result.textDiffs} />
+        <ProblemsSection problems={result.problems} />
+        {evidenceTarget !== null && <EvidenceFileDialog files={result.evidenceFiles} target={evidenceTarget} onClose={() => setEvidenceTarget(null)} />}
+      </main>
+    </EvidenceViewerContext.Provider>
   );
 }

@@ -15,6 +15,7 @@ export function reportContents(result: ComparisonResult): ContentsEntry[] {
   const { apps, properties, settings, permissionGrants, sysconfig, initServices, files, problems } = result;
   const entries: (ContentsEntry | null)[] = [
     { id: 'verdicts', title: 'Privacy defaults', count: null },
+    result.features.length > 0 ? { id: 'check-claim', title: 'Check a claim', count: null } : null,
     result.claims !== undefined && result.claims.length > 0 ? { id: 'claims', title: 'Claims checked', count: result.claims.length } : null,
     { id: 'other-defaults', title: 'Other default changes', count: result.otherDefaultChanges.length },
     { id: 'builds', title: 'Builds', count: null },
@@ -25,6 +26,7 @@ export function reportContents(result: ComparisonResult): ContentsEntry[] {
     { id: 'init-services', title: 'Init services', count: sum(initServices.added, initServices.removed, initServices.changed) },
     { id: 'properties', title: 'Properties', count: sum(properties.added, properties.removed, properties.changed) },
     { id: 'files', title: 'Files', count: sum(files.added, files.removed, files.changed) },
+    sum(files.added, files.removed, files.changed) + result.textDiffs.length > 0 ? { id: 'file-browser', title: 'Browse changed files', count: null } : null,
     { id: 'text-diffs', title: 'Text differences', count: result.textDiffs.length },
     problems.old.length + problems.new.length > 0 ? { id: 'problems', title: 'Problems', count: sum(problems.old, problems.new) } : null,
   ];

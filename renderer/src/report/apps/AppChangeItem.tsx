@@ -1,6 +1,8 @@
 import type { ApkSigner } from '../../../../shared/app.js';
 import type { AppChange, ComponentChange } from '../../../../shared/appDiff.js';
 import { DevicePath } from '../DevicePath.js';
+import { EvidenceLink } from '../evidence/EvidenceLink.js';
+import { PermissionName } from './PermissionName.js';
 import { OldToNew } from '../OldToNew.js';
 import { ChangeList } from './ChangeList.js';
 import { describePreferenceDefault } from './preferenceText.js';
@@ -91,13 +93,13 @@ export function AppChangeItem({ app }: { app: AppChange }) {
           title="Now asks for"
           kind="added"
           testId="app-permissions-added"
-          items={app.usesPermissions.added.map((name) => ({ key: name, content: <span className="mono">{name}</span> }))}
+          items={app.usesPermissions.added.map((name) => ({ key: name, content: <PermissionName name={name} /> }))}
         />
         <ChangeList
           title="No longer asks for"
           kind="removed"
           testId="app-permissions-removed"
-          items={app.usesPermissions.removed.map((name) => ({ key: name, content: <span className="mono">{name}</span> }))}
+          items={app.usesPermissions.removed.map((name) => ({ key: name, content: <PermissionName name={name} /> }))}
         />
         <ChangeList
           title="Declares new permissions"
@@ -106,7 +108,7 @@ export function AppChangeItem({ app }: { app: AppChange }) {
             key: permission.name,
             content: (
               <>
-                <span className="mono">{permission.name}</span> <span className="muted">({permission.protectionLevel})</span>
+                <PermissionName name={permission.name} protectionLevel={permission.protectionLevel} />
               </>
             ),
           }))}
@@ -118,7 +120,7 @@ export function AppChangeItem({ app }: { app: AppChange }) {
             key: permission.name,
             content: (
               <>
-                <span className="mono">{permission.name}</span> <span className="muted">({permission.protectionLevel})</span>
+                <PermissionName name={permission.name} protectionLevel={permission.protectionLevel} />
               </>
             ),
           }))}
@@ -184,7 +186,7 @@ export function AppChangeItem({ app }: { app: AppChange }) {
                 {preference.title !== null && <span className="title-text">“{preference.title}”</span>}:{' '}
                 <OldToNew old={describePreferenceDefault(preference.old)} current={describePreferenceDefault(preference.new)} prose />
                 <br />
-                <DevicePath path={`${app.path.new}!/${preference.file}`} line={preference.new.line} />
+                <EvidenceLink side="new" path={`${app.path.new}!/${preference.file}`} line={preference.new.line} />
               </>
             ),
           }))}

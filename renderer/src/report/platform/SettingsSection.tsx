@@ -1,3 +1,4 @@
+import { useId, useState } from 'react';
 import type { SettingChange, SettingDiff } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
 import { ChangeKindMark, type ChangeKind } from '../ChangeKindMark.js';
@@ -21,13 +22,26 @@ function Source({ change }: { change: SettingChange }) {
   return either === null ? <span className="value-missing">—</span> : <DevicePath path={either} />;
 }
 
+/** Whether a setting matches every word of the query, in its name, type, values or the APK that sets it. */
+export function settingMatches(change: SettingChange, query: string): boolean {
+  const haystack = [change.name, change.type, change.old ?? '', change.new ?? '', change.oldSource ?? '', change.newSource ?? ''].join('\n').toLowerCase();
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .every((word) => haystack.includes(word));
+}
+
 /** SettingsProvider defaults (`def_*` resources) after overlays, as a new phone starts with them. */
 export function SettingsSection({ settings }: { settings: SettingDiff }) {
-  const rows: { kind: ChangeKind; change: SettingChange }[] = [
+  const filterId = useId();
+  const [query, setQuery] = useState('');
+  const all: { kind: ChangeKind; change: SettingChange }[] = [
     ...settings.changed.map((change) => ({ kind: 'changed' as const, change })),
     ...settings.added.map((change) => ({ kind: 'added' as const, change })),
     ...settings.removed.map((change) => ({ kind: 'removed' as const, change })),
   ];
+  const rows = all.filter(({ change }) => settingMatches(change, query));
   return (
     <ReportSection
       id="settings"
@@ -40,8 +54,28 @@ export function SettingsSection({ settings }: { settings: SettingDiff }) {
         </>
       }
     >
+      {all.length > 0 && (
+        <div className="filter">
+          <label htmlFor={filterId}>Filter settings</label>
+          <input
+            id={filterId}
+            type="search"
+            value={query}
+            placeholder="Name, value or APK, e.g. location"
+            onChange={(event) => setQuery(event.target.value)}
+            data-testid="setting-filter"
+            spellCheck={false}
+            autoComplete="off"
+          />
+          {query.trim() !== '' && (
+            <span className="filter-status" role="status" data-testid="setting-filter-status">
+              {rows.length.toLocaleString('en-US')} of {countOf(all.length, 'setting', 'settings')} match.
+            </span>
+          )}
+        </div>
+      )}
       {rows.length === 0 ? (
-        <p className="empty">No setting default changed.</p>
+        <p className="empty">{all.length === 0 ? 'No setting default changed.' : 'None match the filter.'}</p>
       ) : (
         <div className="table-scroll">
           <table className="data-table settings">

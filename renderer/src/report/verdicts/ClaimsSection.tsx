@@ -43,7 +43,7 @@ export function ClaimsSection({ claims }: { claims: readonly ClaimCheck[] | unde
               {claim.evidence.length > 0 && (
                 <details className="evidence" data-testid="claim-evidence">
                   <summary>Evidence ({claim.evidence.length.toLocaleString('en-US')})</summary>
-                  <EvidenceList evidence={claim.evidence} emptyText="Nothing found in the new build." />
+                  <EvidenceList evidence={claim.evidence} side="new" emptyText="Nothing found in the new build." />
                 </details>
               )}
             </article>

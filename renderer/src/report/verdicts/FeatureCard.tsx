@@ -58,7 +58,7 @@ export function FeatureCard({ feature }: { feature: FeatureVerdict }) {
               <h4>
                 {title}: <StateText state={feature[side].state} />
               </h4>
-              <EvidenceList evidence={feature[side].evidence} emptyText="Nothing found in this build." />
+              <EvidenceList evidence={feature[side].evidence} side={side} emptyText="Nothing found in this build." />
             </section>
           ))}
         </details>

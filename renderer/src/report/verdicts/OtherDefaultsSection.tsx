@@ -1,5 +1,5 @@
 import type { DefaultChange } from '../../../../shared/verdict.js';
-import { DevicePath } from '../DevicePath.js';
+import { EvidenceLink } from '../evidence/EvidenceLink.js';
 import { OldToNew } from '../OldToNew.js';
 import { ReportSection } from '../ReportSection.js';
 
@@ -11,14 +11,14 @@ function Where({ change }: { change: DefaultChange }) {
   if (old !== null && current !== null && (old.path !== current.path || old.line !== current.line)) {
     return (
       <>
-        <span className="where-side">old: <DevicePath path={old.path} line={old.line} /></span>
+        <span className="where-side">old: <EvidenceLink side="old" path={old.path} line={old.line} detail={old.detail} /></span>
         <br />
-        <span className="where-side">new: <DevicePath path={current.path} line={current.line} /></span>
+        <span className="where-side">new: <EvidenceLink side="new" path={current.path} line={current.line} detail={current.detail} /></span>
       </>
     );
   }
-  const either = current ?? old;
-  return either === null ? <span className="value-missing">—</span> : <DevicePath path={either.path} line={either.line} />;
+  if (current !== null) return <EvidenceLink side="new" path={current.path} line={current.line} detail={current.detail} />;
+  return old === null ? <span className="value-missing">—</span> : <EvidenceLink side="old" path={old.path} line={old.line} detail={old.detail} />;
 }
 
 /** Privacy-sounding boolean defaults that flipped outside the known features. */

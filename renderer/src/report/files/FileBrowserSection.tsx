@@ -1,0 +1,188 @@
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import type { TextDiff } from '../../../../shared/appDiff.js';
+import type { FileDiff } from '../../../../shared/model.js';
+import { formatBytes, formatExactBytes } from '../../text/format.js';
+import { ReportSection } from '../ReportSection.js';
+import { buildChangeTree, initiallyExpanded, visibleRows, type ChangeCounts, type ChangeKind, type ChangeNode, type TreeRow } from './changeTree.js';
+import { SideBySideDiff } from './SideBySideDiff.js';
+import { VirtualList } from './VirtualList.js';
+
+const ROW_HEIGHT = 30;
+const VIEW_HEIGHT = 420;
+
+const KIND_MARKS: Record<ChangeKind, { sign: string; word: string }> = {
+  added: { sign: '+', word: 'added' },
+  removed: { sign: '−', word: 'removed' },
+  changed: { sign: '~', word: 'changed' },
+};
+
+function countsText(counts: ChangeCounts): string {
+  const parts = (['changed', 'added', 'removed'] as const).filter((kind) => counts[kind] > 0).map((kind) => `${counts[kind].toLocaleString('en-US')} ${kind}`);
+  return parts.join(', ');
+}
+
+function RowLabel({ node }: { node: ChangeNode }) {
+  const folder = node.children.length > 0;
+  return (
+    <>
+      {node.kind !== null ? (
+        <span className={`tree-mark kind-${node.kind}`} aria-hidden="true">
+          {KIND_MARKS[node.kind].sign}
+        </span>
+      ) : (
+        <span className="tree-mark" aria-hidden="true" />
+      )}
+      <span className="tree-name mono">{node.name}</span>
+      {node.kind !== null && <span className="visually-hidden"> ({KIND_MARKS[node.kind].word})</span>}
+      {folder && (
+        <span className="tree-counts" data-testid="tree-counts">
+          {(['changed', 'added', 'removed'] as const).map((kind) =>
+            node.counts[kind] > 0 ? (
+              <span key={kind} className={`tree-count kind-${kind}`}>
+                {KIND_MARKS[kind].sign}
+                {node.counts[kind].toLocaleString('en-US')}
+              </span>
+            ) : null,
+          )}
+          <span className="visually-hidden">{countsText(node.counts)}</span>
+        </span>
+      )}
+    </>
+  );
+}
+
+function Size({ bytes }: { bytes: number | null }) {
+  return bytes === null ? <span className="value-missing">—</span> : <span title={formatExactBytes(bytes)}>{formatBytes(bytes)}</span>;
+}
+
+function FileDetail({ node, diff }: { node: ChangeNode; diff: TextDiff | undefined }) {
+  return (
+    <div className="file-detail" data-testid="file-detail" data-path={node.path}>
+      <h3 className="mono device-path">{node.path}</h3>
+      {node.kind !== null && (
+        <p>
+          <span className={`tree-mark kind-${node.kind}`} aria-hidden="true">
+            {KIND_MARKS[node.kind].sign}
+          </span>{' '}
+          {node.kind[0]?.toUpperCase()}
+          {node.kind.slice(1)}
+          {node.file !== null && (
+            <>
+              {' · '}size <Size bytes={node.file.oldSize} /> → <Size bytes={node.file.newSize} />
+            </>
+          )}
+        </p>
+      )}
+      {diff !== undefined ? (
+        <SideBySideDiff key={diff.path} patch={diff.patch} path={diff.path} />
+      ) : node.children.length > 0 ? (
+        <p className="empty">{countsText(node.counts) || 'Changed members inside'}: open it in the tree to see them.</p>
+      ) : (
+        <p className="empty" data-testid="file-no-diff">
+          No line diff: the file is binary, or not a text or XML file OTA Lens decodes. Its size is shown above.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The changed files as a device tree with counts per folder; picking a file shows its side-by-side diff or its sizes. */
+export function FileBrowserSection({ files, textDiffs }: { files: FileDiff; textDiffs: readonly TextDiff[] }) {
+  const diffsByPath = useMemo(() => new Map(textDiffs.map((diff) => [diff.path, diff])), [textDiffs]);
+  const root = useMemo(() => buildChangeTree(files, [...diffsByPath.keys()]), [files, diffsByPath]);
+  const [expanded, setExpanded] = useState(() => initiallyExpanded(root));
+  const [selected, setSelected] = useState<ChangeNode | null>(null);
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  const rows = useMemo(() => visibleRows(root, expanded), [root, expanded]);
+
+  if (rows.length === 0) return null;
+
+  const toggle = (node: ChangeNode, open?: boolean) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (open ?? !next.has(node.path)) next.add(node.path);
+      else next.delete(node.path);
+      return next;
+    });
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = Number((event.target as HTMLElement).closest('li')?.getAttribute('data-index') ?? NaN);
+    const row = rows[index];
+    if (row === undefined) return;
+    const folder = row.node.children.length > 0;
+    let next: number | null = null;
+    if (event.key === 'ArrowDown') next = Math.min(rows.length - 1, index + 1);
+    else if (event.key === 'ArrowUp') next = Math.max(0, index - 1);
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = rows.length - 1;
+    else if (event.key === 'ArrowRight' && folder) toggle(row.node, true);
+    else if (event.key === 'ArrowLeft' && folder && expanded.has(row.node.path)) toggle(row.node, false);
+    else if (event.key === 'ArrowLeft' && row.depth > 0) {
+      for (let parent = index - 1; parent >= 0; parent--) {
+        if ((rows[parent]?.depth ?? 0) < row.depth) {
+          next = parent;
+          break;
+        }
+      }
+    } else return;
+    event.preventDefault();
+    if (next !== null) setFocusIndex(next);
+  };
+
+  const renderRow = ({ node, depth }: TreeRow, index: number) => {
+    const folder = node.children.length > 0;
+    const open = expanded.has(node.path);
+    return (
+      <button
+        type="button"
+        className={`tree-row${selected?.path === node.path ? ' tree-row-selected' : ''}`}
+        style={{ paddingLeft: `${0.4 + depth * 1.1}rem` }}
+        aria-expanded={folder ? open : undefined}
+        aria-current={selected?.path === node.path ? 'true' : undefined}
+        data-testid="tree-row"
+        data-path={node.path}
+        data-kind={node.kind ?? 'folder'}
+        tabIndex={index === (focusIndex ?? 0) ? 0 : -1}
+        onFocus={() => setFocusIndex(index)}
+        onClick={() => {
+          if (folder) toggle(node);
+          setSelected(node);
+        }}
+      >
+        {folder && (
+          <span className="tree-twisty" aria-hidden="true">
+            {open ? '▾' : '▸'}
+          </span>
+        )}
+        <RowLabel node={node} />
+      </button>
+    );
+  };
+
+  return (
+    <ReportSection
+      id="file-browser"
+      title="Browse changed files"
+      intro="The device tree of what changed: + added, − removed, ~ changed, with counts per folder. Pick a file to see its lines side by side (decoded XML for binary XML), or its sizes. Arrow keys move through the tree."
+    >
+      <div className="file-browser">
+        <VirtualList
+          items={rows}
+          rowHeight={ROW_HEIGHT}
+          height={VIEW_HEIGHT}
+          itemKey={(row) => row.node.path}
+          renderRow={renderRow}
+          label="Changed files by folder"
+          testId="file-tree"
+          onKeyDown={onKeyDown}
+          focusIndex={focusIndex}
+        />
+        {selected === null ? (
+          <p className="empty file-detail">Pick a file in the tree.</p>
+        ) : (
+          <FileDetail node={selected} diff={diffsByPath.get(selected.path)} />
+        )}
+      </div>
+    </ReportSection>
+  );
+}
