@@ -12,8 +12,8 @@ const HEADER_SIZE = 24;
 const SUPPORTED_VERSION = 2;
 /** Real manifests are a few MB; a larger size field is corruption, not something to allocate. */
 const MAX_MANIFEST_SIZE = 256 << 20;
-/** Decoded operations kept: enough that a file's data is still decoded when it is read after its inode. */
-const DEFAULT_CACHE_BYTES = 256 << 20;
+/** Decoded operations kept (bench/open: a larger cache saves little time and costs peak memory). */
+const DEFAULT_CACHE_BYTES = 64 << 20;
 
 export interface PayloadOptions {
   /** Bytes of decoded operations kept for all partitions together (default 64 MiB). */
