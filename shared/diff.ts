@@ -55,7 +55,13 @@ export function diffFiles(before: readonly FileEntry[], after: readonly FileEntr
   const listed = (entries: readonly FileEntry[]) => entries.filter((entry) => entry.type !== 'directory');
   const { added, removed, both } = pairByKey(listed(before), listed(after), (entry) => entry.path);
   const size = (entry: FileEntry | null): number | null => (entry === null || entry.type !== 'file' ? null : entry.size);
-  const change = (old: FileEntry | null, current: FileEntry | null): FileChange => ({ path: (current ?? old)?.path ?? '', oldSize: size(old), newSize: size(current) });
+  const change = (old: FileEntry | null, current: FileEntry | null): FileChange => ({
+    path: (current ?? old)?.path ?? '',
+    oldSize: size(old),
+    newSize: size(current),
+    oldSha256: old?.sha256 ?? null,
+    newSha256: current?.sha256 ?? null,
+  });
   return {
     added: added.map((entry) => change(null, entry)),
     removed: removed.map((entry) => change(entry, null)),

@@ -106,6 +106,9 @@ export interface FileChange {
   /** Bytes on each side; null where the file does not exist (or is a symlink). */
   oldSize: number | null;
   newSize: number | null;
+  /** SHA-256 of the content on each side; null where there is none (absent, a symlink, unreadable). */
+  oldSha256: string | null;
+  newSha256: string | null;
 }
 
 export interface FileDiff {

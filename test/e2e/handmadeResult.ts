@@ -210,9 +210,9 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
       ],
     },
     files: {
-      added: [{ path: '/system/app/New/New.apk', oldSize: null, newSize: 48_213 }],
-      removed: [{ path: '/system/app/Old/Old.apk', oldSize: 1_024, newSize: null }],
-      changed: [{ path: '/system/build.prop', oldSize: 2_047, newSize: 2_110 }],
+      added: [{ path: '/system/app/New/New.apk', oldSize: null, newSize: 48_213, oldSha256: null, newSha256: 'c'.repeat(64) }],
+      removed: [{ path: '/system/app/Old/Old.apk', oldSize: 1_024, newSize: null, oldSha256: 'd'.repeat(64), newSha256: null }],
+      changed: [{ path: '/system/build.prop', oldSize: 2_047, newSize: 2_110, oldSha256: 'e'.repeat(64), newSha256: 'f'.repeat(64) }],
     },
     evidenceFiles: { old: {}, new: {} },
     textDiffs: [

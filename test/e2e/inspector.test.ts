@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonResult } from '../../shared/model.js';
 import { markdownSummary } from '../../shared/summary.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
+import { unzipMember } from '../support/oracles.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
 import { seriousViolations } from './accessibility.js';
 import { waitForReport } from './reportPage.js';
@@ -222,6 +224,9 @@ describe('browsing the changed files of the sample', () => {
     const exact = await detail.locator('[title]').evaluateAll((elements) => elements.map((element) => element.getAttribute('title')));
     const bytes = (size: number | null) => (size === null ? [] : [`${size.toLocaleString('en-US')} bytes`]);
     expect(exact).toEqual([...bytes(removedApk.oldSize), ...bytes(removedApk.newSize)]);
+    // The old build's SHA-256 is that of the bytes unzip extracts.
+    const hashes = await detail.getByTestId('file-hashes').locator('dd').allTextContents();
+    expect(hashes[0]).toBe(createHash('sha256').update(unzipMember(SAMPLE_OLD, removedApk.path.slice(1))).digest('hex'));
   });
 
   it('shows the decoded preference XML of the SMS app as a member of its APK', async () => {
@@ -238,7 +243,7 @@ describe('browsing the changed files of the sample', () => {
 
 describe('browsing tens of thousands of changed files', () => {
   it('renders only the rows in view, and reaches the last one with the End key', async () => {
-    const added = Array.from({ length: 30_000 }, (_, index) => ({ path: `/system/many/f${String(index).padStart(5, '0')}.bin`, oldSize: null, newSize: index }));
+    const added = Array.from({ length: 30_000 }, (_, index) => ({ path: `/system/many/f${String(index).padStart(5, '0')}.bin`, oldSize: null, newSize: index, oldSha256: null, newSha256: null }));
     const file = join(workDir, 'many.html');
     await writeFile(file, await renderHtmlReport(handmadeResult({ files: { added, removed: [], changed: [] }, textDiffs: [] })));
     const page = await browser.newPage({ viewport: { width: 1024, height: 720 } });

@@ -282,6 +282,8 @@ describe('static HTML report of a handmade comparison', () => {
     const diff = page.locator('[data-testid="text-diff"][data-path="/system/build.prop"]');
     expect(await diff.getByTestId('text-diff-patch').count()).toBe(0);
     await diff.locator('summary').click();
+    // The patch renders when the disclosure opens: wait for it rather than race React.
+    await diff.getByTestId('text-diff-patch').waitFor();
     const lines = await diff.locator('.diff-line').evaluateAll((elements) => elements.map((element) => [element.className, element.textContent]));
     expect(lines.filter(([className]) => className !== 'diff-line diff-header' && className !== 'diff-line diff-hunk')).toEqual([
       ['diff-line diff-context', ' ro.build.id=TQ1A\n'],
@@ -326,7 +328,7 @@ describe('static HTML report with hostile firmware content', () => {
         added: [{ name: 'ro.hostile', old: null, new: HOSTILE_VALUE, oldLayer: null, newLayer: '/system/build.prop' }],
         removed: [],
       },
-      files: { added: [{ path: `/system/${HOSTILE_VALUE}`, oldSize: null, newSize: 12 }], removed: [], changed: [] },
+      files: { added: [{ path: `/system/${HOSTILE_VALUE}`, oldSize: null, newSize: 12, oldSha256: null, newSha256: null }], removed: [], changed: [] },
       textDiffs: [{ path: `/system/etc/${HOSTILE_VALUE}`, patch: `--- a\told build\n+++ a\tnew build\n@@ -1 +1 @@\n-${SCRIPT_BREAKOUT}\n+${HOSTILE_VALUE}\n` }],
     });
     opened = await openReport(result, 'hostile');
@@ -407,7 +409,7 @@ describe('static HTML report with long lists', () => {
   let opened: OpenedReport;
 
   beforeAll(async () => {
-    const added = Array.from({ length: ADDED_COUNT }, (_, index) => ({ path: `/system/app/App${String(index).padStart(4, '0')}/base.apk`, oldSize: null, newSize: index }));
+    const added = Array.from({ length: ADDED_COUNT }, (_, index) => ({ path: `/system/app/App${String(index).padStart(4, '0')}/base.apk`, oldSize: null, newSize: index, oldSha256: null, newSha256: null }));
     opened = await openReport(handmadeResult({ files: { added, removed: [], changed: [] } }), 'long');
   });
 

@@ -57,11 +57,11 @@ describe('sortApps', () => {
 
 describe('buildChangeTree', () => {
   const files = {
-    added: [{ path: '/vendor/lib/new.so', oldSize: null, newSize: 10 }],
-    removed: [{ path: '/system/app/Old/Old.apk', oldSize: 5, newSize: null }],
+    added: [{ path: '/vendor/lib/new.so', oldSize: null, newSize: 10, oldSha256: null, newSha256: null }],
+    removed: [{ path: '/system/app/Old/Old.apk', oldSize: 5, newSize: null, oldSha256: null, newSha256: null }],
     changed: [
-      { path: '/system/build.prop', oldSize: 1, newSize: 2 },
-      { path: '/system/app/Mms/Mms.apk', oldSize: 3, newSize: 4 },
+      { path: '/system/build.prop', oldSize: 1, newSize: 2, oldSha256: null, newSha256: null },
+      { path: '/system/app/Mms/Mms.apk', oldSize: 3, newSize: 4, oldSha256: null, newSha256: null },
     ],
   };
 
@@ -98,7 +98,7 @@ describe('buildChangeTree', () => {
   });
 
   it('opens only the top level of a large tree', () => {
-    const many = { added: Array.from({ length: 500 }, (_, index) => ({ path: `/system/d${index}/f`, oldSize: null, newSize: 1 })), removed: [], changed: [] };
+    const many = { added: Array.from({ length: 500 }, (_, index) => ({ path: `/system/d${index}/f`, oldSize: null, newSize: 1, oldSha256: null, newSha256: null })), removed: [], changed: [] };
     const root = buildChangeTree(many, []);
     expect([...initiallyExpanded(root)]).toEqual(['/system']);
     expect(visibleRows(root, initiallyExpanded(root))).toHaveLength(501);

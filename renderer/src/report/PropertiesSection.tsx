@@ -1,12 +1,12 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { PropertyDiff } from '../../../shared/model.js';
 import { countOf } from '../text/format.js';
+import { FilterBox } from './FilterBox.js';
 import { filterProperties } from './filterProperties.js';
 import { PropertyTable } from './PropertyTable.js';
 
 export function PropertiesSection({ properties }: { properties: PropertyDiff }) {
   const [query, setQuery] = useState('');
-  const filterId = useId();
   const changed = filterProperties(properties.changed, query);
   const added = filterProperties(properties.added, query);
   const removed = filterProperties(properties.removed, query);
@@ -22,24 +22,15 @@ export function PropertiesSection({ properties }: { properties: PropertyDiff }) 
         {countOf(properties.changed.length, 'changed', 'changed')},{' '}
         {countOf(properties.added.length, 'added', 'added')}, {countOf(properties.removed.length, 'removed', 'removed')}.
       </p>
-      <div className="filter">
-        <label htmlFor={filterId}>Filter properties</label>
-        <input
-          id={filterId}
-          type="search"
-          value={query}
-          placeholder="Name, value or file, e.g. ro.build.version"
-          onChange={(event) => setQuery(event.target.value)}
-          data-testid="property-filter"
-          spellCheck={false}
-          autoComplete="off"
-        />
-        {query.trim() !== '' && (
-          <span className="filter-status" role="status" data-testid="property-filter-status">
-            {matching.toLocaleString('en-US')} of {countOf(total, 'property', 'properties')} match.
-          </span>
-        )}
-      </div>
+      <FilterBox
+        label="Filter properties"
+        placeholder="Name, value or file, e.g. ro.build.version"
+        testId="property-filter"
+        query={query}
+        onQueryChange={setQuery}
+        matching={matching}
+        totalText={countOf(total, 'property', 'properties')}
+      />
       <PropertyTable kind="changed" title="Changed" changes={changed} totalCount={properties.changed.length} />
       <PropertyTable kind="added" title="Added" changes={added} totalCount={properties.added.length} />
       <PropertyTable kind="removed" title="Removed" changes={removed} totalCount={properties.removed.length} />

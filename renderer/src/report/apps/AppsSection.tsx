@@ -1,7 +1,8 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { AppChange, AppDiff } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
 import { DevicePath } from '../DevicePath.js';
+import { FilterBox } from '../FilterBox.js';
 import { ReportSection } from '../ReportSection.js';
 import { ShowAllButton } from '../ShowAllButton.js';
 import { useLimitedList } from '../useLimitedList.js';
@@ -49,7 +50,6 @@ function ChangedApps({ apps, totalCount }: { apps: readonly AppChange[]; totalCo
 
 export function AppsSection({ apps }: { apps: AppDiff }) {
   const [query, setQuery] = useState('');
-  const filterId = useId();
   const added = filterAppRefs(apps.added, query);
   const removed = filterAppRefs(apps.removed, query);
   const changed = filterAppChanges(apps.changed, query);
@@ -68,24 +68,15 @@ export function AppsSection({ apps }: { apps: AppDiff }) {
       }
     >
       {total > 0 && (
-        <div className="filter">
-          <label htmlFor={filterId}>Filter apps</label>
-          <input
-            id={filterId}
-            type="search"
-            value={query}
-            placeholder="Package, label, path or permission"
-            onChange={(event) => setQuery(event.target.value)}
-            data-testid="app-filter"
-            spellCheck={false}
-            autoComplete="off"
-          />
-          {query.trim() !== '' && (
-            <span className="filter-status" role="status" data-testid="app-filter-status">
-              {matching.toLocaleString('en-US')} of {countOf(total, 'app')} match.
-            </span>
-          )}
-        </div>
+        <FilterBox
+          label="Filter apps"
+          placeholder="Package, label, path or permission"
+          testId="app-filter"
+          query={query}
+          onQueryChange={setQuery}
+          matching={matching}
+          totalText={countOf(total, 'app')}
+        />
       )}
       <ChangedApps apps={changed} totalCount={apps.changed.length} />
       <AppRefTable kind="added" title="Added" apps={added} totalCount={apps.added.length} />

@@ -73,13 +73,21 @@ function FileDetail({ node, diff }: { node: ChangeNode; diff: TextDiff | undefin
           )}
         </p>
       )}
+      {node.file !== null && (node.file.oldSha256 !== null || node.file.newSha256 !== null) && (
+        <dl className="file-hashes" data-testid="file-hashes">
+          <dt>SHA-256, old build</dt>
+          <dd className="mono hash">{node.file.oldSha256 ?? '—'}</dd>
+          <dt>SHA-256, new build</dt>
+          <dd className="mono hash">{node.file.newSha256 ?? '—'}</dd>
+        </dl>
+      )}
       {diff !== undefined ? (
         <SideBySideDiff key={diff.path} patch={diff.patch} path={diff.path} />
       ) : node.children.length > 0 ? (
         <p className="empty">{countsText(node.counts) || 'Changed members inside'}: open it in the tree to see them.</p>
       ) : (
         <p className="empty" data-testid="file-no-diff">
-          No line diff: the file is binary, or not a text or XML file OTA Lens decodes. Its size is shown above.
+          No line diff: the file is binary, or not a text or XML file OTA Lens decodes. Its size and hashes are shown above.
         </p>
       )}
     </div>

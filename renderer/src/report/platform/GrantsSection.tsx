@@ -1,6 +1,6 @@
 import type { GrantDiff } from '../../../../shared/appDiff.js';
 import type { PermissionGrant } from '../../../../shared/inventory.js';
-import { ChangeKindMark } from '../ChangeKindMark.js';
+import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { ReportSection } from '../ReportSection.js';
 
@@ -10,9 +10,23 @@ const GRANT_KINDS: Record<string, string> = {
   'privapp-deny': 'Privileged permission denied',
 };
 
+type GrantRow = { kind: 'added' | 'removed'; grant: PermissionGrant };
+
+const GRANT_COLUMNS: readonly ChangeColumn<GrantRow>[] = [
+  { header: 'Kind', colClass: 'col-grant-kind', render: ({ grant }) => GRANT_KINDS[grant.kind] ?? grant.kind },
+  { header: 'Package', colClass: 'col-package', cellClass: 'mono', render: ({ grant }) => grant.package },
+  { header: 'Permission', colClass: 'col-permission', cellClass: 'mono', render: ({ grant }) => grant.permission },
+  {
+    header: 'User can revoke',
+    colClass: 'col-fixed',
+    render: ({ grant }) => (grant.kind !== 'default-permission' ? '—' : grant.fixed === true ? 'No (fixed)' : 'Yes'),
+  },
+  { header: 'File', colClass: 'col-where', render: ({ grant }) => <DevicePath path={grant.file} line={grant.line} /> },
+];
+
 /** Permissions the platform's configuration grants to apps without asking the user. */
 export function GrantsSection({ grants }: { grants: GrantDiff }) {
-  const rows: { kind: 'added' | 'removed'; grant: PermissionGrant }[] = [
+  const rows: GrantRow[] = [
     ...grants.added.map((grant) => ({ kind: 'added' as const, grant })),
     ...grants.removed.map((grant) => ({ kind: 'removed' as const, grant })),
   ];
@@ -25,44 +39,14 @@ export function GrantsSection({ grants }: { grants: GrantDiff }) {
       {rows.length === 0 ? (
         <p className="empty">No permission grant was added or removed.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table grants">
-            <colgroup>
-              <col className="col-kind" />
-              <col className="col-grant-kind" />
-              <col className="col-package" />
-              <col className="col-permission" />
-              <col className="col-fixed" />
-              <col className="col-where" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Package</th>
-                <th scope="col">Permission</th>
-                <th scope="col">User can revoke</th>
-                <th scope="col">File</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ kind, grant }, index) => (
-                <tr key={`${kind}\u0000${grant.package}\u0000${grant.permission}\u0000${index}`} data-testid="grant-row" data-kind={kind}>
-                  <td>
-                    <ChangeKindMark kind={kind} />
-                  </td>
-                  <td>{GRANT_KINDS[grant.kind] ?? grant.kind}</td>
-                  <td className="mono">{grant.package}</td>
-                  <td className="mono">{grant.permission}</td>
-                  <td>{grant.kind !== 'default-permission' ? '—' : grant.fixed === true ? 'No (fixed)' : 'Yes'}</td>
-                  <td>
-                    <DevicePath path={grant.file} line={grant.line} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ChangeTable
+          rows={rows}
+          columns={GRANT_COLUMNS}
+          tableClass="grants"
+          rowKey={({ kind, grant }, index) => `${kind}\u0000${grant.package}\u0000${grant.permission}\u0000${index}`}
+          rowTestId="grant-row"
+          kindOf={(row) => row.kind}
+        />
       )}
     </ReportSection>
   );

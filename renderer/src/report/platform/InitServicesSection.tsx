@@ -1,6 +1,7 @@
 import type { InitServiceDiff, ValueChange } from '../../../../shared/appDiff.js';
 import type { InitService } from '../../../../shared/inventory.js';
-import { ChangeKindMark, type ChangeKind } from '../ChangeKindMark.js';
+import type { ChangeKind } from '../ChangeKindMark.js';
+import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { OldToNew } from '../OldToNew.js';
 import { ReportSection } from '../ReportSection.js';
@@ -41,9 +42,21 @@ function ServiceDifferences({ change }: { change: ValueChange<InitService> }) {
   );
 }
 
+type ServiceRow = { kind: ChangeKind; service: InitService; change?: ValueChange<InitService> };
+
+const SERVICE_COLUMNS: readonly ChangeColumn<ServiceRow>[] = [
+  { header: 'Service', colClass: 'col-service', cellClass: 'mono', isRowHeader: true, render: ({ service }) => service.name },
+  {
+    header: 'Command or difference',
+    colClass: 'col-command',
+    render: ({ service, change }) => (change === undefined ? <span className="mono">{service.command}</span> : <ServiceDifferences change={change} />),
+  },
+  { header: 'File', colClass: 'col-where', render: ({ service }) => <DevicePath path={service.file} line={service.line} /> },
+];
+
 /** Services started by init (`service` blocks of `*.rc` files). */
 export function InitServicesSection({ services }: { services: InitServiceDiff }) {
-  const rows: { kind: ChangeKind; service: InitService; change?: ValueChange<InitService> }[] = [
+  const rows: ServiceRow[] = [
     ...services.changed.map((change) => ({ kind: 'changed' as const, service: change.new, change })),
     ...services.added.map((service) => ({ kind: 'added' as const, service })),
     ...services.removed.map((service) => ({ kind: 'removed' as const, service })),
@@ -53,40 +66,14 @@ export function InitServicesSection({ services }: { services: InitServiceDiff })
       {rows.length === 0 ? (
         <p className="empty">No init service was added, removed or changed.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table init-services">
-            <colgroup>
-              <col className="col-kind" />
-              <col className="col-service" />
-              <col className="col-command" />
-              <col className="col-where" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Service</th>
-                <th scope="col">Command or difference</th>
-                <th scope="col">File</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ kind, service, change }, index) => (
-                <tr key={`${kind}\u0000${service.name}\u0000${index}`} data-testid="init-service-row" data-kind={kind}>
-                  <td>
-                    <ChangeKindMark kind={kind} />
-                  </td>
-                  <th scope="row" className="mono">
-                    {service.name}
-                  </th>
-                  <td>{change === undefined ? <span className="mono">{service.command}</span> : <ServiceDifferences change={change} />}</td>
-                  <td>
-                    <DevicePath path={service.file} line={service.line} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ChangeTable
+          rows={rows}
+          columns={SERVICE_COLUMNS}
+          tableClass="init-services"
+          rowKey={({ kind, service }, index) => `${kind}\u0000${service.name}\u0000${index}`}
+          rowTestId="init-service-row"
+          kindOf={(row) => row.kind}
+        />
       )}
     </ReportSection>
   );

@@ -1,8 +1,10 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { SettingChange, SettingDiff } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
-import { ChangeKindMark, type ChangeKind } from '../ChangeKindMark.js';
+import type { ChangeKind } from '../ChangeKindMark.js';
+import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
+import { FilterBox } from '../FilterBox.js';
 import { OldToNew } from '../OldToNew.js';
 import { ReportSection } from '../ReportSection.js';
 
@@ -32,11 +34,27 @@ export function settingMatches(change: SettingChange, query: string): boolean {
     .every((word) => haystack.includes(word));
 }
 
+type SettingRow = { kind: ChangeKind; change: SettingChange };
+
+const SETTING_COLUMNS: readonly ChangeColumn<SettingRow>[] = [
+  {
+    header: 'Name',
+    colClass: 'col-name',
+    isRowHeader: true,
+    render: ({ change }) => (
+      <>
+        <span className="mono">{change.name}</span> <span className="muted">({change.type})</span>
+      </>
+    ),
+  },
+  { header: 'Old → new', colClass: 'col-values', render: ({ change }) => <OldToNew old={change.old} current={change.new} /> },
+  { header: 'Set by', colClass: 'col-where', render: ({ change }) => <Source change={change} /> },
+];
+
 /** SettingsProvider defaults (`def_*` resources) after overlays, as a new phone starts with them. */
 export function SettingsSection({ settings }: { settings: SettingDiff }) {
-  const filterId = useId();
   const [query, setQuery] = useState('');
-  const all: { kind: ChangeKind; change: SettingChange }[] = [
+  const all: SettingRow[] = [
     ...settings.changed.map((change) => ({ kind: 'changed' as const, change })),
     ...settings.added.map((change) => ({ kind: 'added' as const, change })),
     ...settings.removed.map((change) => ({ kind: 'removed' as const, change })),
@@ -55,64 +73,28 @@ export function SettingsSection({ settings }: { settings: SettingDiff }) {
       }
     >
       {all.length > 0 && (
-        <div className="filter">
-          <label htmlFor={filterId}>Filter settings</label>
-          <input
-            id={filterId}
-            type="search"
-            value={query}
-            placeholder="Name, value or APK, e.g. location"
-            onChange={(event) => setQuery(event.target.value)}
-            data-testid="setting-filter"
-            spellCheck={false}
-            autoComplete="off"
-          />
-          {query.trim() !== '' && (
-            <span className="filter-status" role="status" data-testid="setting-filter-status">
-              {rows.length.toLocaleString('en-US')} of {countOf(all.length, 'setting', 'settings')} match.
-            </span>
-          )}
-        </div>
+        <FilterBox
+          label="Filter settings"
+          placeholder="Name, value or APK, e.g. location"
+          testId="setting-filter"
+          query={query}
+          onQueryChange={setQuery}
+          matching={rows.length}
+          totalText={countOf(all.length, 'setting', 'settings')}
+        />
       )}
       {rows.length === 0 ? (
         <p className="empty">{all.length === 0 ? 'No setting default changed.' : 'None match the filter.'}</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table settings">
-            <colgroup>
-              <col className="col-kind" />
-              <col className="col-name" />
-              <col className="col-values" />
-              <col className="col-where" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Name</th>
-                <th scope="col">Old → new</th>
-                <th scope="col">Set by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ kind, change }) => (
-                <tr key={`${kind}\u0000${change.name}`} data-testid="setting-row" data-name={change.name} data-kind={kind}>
-                  <td>
-                    <ChangeKindMark kind={kind} />
-                  </td>
-                  <th scope="row">
-                    <span className="mono">{change.name}</span> <span className="muted">({change.type})</span>
-                  </th>
-                  <td>
-                    <OldToNew old={change.old} current={change.new} />
-                  </td>
-                  <td>
-                    <Source change={change} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ChangeTable
+          rows={rows}
+          columns={SETTING_COLUMNS}
+          tableClass="settings"
+          rowKey={({ kind, change }) => `${kind}\u0000${change.name}`}
+          rowTestId="setting-row"
+          kindOf={(row) => row.kind}
+          nameOf={(row) => row.change.name}
+        />
       )}
     </ReportSection>
   );

@@ -1,12 +1,25 @@
 import type { SysconfigDiff } from '../../../../shared/appDiff.js';
 import type { SysconfigEntry } from '../../../../shared/inventory.js';
-import { ChangeKindMark } from '../ChangeKindMark.js';
+import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { ReportSection } from '../ReportSection.js';
 
+type SysconfigRow = { kind: 'added' | 'removed'; entry: SysconfigEntry };
+
+const SYSCONFIG_COLUMNS: readonly ChangeColumn<SysconfigRow>[] = [
+  { header: 'Entry', colClass: 'col-entry', cellClass: 'mono', render: ({ entry }) => entry.kind },
+  {
+    header: 'Package or name',
+    colClass: 'col-name',
+    cellClass: 'mono',
+    render: ({ entry }) => entry.package ?? entry.name ?? <span className="value-missing">—</span>,
+  },
+  { header: 'File', colClass: 'col-where', render: ({ entry }) => <DevicePath path={entry.file} line={entry.line} /> },
+];
+
 /** Allow lists and other entries of `etc/sysconfig` and `etc/permissions`. */
 export function SysconfigSection({ sysconfig }: { sysconfig: SysconfigDiff }) {
-  const rows: { kind: 'added' | 'removed'; entry: SysconfigEntry }[] = [
+  const rows: SysconfigRow[] = [
     ...sysconfig.added.map((entry) => ({ kind: 'added' as const, entry })),
     ...sysconfig.removed.map((entry) => ({ kind: 'removed' as const, entry })),
   ];
@@ -19,38 +32,14 @@ export function SysconfigSection({ sysconfig }: { sysconfig: SysconfigDiff }) {
       {rows.length === 0 ? (
         <p className="empty">No system configuration entry was added or removed.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table sysconfig">
-            <colgroup>
-              <col className="col-kind" />
-              <col className="col-entry" />
-              <col className="col-name" />
-              <col className="col-where" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col">Change</th>
-                <th scope="col">Entry</th>
-                <th scope="col">Package or name</th>
-                <th scope="col">File</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ kind, entry }, index) => (
-                <tr key={`${kind}\u0000${entry.kind}\u0000${entry.package ?? entry.name ?? ''}\u0000${index}`} data-testid="sysconfig-row" data-kind={kind}>
-                  <td>
-                    <ChangeKindMark kind={kind} />
-                  </td>
-                  <td className="mono">{entry.kind}</td>
-                  <td className="mono">{entry.package ?? entry.name ?? <span className="value-missing">—</span>}</td>
-                  <td>
-                    <DevicePath path={entry.file} line={entry.line} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ChangeTable
+          rows={rows}
+          columns={SYSCONFIG_COLUMNS}
+          tableClass="sysconfig"
+          rowKey={({ kind, entry }, index) => `${kind}\u0000${entry.kind}\u0000${entry.package ?? entry.name ?? ''}\u0000${index}`}
+          rowTestId="sysconfig-row"
+          kindOf={(row) => row.kind}
+        />
       )}
     </ReportSection>
   );

@@ -1,4 +1,5 @@
 import type { DefaultChange } from '../../../../shared/verdict.js';
+import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { EvidenceLink } from '../evidence/EvidenceLink.js';
 import { OldToNew } from '../OldToNew.js';
 import { ReportSection } from '../ReportSection.js';
@@ -21,6 +22,28 @@ function Where({ change }: { change: DefaultChange }) {
   return old === null ? <span className="value-missing">—</span> : <EvidenceLink side="old" path={old.path} line={old.line} detail={old.detail} />;
 }
 
+const OTHER_DEFAULT_COLUMNS: readonly ChangeColumn<DefaultChange>[] = [
+  { header: 'Kind', colClass: 'col-kind', render: (change) => KIND_LABELS[change.kind] ?? change.kind },
+  {
+    header: 'App',
+    colClass: 'col-app',
+    render: (change) => (change.package === null ? <span className="value-missing">—</span> : <span className="mono">{change.package}</span>),
+  },
+  {
+    header: 'Name',
+    colClass: 'col-name',
+    isRowHeader: true,
+    render: (change) => (
+      <>
+        <span className="mono">{change.name}</span>
+        {change.title !== null && <span className="title-text">“{change.title}”</span>}
+      </>
+    ),
+  },
+  { header: 'Old → new', colClass: 'col-values', render: (change) => <OldToNew old={change.old} current={change.new} /> },
+  { header: 'Where', colClass: 'col-where', render: (change) => <Where change={change} /> },
+];
+
 /** Privacy-sounding boolean defaults that flipped outside the known features. */
 export function OtherDefaultsSection({ changes }: { changes: readonly DefaultChange[] }) {
   return (
@@ -32,44 +55,14 @@ export function OtherDefaultsSection({ changes }: { changes: readonly DefaultCha
       {changes.length === 0 ? (
         <p className="empty">No other on/off default with a privacy-sounding name flipped.</p>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table other-defaults">
-            <colgroup>
-              <col className="col-kind" />
-              <col className="col-app" />
-              <col className="col-name" />
-              <col className="col-values" />
-              <col className="col-where" />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col">App</th>
-                <th scope="col">Name</th>
-                <th scope="col">Old → new</th>
-                <th scope="col">Where</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((change, index) => (
-                <tr key={`${change.kind}\u0000${change.package ?? ''}\u0000${change.name}\u0000${index}`} data-testid="other-default" data-name={change.name}>
-                  <td>{KIND_LABELS[change.kind] ?? change.kind}</td>
-                  <td>{change.package === null ? <span className="value-missing">—</span> : <span className="mono">{change.package}</span>}</td>
-                  <th scope="row">
-                    <span className="mono">{change.name}</span>
-                    {change.title !== null && <span className="title-text">“{change.title}”</span>}
-                  </th>
-                  <td>
-                    <OldToNew old={change.old} current={change.new} />
-                  </td>
-                  <td>
-                    <Where change={change} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <ChangeTable
+          rows={changes}
+          columns={OTHER_DEFAULT_COLUMNS}
+          tableClass="other-defaults"
+          rowKey={(change, index) => `${change.kind}\u0000${change.package ?? ''}\u0000${change.name}\u0000${index}`}
+          rowTestId="other-default"
+          nameOf={(change) => change.name}
+        />
       )}
     </ReportSection>
   );
