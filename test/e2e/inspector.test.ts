@@ -20,7 +20,11 @@ import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 const { comparePackages } = await builtCompare();
 const { renderHtmlReport } = await builtHtmlReport();
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * The README's screenshots are refreshed with OTALENS_SCREENSHOTS=1 npm test; other runs write
+ * them to a temporary folder, so testing never changes the checkout.
+ */
+const SCREENSHOTS = process.env['OTALENS_SCREENSHOTS'] === '1' ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url)) : join(tmpdir(), 'otalens-screenshots/');
 const CLOUD_MESSAGING = /^Mi Cloud Messaging$/;
 
 let browser: Browser;
