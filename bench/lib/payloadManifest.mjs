@@ -6,26 +6,12 @@
 // scripts/fixtures/build-payload.mjs writes small payloads with every image and blob in memory;
 // this writer takes operations that already know their blob offset, length and hash.
 
+import { key, uint, bytesField, message, string } from '../../scripts/fixtures/lib/protobufWriter.mjs';
+
 export const BLOCK_SIZE = 4096;
 export const Op = { REPLACE: 0, ZERO: 6, REPLACE_XZ: 8, ZSTD: 14 };
 const SIGNATURE_SIZE = 256;
 
-function varint(value) {
-  const bytes = [];
-  let rest = BigInt(value);
-  do {
-    const low = Number(rest & 0x7fn);
-    rest >>= 7n;
-    bytes.push(rest > 0n ? low | 0x80 : low);
-  } while (rest > 0n);
-  return Buffer.from(bytes);
-}
-
-const key = (field, wireType) => varint(field * 8 + wireType);
-const uint = (field, value) => Buffer.concat([key(field, 0), varint(value)]);
-const bytesField = (field, bytes) => Buffer.concat([key(field, 2), varint(bytes.length), bytes]);
-const message = (field, parts) => bytesField(field, Buffer.concat(parts));
-const string = (field, text) => bytesField(field, Buffer.from(text, 'utf8'));
 
 /** op: { type, dstStartBlock, dstBlocks, dataOffset?, dataLength?, sha256? (Buffer) } */
 function operationMessage(op) {
