@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { blockOtaPartition, openBlockImage } from '../../electron/engine/contain
 import { parseTransferList } from '../../electron/engine/containers/blockOta/transferList.js';
 import { InputError, UnsupportedFormatError } from '../../electron/engine/errors.js';
 import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
+import { ext4RdumpDigest } from '../support/ext4.js';
 import { REPO_ROOT, run, sha256, sha256sumFile, unzipMember } from '../support/oracles.js';
 
 const FIXTURES = `${REPO_ROOT}test/fixtures/block-ota`;
@@ -97,26 +98,6 @@ async function inputError(promise: Promise<unknown>): Promise<InputError> {
   );
   expect(error).toBeInstanceOf(InputError);
   return error as InputError;
-}
-
-/** The files of an ext4 image as debugfs extracts them: path, type and content hash or link target. */
-function ext4Digest(image: string): string[] {
-  const out = mkdtempSync(join(temp, 'rdump-'));
-  run('debugfs', ['-R', `rdump / ${out}`, image]);
-  const lines: string[] = [];
-  const walk = (relative: string): void => {
-    for (const entry of readdirSync(join(out, relative), { withFileTypes: true })) {
-      const path = `${relative}/${entry.name}`;
-      if (entry.isDirectory()) {
-        lines.push(`d ${path}`);
-        walk(path);
-      } else if (entry.isSymbolicLink()) lines.push(`l ${path} -> ${readlinkSync(join(out, path))}`);
-      else lines.push(`f ${path} ${sha256(readFileSync(join(out, path)))}`);
-    }
-  };
-  walk('');
-  rmSync(out, { recursive: true, force: true });
-  return lines.sort();
 }
 
 function isZero(bytes: Buffer): boolean {
@@ -255,8 +236,8 @@ describe('block OTA fixture script', () => {
     const out = join(temp, 'rebuilt-fixtures');
     mkdirSync(out);
     run('node', [`${REPO_ROOT}scripts/fixtures/build-block-ota.mjs`, out]);
-    const digest = ext4Digest(`${out}/system.img`);
-    expect(digest).toEqual(ext4Digest(SOURCE_IMAGE));
+    const digest = ext4RdumpDigest(`${out}/system.img`, temp);
+    expect(digest).toEqual(ext4RdumpDigest(SOURCE_IMAGE, temp));
     expect(digest).toContain(`f /build.prop ${sha256(Buffer.from(run('debugfs', ['-R', 'cat /build.prop', SOURCE_IMAGE])))}`);
 
     const image = await openBlockImage({

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { TarArchive, type TarMember } from '../../electron/engine/containers/tar
 import { InputError } from '../../electron/engine/errors.js';
 import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
 import { ZipArchive } from '../../electron/engine/zip/zipArchive.js';
+import { ext4RdumpDigest } from '../support/ext4.js';
 import { REPO_ROOT, run, sha256, unzipMember, unzipNames } from '../support/oracles.js';
 
 const FACTORY = `${REPO_ROOT}test/fixtures/factory`;
@@ -309,22 +310,7 @@ function imageDigest(path: string): string[] {
   }
   const rawBytes = readFileSync(raw);
   if (rawBytes.length < 2048 || rawBytes.readUInt16LE(1024 + 0x38) !== 0xef53) return [sha256(rawBytes)];
-  const out = mkdtempSync(join(temp, 'rdump-'));
-  run('debugfs', ['-R', `rdump / ${out}`, raw]);
-  const lines: string[] = [];
-  const walk = (relative: string): void => {
-    for (const entry of readdirSync(join(out, relative), { withFileTypes: true })) {
-      const child = `${relative}/${entry.name}`;
-      if (entry.isDirectory()) {
-        lines.push(`d ${child}`);
-        walk(child);
-      } else if (entry.isSymbolicLink()) lines.push(`l ${child} -> ${readlinkSync(join(out, child))}`);
-      else lines.push(`f ${child} ${sha256(readFileSync(join(out, child)))}`);
-    }
-  };
-  walk('');
-  rmSync(out, { recursive: true, force: true });
-  return lines.sort();
+  return ext4RdumpDigest(raw, temp);
 }
 
 /** An extracted package's content: plain files by hash, zips by their members, images by their files. */
