@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { run } from './oracles.js';
-import type { ByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
+import { run } from './oracles.js';
+
+export { CountingSource } from './countingSource.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/erofs/', import.meta.url));
 export const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/fixtures/build-erofs.mjs', import.meta.url));
@@ -147,27 +148,6 @@ export function withoutSpecialFiles(entries: Map<string, ListedEntry>): Map<stri
       return [path, rest];
     }),
   );
-}
-
-/** Wraps a ByteSource and counts what is read through it. */
-export class CountingSource implements ByteSource {
-  bytesRead = 0;
-  reads = 0;
-  constructor(private readonly inner: ByteSource) {}
-  get name(): string {
-    return this.inner.name;
-  }
-  get size(): number {
-    return this.inner.size;
-  }
-  async read(offset: number, length: number): Promise<Buffer> {
-    this.reads += 1;
-    this.bytesRead += length;
-    return this.inner.read(offset, length);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
 }
 
 /** A small deterministic PRNG for choosing read positions. */

@@ -7,6 +7,7 @@ import { blockOtaPartition, openBlockImage } from '../../electron/engine/contain
 import { parseTransferList } from '../../electron/engine/containers/blockOta/transferList.js';
 import { InputError, UnsupportedFormatError } from '../../electron/engine/errors.js';
 import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
+import { CountingSource } from '../support/countingSource.js';
 import { ext4RdumpDigest } from '../support/ext4.js';
 import { REPO_ROOT, run, sha256, sha256sumFile, unzipMember } from '../support/oracles.js';
 
@@ -70,25 +71,6 @@ function readPlan(size: number, count: number): { offset: number; length: number
     plan.push({ offset: next() % (size - length), length });
   }
   return plan;
-}
-
-/** Counts what a ByteSource is asked for. */
-class CountingSource implements ByteSource {
-  reads: { offset: number; length: number }[] = [];
-  constructor(private readonly inner: ByteSource) {}
-  get name(): string {
-    return this.inner.name;
-  }
-  get size(): number {
-    return this.inner.size;
-  }
-  read(offset: number, length: number): Promise<Buffer> {
-    this.reads.push({ offset, length });
-    return this.inner.read(offset, length);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
 }
 
 async function inputError(promise: Promise<unknown>): Promise<InputError> {
@@ -162,16 +144,16 @@ describe('block OTA image (transfer.list + new.dat)', () => {
     try {
       const bytes = await image.read(dataBlock * BLOCK, BLOCK);
       expect(bytes.equals(sourceImage.subarray(dataBlock * BLOCK, (dataBlock + 1) * BLOCK))).toBe(true);
-      expect(counting.reads).toHaveLength(1);
-      expect(counting.reads[0]?.length).toBe(BLOCK);
+      expect(counting.ranges).toHaveLength(1);
+      expect(counting.ranges[0]?.length).toBe(BLOCK);
       // The block it read is the one new.dat holds for that image block.
       const newDat = readFileSync(newDatPath);
-      const at = counting.reads[0]?.offset ?? -1;
+      const at = counting.ranges[0]?.offset ?? -1;
       expect(newDat.subarray(at, at + BLOCK).equals(bytes)).toBe(true);
 
-      counting.reads = [];
+      counting.ranges = [];
       expect(isZero(await image.read(zeroBlock * BLOCK, BLOCK))).toBe(true);
-      expect(counting.reads).toEqual([]);
+      expect(counting.ranges).toEqual([]);
     } finally {
       await image.close();
     }

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PayloadArchive } from '../../electron/engine/containers/payload/payloadArchive.js';
 import { InputError, UnsupportedFormatError } from '../../electron/engine/errors.js';
-import { BufferByteSource, type ByteSource } from '../../electron/engine/io/byteSource.js';
+import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import { REPO_ROOT, run, sha256, unzipMember, unzipNames, zipLayout } from '../support/oracles.js';
 // The fixture script's payload writer, used to make variants (oracles stay the image bytes).
 import { writePayload } from '../../scripts/fixtures/build-payload.mjs';
+import { CountingSource } from '../support/countingSource.js';
 
 interface OpInfo {
   type: number;
@@ -36,28 +37,6 @@ function payloadBytes(zip: string): Buffer {
 }
 
 const fullPayload = payloadBytes('ota-full.zip');
-
-/** Counts the bytes read through it, and where. */
-class CountingSource implements ByteSource {
-  reads: [number, number][] = [];
-  constructor(private readonly inner: ByteSource) {}
-  get name(): string {
-    return this.inner.name;
-  }
-  get size(): number {
-    return this.inner.size;
-  }
-  get bytesRead(): number {
-    return this.reads.reduce((sum, [, length]) => sum + length, 0);
-  }
-  read(offset: number, length: number): Promise<Buffer> {
-    this.reads.push([offset, length]);
-    return this.inner.read(offset, length);
-  }
-  close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 async function expectInputError(promise: Promise<unknown>): Promise<InputError> {
   const error = await promise.then(
@@ -137,19 +116,19 @@ describe('PayloadArchive (full OTA)', () => {
       { block: zstd.dst[0]![0] + 31, op: zstd },
       { block: bzip2.dst[0]![0], op: bzip2 },
     ]) {
-      counting.reads = [];
+      counting.ranges = [];
       await system.read(block * BLOCK, BLOCK);
       expect(counting.bytesRead, `bytes read for block ${block}`).toBe(op.blobLength);
-      for (const [offset, length] of counting.reads) {
+      for (const { offset, length } of counting.ranges) {
         expect(offset).toBeGreaterThanOrEqual(op.blobOffset!);
         expect(offset + length).toBeLessThanOrEqual(op.blobOffset! + op.blobLength!);
       }
-      counting.reads = [];
+      counting.ranges = [];
       await system.read(block * BLOCK, BLOCK);
       expect(counting.bytesRead, 'a second read is served from the cache').toBe(0);
     }
     // A ZERO operation's blocks read nothing at all.
-    counting.reads = [];
+    counting.ranges = [];
     const zero = ops.find((op) => op.type === OP.ZERO)!;
     expect((await system.read(zero.dst[0]![0] * BLOCK, BLOCK)).equals(Buffer.alloc(BLOCK))).toBe(true);
     expect(counting.bytesRead).toBe(0);
@@ -160,7 +139,7 @@ describe('PayloadArchive (full OTA)', () => {
     const system = await archive.partitions[0]!.open();
     const op = info.full.partitions.system!.ops.find((candidate) => candidate.type === OP.REPLACE_XZ && candidate.dst.length === 1)!;
     const [start, blocks] = op.dst[0]!;
-    counting.reads = [];
+    counting.ranges = [];
     for (let block = start; block < start + blocks; block++) await system.read(block * BLOCK, BLOCK);
     expect(counting.bytesRead).toBe(op.blobLength);
   });
