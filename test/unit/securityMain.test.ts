@@ -6,98 +6,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { importBuiltMain, submenuLabels, type Handler } from '../support/fakeElectron.js';
 
-// Belt and braces: should the real `electron` package ever be loaded, this makes it return a
-// path instead of downloading its binary.
-vi.hoisted(() => {
-  process.env['ELECTRON_OVERRIDE_DIST_PATH'] = '/nonexistent-electron-dist';
-  delete process.env['OTALENS_DEV_SERVER_URL'];
-});
+const fake = await vi.hoisted(async () => (await import('../support/fakeElectron.js')).createFakeElectron());
+vi.mock('electron', () => fake.module);
 
-type Handler = (...args: unknown[]) => unknown;
-
-const fake = vi.hoisted(() => {
-  const calls: string[] = [];
-  const appListeners = new Map<string, Handler>();
-  const windows: Array<{ options: Record<string, unknown>; loaded: string[]; once: Map<string, Handler>; shown: boolean }> = [];
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
-  const state = {
-    calls,
-    appListeners,
-    windows,
-    markReady,
-    schemes: [] as unknown[],
-    protocolHandlers: new Map<string, Handler>(),
-    ipcHandlers: new Map<string, Handler>(),
-    permissionRequest: null as Handler | null,
-    permissionCheck: null as Handler | null,
-    devicePermission: null as Handler | null,
-    spellChecker: null as boolean | null,
-    beforeRequest: null as Handler | null,
-    menu: null as unknown,
-  };
-
-  class BrowserWindow {
-    static getAllWindows = () => windows;
-    readonly record: (typeof windows)[number];
-    readonly webContents = { send: () => {} };
-    constructor(options: Record<string, unknown>) {
-      calls.push('new BrowserWindow');
-      this.record = { options, loaded: [], once: new Map(), shown: false };
-      windows.push(this.record);
-    }
-    once(event: string, listener: Handler) { this.record.once.set(event, listener); return this; }
-    on() { return this; }
-    show() { this.record.shown = true; }
-    isDestroyed() { return false; }
-    loadURL(url: string) { this.record.loaded.push(url); return Promise.resolve(); }
-  }
-
-  const electron = {
-    app: {
-      enableSandbox: () => calls.push('enableSandbox'),
-      on: (event: string, listener: Handler) => { appListeners.set(event, listener); },
-      whenReady: () => ready,
-      getVersion: () => '0.1.0',
-      getPath: (name: string) => `/nonexistent/otalens-test/${name}`,
-      isPackaged: true,
-      quit: () => calls.push('quit'),
-      exit: (code: number) => calls.push(`exit ${code}`),
-    },
-    protocol: {
-      registerSchemesAsPrivileged: (schemes: unknown[]) => { calls.push('registerSchemesAsPrivileged'); state.schemes = schemes; },
-      handle: (scheme: string, handler: Handler) => { state.protocolHandlers.set(scheme, handler); },
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (handler: Handler) => { state.permissionRequest = handler; },
-        setPermissionCheckHandler: (handler: Handler) => { state.permissionCheck = handler; },
-        setDevicePermissionHandler: (handler: Handler) => { state.devicePermission = handler; },
-        setSpellCheckerEnabled: (enabled: boolean) => { state.spellChecker = enabled; },
-        webRequest: { onBeforeRequest: (handler: Handler) => { state.beforeRequest = handler; } },
-      },
-    },
-    ipcMain: {
-      handle: (channel: string, handler: Handler) => { state.ipcHandlers.set(channel, handler); },
-      removeHandler: (channel: string) => { state.ipcHandlers.delete(channel); },
-    },
-    Menu: {
-      buildFromTemplate: (template: unknown) => template,
-      setApplicationMenu: (menu: unknown) => { state.menu = menu; },
-    },
-    dialog: {
-      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
-      showMessageBox: () => Promise.resolve({ response: 0 }),
-    },
-    BrowserWindow,
-  };
-  return { state, electron };
-});
-
-vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
-
-const distMain = resolve(import.meta.dirname, '../../dist/electron/main.js');
 const { state } = fake;
 
 /** Calls a recorded handler, failing clearly when main.ts never installed it. */
@@ -129,13 +42,9 @@ function navigation(url: string) {
 }
 
 beforeAll(async () => {
-  // Electron sets this for a packaged app; the sample pair is looked up under it.
-  Object.assign(process, { resourcesPath: '/nonexistent/otalens-test/resources' });
-  expect(existsSync(distMain), `${distMain} is missing: run npm run build`).toBe(true);
-  await import(distMain);
+  await importBuiltMain();
   expect(state.calls).toEqual(['enableSandbox', 'registerSchemesAsPrivileged']);
-  state.markReady();
-  await vi.waitFor(() => expect(state.windows).toHaveLength(1));
+  await fake.startApp();
 });
 
 describe('main process wiring', () => {
@@ -157,7 +66,7 @@ describe('main process wiring', () => {
     expect(preferences).toEqual(secureWebPreferences({ preloadPath: preferences.preload, devTools: false }));
     expect(window.loaded).toEqual(['app://otalens/index.html']);
     expect(window.shown).toBe(false);
-    installed(window.once.get('ready-to-show'), 'a ready-to-show listener')();
+    installed(window.onceListeners.get('ready-to-show'), 'a ready-to-show listener')();
     expect(window.shown).toBe(true);
   });
 
@@ -223,16 +132,13 @@ describe('main process wiring', () => {
   });
 
   it('installs a File menu with Open old, Open new and Quit, and Help › About', () => {
-    const menu = state.menu as Array<{ label?: string; role?: string; submenu?: Array<{ label?: string; role?: string }> }>;
-    const file = menu.find((item) => item.label === '&File');
-    const labels = (file?.submenu ?? []).map((item) => item.label ?? item.role);
+    const file = state.menu?.find((item) => item.label === '&File');
+    const labels = (Array.isArray(file?.submenu) ? file.submenu : []).map((item) => item.label ?? item.role);
     expect(labels).toEqual(['Open &Old Package…', 'Open &New Package…', 'Open &Recent', undefined, '&Export', undefined, process.platform === 'darwin' ? 'close' : 'quit']);
-    const submenu = (label: string) => ((file?.submenu ?? []).find((item) => item.label === label) as { submenu?: Array<{ label?: string }> } | undefined)?.submenu?.map((item) => item.label);
-    expect(submenu('&Export')).toEqual(['HTML Report…', 'JSON…', 'Markdown Summary…', 'PDF…']);
+    expect(submenuLabels(state.menu, '&File', '&Export')).toEqual(['HTML Report…', 'JSON…', 'Markdown Summary…', 'PDF…']);
     // The fake user-data folder holds no recent list.
-    expect(submenu('Open &Recent')).toEqual(['No recent comparisons']);
-    const help = menu.find((item) => item.label === '&Help');
-    expect(help?.submenu?.map((item) => item.label)).toEqual(['About OTA Lens']);
+    expect(submenuLabels(state.menu, '&File', 'Open &Recent')).toEqual(['No recent comparisons']);
+    expect(submenuLabels(state.menu, '&Help')).toEqual(['About OTA Lens']);
   });
 
   it('quits when the last window closes (except on macOS)', () => {
