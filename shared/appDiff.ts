@@ -1,5 +1,5 @@
 /** Differences between the apps, settings and platform configuration of two builds. Pure types. */
-import type { AppComponent, ApkSigner, DeclaredPermission, PreferenceDefault } from './app.js';
+import type { AppComponent, ApkSigner, ApplicationFlags, DeclaredPermission, PreferenceDefault, UsesPermission } from './app.js';
 import type { InitService, PermissionGrant, SysconfigEntry } from './inventory.js';
 
 export interface ValueChange<T> {
@@ -49,10 +49,40 @@ export interface AppChange {
   preferences: { added: PreferenceDefault[]; removed: PreferenceDefault[]; changed: PreferenceChange[] };
 }
 
+/** A component as the app detail view lists it: intent filters are left out to keep reports small. */
+export type ComponentFacts = Omit<AppComponent, 'intentFilters' | 'exportedSource'>;
+
+/**
+ * One app on one side, whole, for the app detail view: what it asks for and declares, its
+ * components, signers and preference defaults, not only what changed.
+ */
+export interface AppProfile {
+  package: string;
+  label: string | null;
+  path: string;
+  partition: string;
+  versionCode: number | null;
+  versionName: string | null;
+  minSdkVersion: number | null;
+  targetSdkVersion: number | null;
+  sharedUserId: string | null;
+  usesPermissions: UsesPermission[];
+  permissions: DeclaredPermission[];
+  application: ApplicationFlags;
+  components: ComponentFacts[];
+  signers: ApkSigner[];
+  preferences: PreferenceDefault[];
+}
+
 export interface AppDiff {
   added: AppRef[];
   removed: AppRef[];
   changed: AppChange[];
+  /**
+   * The whole app on each side for every app listed above (removed and changed apps on the old
+   * side, added and changed apps on the new side), sorted by package.
+   */
+  profiles: { old: AppProfile[]; new: AppProfile[] };
 }
 
 export interface SettingChange {

@@ -1,6 +1,6 @@
 /** Apps of two builds matched by package name (wherever the APK sits) and compared field by field. */
 import type { AppComponent, AppModel, PreferenceDefault } from './app.js';
-import type { AppChange, AppDiff, AppRef, ComponentChange, PreferenceChange } from './appDiff.js';
+import type { AppChange, AppDiff, AppProfile, AppRef, ComponentChange, PreferenceChange } from './appDiff.js';
 import { pairByKey } from './diff.js';
 import type { InventoryApp } from './inventory.js';
 import { compareStrings } from './sort.js';
@@ -33,10 +33,41 @@ export function diffApps(before: readonly InventoryApp[], after: readonly Invent
   const unreadable = (apps: readonly InventoryApp[]): Set<string> => new Set(apps.filter((entry) => entry.app === null).map((entry) => entry.path));
   const unreadableBefore = unreadable(before);
   const unreadableAfter = unreadable(after);
+  const addedApps = added.filter((read) => !unreadableBefore.has(read.entry.path));
+  const removedApps = removed.filter((read) => !unreadableAfter.has(read.entry.path));
+  const changedApps = both.filter(([old, current]) => old.entry.sha256 !== current.entry.sha256);
   return {
-    added: added.filter((read) => !unreadableBefore.has(read.entry.path)).map(appRef),
-    removed: removed.filter((read) => !unreadableAfter.has(read.entry.path)).map(appRef),
-    changed: both.filter(([old, current]) => old.entry.sha256 !== current.entry.sha256).map(([old, current]) => appChange(old, current)),
+    added: addedApps.map(appRef),
+    removed: removedApps.map(appRef),
+    changed: changedApps.map(([old, current]) => appChange(old, current)),
+    profiles: {
+      old: profilesOf([...removedApps, ...changedApps.map(([old]) => old)]),
+      new: profilesOf([...addedApps, ...changedApps.map(([, current]) => current)]),
+    },
+  };
+}
+
+function profilesOf(apps: readonly ReadApp[]): AppProfile[] {
+  return apps.map(appProfile).sort((a, b) => compareStrings(a.package, b.package));
+}
+
+function appProfile({ entry, app }: ReadApp): AppProfile {
+  return {
+    package: app.package,
+    label: app.label,
+    path: entry.path,
+    partition: entry.partition,
+    versionCode: app.versionCode,
+    versionName: app.versionName,
+    minSdkVersion: app.minSdkVersion,
+    targetSdkVersion: app.targetSdkVersion,
+    sharedUserId: app.sharedUserId,
+    usesPermissions: app.usesPermissions,
+    permissions: app.permissions,
+    application: app.application,
+    components: app.components.map(({ type, name, exported, enabled, permission }) => ({ type, name, exported, enabled, permission })),
+    signers: app.signers,
+    preferences: app.preferences,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { AppChange } from '../../shared/appDiff.js';
+import type { AppChange, AppDiff, AppProfile } from '../../shared/appDiff.js';
 import { SCHEMA_VERSION, type ComparisonResult } from '../../shared/model.js';
 import type { FeatureVerdict } from '../../shared/verdict.js';
 
@@ -112,6 +112,79 @@ function mmsChange(): AppChange {
   };
 }
 
+const APPLICATION = { debuggable: false, allowBackup: true, persistent: false, usesCleartextTraffic: null, enabled: true, className: null };
+
+function profile(fields: Pick<AppProfile, 'package' | 'label' | 'path'> & Partial<AppProfile>): AppProfile {
+  return {
+    partition: 'system',
+    versionCode: null,
+    versionName: null,
+    minSdkVersion: 19,
+    targetSdkVersion: 19,
+    sharedUserId: null,
+    usesPermissions: [],
+    permissions: [],
+    application: APPLICATION,
+    components: [],
+    signers: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor' }],
+    preferences: [],
+    ...fields,
+  };
+}
+
+/** The whole apps behind the changes above: Messaging on both sides agrees with {@link mmsChange}. */
+function handmadeProfiles(): AppDiff['profiles'] {
+  const mmsPreference = { file: 'res/xml/preferences.xml', key: 'pref_key_enable_mx', type: 'CheckBoxPreference', title: 'Mi Cloud Messaging', summary: null, defaultSource: 'literal' as const };
+  const unchangedPreference = { file: 'res/xml/preferences.xml', key: 'pref_key_auto_retrieve', type: 'CheckBoxPreference', title: 'Auto-retrieve', summary: null, defaultValue: 'true', defaultSource: 'literal' as const };
+  const pushReceiver = { type: 'receiver' as const, name: 'com.android.mms.PushReceiver', enabled: true, permission: null };
+  const smsReceiver = { type: 'receiver' as const, name: 'com.android.mms.SmsReceiver', exported: true, enabled: true, permission: 'android.permission.BROADCAST_SMS' };
+  const rebuilt = profile({ package: 'com.example.rebuilt', label: 'Rebuilt', path: '/system/app/Rebuilt/Rebuilt.apk', versionCode: 7, versionName: '7.0' });
+  return {
+    old: [
+      profile({
+        package: 'com.android.mms',
+        label: 'Messaging',
+        path: MMS_OLD,
+        versionCode: 19,
+        versionName: '4.4.2-1',
+        usesPermissions: [{ name: 'android.permission.READ_SMS' }, { name: 'android.permission.RECEIVE_MMS' }],
+        components: [{ ...pushReceiver, exported: true }, smsReceiver],
+        preferences: [{ ...mmsPreference, defaultValue: 'true', line: 12 }, { ...unchangedPreference, line: 16 }],
+      }),
+      rebuilt,
+      profile({ package: 'com.example.legacy', label: null, path: '/system/app/Legacy/Legacy.apk', usesPermissions: [{ name: 'android.permission.READ_PHONE_STATE' }] }),
+    ],
+    new: [
+      profile({
+        package: 'com.android.mms',
+        label: 'Messaging',
+        path: MMS_NEW,
+        versionCode: 20,
+        versionName: '4.4.2-2',
+        usesPermissions: [{ name: 'android.permission.READ_CONTACTS' }, { name: 'android.permission.READ_SMS' }],
+        permissions: [{ name: 'com.android.mms.permission.CLOUD', protectionLevel: 'signature' }],
+        components: [
+          { type: 'service', name: 'com.android.mms.CloudSyncService', exported: true, enabled: true, permission: null },
+          { ...pushReceiver, exported: false },
+          smsReceiver,
+        ],
+        signers: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor' }],
+        preferences: [{ ...mmsPreference, defaultValue: 'false', line: 14 }, { ...unchangedPreference, line: 18 }],
+      }),
+      rebuilt,
+      profile({
+        package: 'com.example.weather',
+        label: 'Weather',
+        path: '/system/app/Weather/Weather.apk',
+        versionCode: 3,
+        versionName: '1.3',
+        usesPermissions: [{ name: 'android.permission.ACCESS_FINE_LOCATION' }, { name: 'android.permission.INTERNET' }],
+        components: [{ type: 'service', name: 'com.example.weather.UploadService', exported: true, enabled: true, permission: null }],
+      }),
+    ],
+  };
+}
+
 /** A small comparison written by hand, for tests that need exact control over the data shown. */
 export function handmadeResult(overrides: Partial<ComparisonResult> = {}): ComparisonResult {
   return {
@@ -171,6 +244,7 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
           preferences: { added: [], removed: [], changed: [] },
         },
       ],
+      profiles: handmadeProfiles(),
     },
     properties: {
       changed: [{ name: 'ro.build.version.release', old: '13', new: '14', oldLayer: '/system/build.prop', newLayer: '/system/build.prop' }],

@@ -11,7 +11,7 @@ import { launchBrowser, recordPageErrors, recordRequests } from '../support/brow
 import { unzipMember } from '../support/oracles.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
 import { seriousViolations } from './accessibility.js';
-import { waitForReport } from './reportPage.js';
+import { openAppDetail, showView, waitForReport } from './reportPage.js';
 import { findPreferenceByTitle, type OraclePreference } from './sampleApkOracle.js';
 import { handmadeResult } from './handmadeResult.js';
 import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
@@ -188,6 +188,7 @@ describe('browsing the changed files of the sample', () => {
   let opened: OpenedPage;
   beforeAll(async () => {
     opened = await openSample();
+    await showView(opened.page, 'files');
   });
   afterAll(async () => {
     await opened?.page.close();
@@ -254,6 +255,7 @@ describe('browsing tens of thousands of changed files', () => {
     const errors = recordPageErrors(page);
     await page.goto(pathToFileURL(file).href);
     await waitForReport(page);
+    await showView(page, 'files');
     const tree = page.getByTestId('file-tree');
     const many = page.locator('[data-testid="tree-row"][data-path="/system/many"]');
     expect(await many.getByTestId('tree-counts').locator('.visually-hidden').textContent()).toBe('30,000 added');
@@ -275,7 +277,7 @@ describe('browsing tens of thousands of changed files', () => {
 });
 
 describe('the apps table', () => {
-  it('sorts added apps by a column header, says so with aria-sort, and reverses on a second click', async () => {
+  it('sorts apps by a column header, says so with aria-sort, and reverses on a second click', async () => {
     const base = handmadeResult();
     const added = [
       { package: 'org.zeta', label: 'Alpha', path: '/product/app/Z/Z.apk', partition: 'product', versionCode: 7, versionName: '7' },
@@ -283,12 +285,13 @@ describe('the apps table', () => {
       { package: 'com.alpha', label: 'Zulu', path: '/vendor/app/A/A.apk', partition: 'vendor', versionCode: 100, versionName: '100' },
     ];
     const file = join(workDir, 'apps.html');
-    await writeFile(file, await renderHtmlReport({ ...base, apps: { ...base.apps, added } }));
+    await writeFile(file, await renderHtmlReport({ ...base, apps: { added, removed: [], changed: [], profiles: { old: [], new: [] } } }));
     const page = await browser.newPage();
-    await page.goto(pathToFileURL(file).href);
+    await page.goto(`${pathToFileURL(file).href}#/apps`);
     await waitForReport(page);
-    const table = page.getByTestId('apps-added');
-    const order = () => table.getByTestId('app-ref').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')));
+    const table = page.getByTestId('apps-table');
+    await table.waitFor({ state: 'visible' });
+    const order = () => table.getByTestId('app-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')));
     expect(await order()).toEqual(['com.alpha', 'com.middle', 'org.zeta']);
     await table.getByTestId('sort-label').click();
     expect(await order()).toEqual(['org.zeta', 'com.middle', 'com.alpha']);
@@ -311,6 +314,7 @@ describe('searching settings', () => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(file).href);
     await waitForReport(page);
+    await showView(page, 'settings');
     const rows = () => page.getByTestId('setting-row').evaluateAll((found) => found.map((row) => row.getAttribute('data-name')));
     const all = [...base.settings.changed, ...base.settings.added, ...base.settings.removed].map((change) => change.name);
     expect(await rows()).toEqual(all);
@@ -418,8 +422,35 @@ describe('keyboard and accessibility of the summary', () => {
     await page.close();
   });
 
+  it('moves between views and into an app’s detail with the keyboard, focus following', async () => {
+    const { page, errors } = await openSample();
+    const tabTo = async (target: ReturnType<Page['locator']>, limit: number, key = 'Tab') => {
+      for (let step = 0; step < limit; step++) {
+        if (await target.evaluate((element) => element === document.activeElement)) return;
+        await page.keyboard.press(key);
+      }
+      expect(await target.evaluate((element) => element === document.activeElement), 'reachable by Tab').toBe(true);
+    };
+    await tabTo(page.getByTestId('view-link-apps'), 20);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('view-apps').waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('view-apps');
+    expect(await page.getByTestId('view-link-apps').getAttribute('aria-current')).toBe('page');
+    const mms = page.locator('[data-testid="app-row"][data-package="com.android.mms"] [data-testid="app-open"]');
+    await tabTo(mms, 30);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('app-detail').waitFor({ state: 'visible' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('app-detail-title');
+    // The way back sits above the app's name.
+    await tabTo(page.getByTestId('app-detail-back'), 5, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('apps-table').waitFor({ state: 'visible' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   for (const colorScheme of ['light', 'dark'] as const) {
-    it(`has no serious or critical accessibility violation in the ${colorScheme} theme, with the file view open too`, async () => {
+    it(`has no serious or critical accessibility violation in the ${colorScheme} theme, in every view and an app's detail`, async () => {
       const { page, requests } = await openSample(colorScheme);
       expect(await seriousViolations(page)).toEqual([]);
       await page.screenshot({ path: join(SCREENSHOTS, `summary-${colorScheme}.png`) });
@@ -431,14 +462,20 @@ describe('keyboard and accessibility of the summary', () => {
       await page.screenshot({ path: join(SCREENSHOTS, `evidence-${colorScheme}.png`) });
       await page.keyboard.press('Escape');
 
+      await showView(page, 'files');
       await page.locator('[data-testid="tree-row"][data-path="/system/build.prop"]').click();
       await page.getByTestId('side-by-side').waitFor();
       expect(await seriousViolations(page)).toEqual([]);
       await page.getByTestId('file-browser').screenshot({ path: join(SCREENSHOTS, `file-diff-${colorScheme}.png`) });
 
-      const app = page.locator('[data-testid="app-changed"][data-package="com.android.mms"]');
-      await app.scrollIntoViewIfNeeded();
-      await app.screenshot({ path: join(SCREENSHOTS, `app-detail-${colorScheme}.png`) });
+      await showView(page, 'settings');
+      expect(await seriousViolations(page)).toEqual([]);
+      await showView(page, 'apps');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByTestId('apps-table').screenshot({ path: join(SCREENSHOTS, `apps-${colorScheme}.png`) });
+      await openAppDetail(page, 'com.android.mms');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByTestId('app-detail').screenshot({ path: join(SCREENSHOTS, `app-detail-${colorScheme}.png`) });
       expect(requests).toEqual([reportUrl]);
       await page.close();
     });

@@ -8,8 +8,8 @@ import type { Side } from '../../shared/api.js';
 import type { ComparisonResult } from '../../shared/model.js';
 import { APP_ORIGIN, emitApiEvent, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
-import { expectFilesShown, expectPropertiesShown, readCell, readVerdictCard, waitForReport } from './reportPage.js';
-import { expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
+import { expectFilesShown, expectPropertiesShown, openAppDetail, readAppDetailRows, readCell, readVerdictCard, showView, waitForReport } from './reportPage.js';
+import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtHandlers } from '../support/built.js';
 
 // The built handlers and engine, exactly what the Electron main process runs.
@@ -106,10 +106,24 @@ describe('live renderer with the real handlers', () => {
     const truth = expectedCloudMessaging();
     const card = await readVerdictCard(page, 'cloud-messaging');
     expect([card.change, card.old, card.new]).toEqual(['now-opt-in', truth.old, truth.new]);
+    await showView(page, 'settings');
     await expectPropertiesShown(page, expected.properties);
+    await showView(page, 'files');
     await expectFilesShown(page, expected.files);
+    await showView(page, 'summary');
     expect(await readCell(page, 'fingerprint-old')).toBe(expected.fingerprints.old);
     expect(await readCell(page, 'fingerprint-new')).toBe(expected.fingerprints.new);
+  });
+
+  it('shows a changed app whole in the window too: every permission it asks for in the new build, as aapt lists them', async () => {
+    const { page } = session;
+    const apps = expectedAppDiff();
+    const [name] = [...apps.changed].find(([, app]) => app.permissionsAdded.length > 0) ?? [];
+    if (name === undefined) throw new Error('the sample should change an app’s permissions');
+    await openAppDetail(page, name);
+    const rows = await readAppDetailRows(page, 'app-requested-permissions');
+    expect(rows.filter(([kind]) => kind !== 'removed').map(([, permission]) => permission).sort()).toEqual(apps.usesPermissions.new.get(name));
+    await showView(page, 'summary');
   });
 
   it('exports HTML and JSON through the save dialog; the exported HTML opens as the same report', async () => {

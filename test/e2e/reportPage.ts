@@ -15,6 +15,29 @@ export async function waitForReport(page: Page): Promise<void> {
   await page.getByTestId('report').waitFor({ state: 'visible' });
 }
 
+export type ViewName = 'summary' | 'apps' | 'settings' | 'files' | 'problems';
+
+/** Opens a view by its link in the view bar, as a user would, and waits until it shows. */
+export async function showView(page: Page, view: ViewName): Promise<void> {
+  await page.getByTestId(`view-link-${view}`).click();
+  await page.getByTestId(`view-${view}`).waitFor({ state: 'visible' });
+}
+
+/** Opens one app's detail from the apps table by its package link. */
+export async function openAppDetail(page: Page, packageName: string): Promise<void> {
+  await showView(page, 'apps');
+  await page.locator(`[data-testid="app-row"][data-package="${packageName}"] [data-testid="app-open"]`).click();
+  await page.locator(`[data-testid="app-detail"][data-package="${packageName}"]`).waitFor({ state: 'visible' });
+}
+
+/** The rows of one list of the open app detail (e.g. `app-requested-permissions`) as `[change, name]`. */
+export async function readAppDetailRows(page: Page, list: string): Promise<[string, string][]> {
+  return page
+    .getByTestId('app-detail')
+    .getByTestId(`${list}-row`)
+    .evaluateAll((rows) => rows.map((row): [string, string] => [row.getAttribute('data-kind') ?? '', row.getAttribute('data-name') ?? '']));
+}
+
 export async function readShownProperties(page: Page): Promise<ShownProperty[]> {
   return page.getByTestId('property-row').evaluateAll((rows) =>
     rows.map((row) => ({

@@ -138,6 +138,8 @@ export interface ExpectedAppDiff {
   removed: string[];
   /** Packages in both builds whose APK bytes differ, with the permissions each newly asks for. */
   changed: Map<string, { permissionsAdded: string[]; permissionsRemoved: string[] }>;
+  /** Every permission each APK asks for, by package, as `aapt dump badging` lists them. */
+  usesPermissions: { old: Map<string, string[]>; new: Map<string, string[]> };
 }
 
 function apkHash(zipPath: string, app: OracleApp): string {
@@ -156,10 +158,12 @@ export function expectedAppDiff(): ExpectedAppDiff {
       permissionsRemoved: before.usesPermissions.filter((permission) => !after.usesPermissions.includes(permission)),
     });
   }
+  const permissionsOf = (apps: Map<string, OracleApp>) => new Map([...apps].map(([name, app]) => [name, app.usesPermissions]));
   return {
     added: [...newApps.keys()].filter((name) => !oldApps.has(name)).sort(),
     removed: [...oldApps.keys()].filter((name) => !newApps.has(name)).sort(),
     changed,
+    usesPermissions: { old: permissionsOf(oldApps), new: permissionsOf(newApps) },
   };
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonResult } from '../../shared/model.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
 import { handmadeResult } from './handmadeResult.js';
-import { expectFilesShown, expectPropertiesShown, readCell, readShownProperties, readVerdictCard, waitForReport } from './reportPage.js';
+import { expectFilesShown, expectPropertiesShown, openAppDetail, readAppDetailRows, readCell, readShownProperties, readVerdictCard, showView, waitForReport } from './reportPage.js';
 import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
 
@@ -71,6 +71,7 @@ describe('static HTML report of the sample pair', () => {
   });
 
   it('shows every changed, added and removed property with its values from build.prop', async () => {
+    await showView(opened.page, 'settings');
     await expectPropertiesShown(opened.page, expected.properties);
   });
 
@@ -90,6 +91,7 @@ describe('static HTML report of the sample pair', () => {
   it('filters properties by name or value', async () => {
     const [someName] = [...expected.properties.changed.keys()];
     if (someName === undefined) throw new Error('the sample pair should change at least one property');
+    await showView(opened.page, 'settings');
     await opened.page.getByLabel('Filter properties').fill(someName);
     const shown = await readShownProperties(opened.page);
     expect(shown.map((row) => row.name)).toContain(someName);
@@ -113,6 +115,7 @@ describe('static HTML report of the sample pair', () => {
   it('shows the evidence for it one click away: the preference XML inside Mms.apk on each side', async () => {
     const truth = expectedCloudMessaging();
     expect(truth.oldPath).toMatch(/\/Mms\.apk!\/res\/xml\/preferences\.xml$/);
+    await showView(opened.page, 'summary');
     const card = opened.page.locator('[data-testid="feature-card"][data-feature="cloud-messaging"]');
     const firstPath = card.getByTestId('evidence-path').first();
     expect(await firstPath.isVisible()).toBe(false);
@@ -146,22 +149,49 @@ describe('static HTML report of the sample pair', () => {
     expect([ground?.old.evidence.path, ground?.new.evidence.path]).toEqual([truth.oldPath, truth.newPath]);
   });
 
-  it('lists the apps added, removed and changed, and the permissions a changed app now asks for, as aapt reads them', async () => {
+  it('lists the apps added, removed and changed in one table, as aapt and unzip tell them apart', async () => {
     const expected = expectedAppDiff();
-    const page = opened.page;
-    const packagesIn = (testId: string, rowTestId: string) =>
-      page.getByTestId(testId).getByTestId(rowTestId).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package') ?? ''));
-    expect((await packagesIn('apps-added', 'app-ref')).sort()).toEqual(expected.added);
-    expect((await packagesIn('apps-removed', 'app-ref')).sort()).toEqual(expected.removed);
-    const detailed = await packagesIn('apps-changed', 'app-changed');
-    const rebuilt = await page.getByTestId('apps-rebuilt').locator('[data-package]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package') ?? ''));
-    expect([...detailed, ...rebuilt].sort()).toEqual([...expected.changed.keys()].sort());
+    const { page } = opened;
+    await showView(page, 'apps');
+    const rebuilt = page.getByTestId('app-include-rebuilt').locator('input');
+    if ((await rebuilt.count()) > 0) await rebuilt.check();
+    const rows = await page.getByTestId('app-row').evaluateAll((elements) => elements.map((row) => [row.getAttribute('data-kind') ?? '', row.getAttribute('data-package') ?? '']));
+    const packagesOf = (kind: string) => rows.filter(([rowKind]) => rowKind === kind).map(([, name]) => name).sort();
+    expect(packagesOf('added')).toEqual(expected.added);
+    expect(packagesOf('removed')).toEqual(expected.removed);
+    expect(packagesOf('changed')).toEqual([...expected.changed.keys()].sort());
     expect(expected.removed.length + [...expected.changed.values()].filter((app) => app.permissionsAdded.length > 0).length).toBeGreaterThan(0);
     for (const [name, app] of expected.changed) {
-      const block = page.locator(`[data-testid="app-changed"][data-package="${name}"]`);
-      const added = block.getByTestId('app-permissions-added');
-      expect((await added.count()) === 0 ? [] : await added.locator('li .change-content > .mono').allTextContents(), `${name} now asks for`).toEqual(app.permissionsAdded);
+      const added = page.locator(`[data-testid="app-row"][data-package="${name}"] [data-added]`);
+      expect((await added.count()) === 0 ? 0 : Number(await added.getAttribute('data-added')), `${name} now asks for`).toBe(app.permissionsAdded.length);
     }
+    await rebuilt.uncheck();
+  });
+
+  it('shows each changed or removed app whole: every permission it asks for in each build, as aapt lists them', async () => {
+    const expected = expectedAppDiff();
+    const { page } = opened;
+    const names = (rows: [string, string][], kinds: string[]) => rows.filter(([kind]) => kinds.includes(kind)).map(([, name]) => name).sort();
+    await showView(page, 'apps');
+    // Apps only rebuilt are listed only on request; their detail is checked too.
+    const rebuilt = page.getByTestId('app-include-rebuilt').locator('input');
+    if ((await rebuilt.count()) > 0) await rebuilt.check();
+    for (const name of [...expected.changed.keys(), ...expected.removed]) {
+      await openAppDetail(page, name);
+      const rows = await readAppDetailRows(page, 'app-requested-permissions');
+      const oldPermissions = expected.usesPermissions.old.get(name) ?? [];
+      if (expected.removed.includes(name)) {
+        // An app only one build has lists its permissions without a change column.
+        expect(rows.map(([, permission]) => permission).sort(), `${name} asked for`).toEqual(oldPermissions);
+        continue;
+      }
+      expect(names(rows, ['removed', 'unchanged']), `${name} in the old build`).toEqual(oldPermissions);
+      expect(names(rows, ['added', 'unchanged']), `${name} in the new build`).toEqual(expected.usesPermissions.new.get(name) ?? []);
+      await page.getByTestId('app-detail-back').click();
+      await page.getByTestId('apps-table').waitFor({ state: 'visible' });
+    }
+    await showView(page, 'apps');
+    if ((await rebuilt.count()) > 0) await rebuilt.uncheck();
   });
 
   it('made no request but loading its own file, and raised no error', () => {
@@ -224,30 +254,90 @@ describe('static HTML report of a handmade comparison', () => {
     ]);
   });
 
-  it('details a changed app, warns about its new signer, and lists the app only rebuilt compactly', async () => {
+  it('shows a changed app whole: facts side by side, permissions, components and preference defaults, changes first', async () => {
     const { page } = opened;
-    const mms = page.locator('[data-testid="app-changed"][data-package="com.android.mms"]');
-    expect(await mms.getByTestId('app-version-code').locator('dd').textContent()).toBe('19 → 20');
-    // Both are dangerous platform permissions (Android's core manifest), and the page says so in words.
-    expect(await mms.getByTestId('app-permissions-added').locator('li').allTextContents()).toEqual(['+android.permission.READ_CONTACTS ⚠ dangerous']);
-    expect(await mms.getByTestId('app-permissions-removed').locator('li').allTextContents()).toEqual(['−android.permission.RECEIVE_MMS ⚠ dangerous']);
-    expect(await mms.getByTestId('app-signer-change').textContent()).toContain('CN=New Vendor');
-    expect(await mms.getByTestId('app-preferences-changed').textContent()).toContain('true (written in the XML) → false (written in the XML)');
-    expect(await page.getByTestId('apps-rebuilt').locator('[data-package]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')))).toEqual(['com.example.rebuilt']);
+    await openAppDetail(page, 'com.android.mms');
+    const detail = page.getByTestId('app-detail');
+    expect(await detail.getByTestId('app-detail-title').textContent()).toBe('Messagingcom.android.mms');
+    const version = detail.locator('[data-testid="app-fact"][data-fact="Version"]');
+    expect(await version.getAttribute('data-changed')).toBe('true');
+    expect(await version.locator('td').allTextContents()).toEqual(['4.4.2-1 (19)', '4.4.2-2 (20)']);
+    expect(await detail.locator('[data-testid="app-fact"][data-fact="Partition"]').getAttribute('data-changed')).toBe('false');
+    expect(await readAppDetailRows(page, 'app-requested-permissions')).toEqual([
+      ['added', 'android.permission.READ_CONTACTS'],
+      ['removed', 'android.permission.RECEIVE_MMS'],
+      ['unchanged', 'android.permission.READ_SMS'],
+    ]);
+    // All three are dangerous platform permissions (Android's core manifest), and the page says so in words.
+    expect(await detail.getByTestId('app-requested-permissions').getByTestId('permission-dangerous').count()).toBe(3);
+    expect(await readAppDetailRows(page, 'app-components')).toEqual([
+      ['added', 'service com.android.mms.CloudSyncService'],
+      ['changed', 'receiver com.android.mms.PushReceiver'],
+      ['unchanged', 'receiver com.android.mms.SmsReceiver'],
+    ]);
+    expect(await detail.locator('[data-testid="app-components-row"][data-kind="changed"] td').last().textContent()).toBe(
+      'exported, enabled, no permission → not exported, enabled, no permission',
+    );
+    expect(await detail.getByTestId('app-signer-change').textContent()).toContain('Signed with a different certificate');
+    expect(await detail.locator('[data-testid="app-fact"][data-fact="Signers"] td').allTextContents()).toEqual([
+      `CN=Old Vendor (v1)SHA-256 ${'c'.repeat(64)}`,
+      `CN=New Vendor (v2)SHA-256 ${'d'.repeat(64)}`,
+    ]);
+    expect(await readAppDetailRows(page, 'app-preferences')).toEqual([
+      ['changed', 'res/xml/preferences.xml pref_key_enable_mx'],
+      ['unchanged', 'res/xml/preferences.xml pref_key_auto_retrieve'],
+    ]);
+    const cloud = detail.locator('[data-testid="app-preferences-row"][data-kind="changed"]');
+    expect(await cloud.locator('td').allTextContents()).toEqual([
+      '~ Changed',
+      'Mi Cloud Messaging',
+      'true (written in the XML) → false (written in the XML)',
+      '/system/priv-app/Mms/Mms.apk!/res/xml/preferences.xml:14',
+    ]);
   });
 
-  it('filters apps by a permission one of them now asks for', async () => {
+  it('shows an added app’s permissions with the dangerous ones named, and goes back to the table with Back', async () => {
     const { page } = opened;
+    await openAppDetail(page, 'com.example.weather');
+    expect(page.url()).toMatch(/#\/apps\/com\.example\.weather$/);
+    const detail = page.getByTestId('app-detail');
+    expect(await detail.getByTestId('app-detail').count()).toBe(0);
+    expect(await detail.getAttribute('data-kind')).toBe('added');
+    expect(await detail.locator('[data-testid="app-fact"][data-fact="Version"] td').allTextContents()).toEqual(['not in this build', '1.3 (3)']);
+    const permissions = detail.getByTestId('app-requested-permissions-row');
+    expect(await permissions.evaluateAll((rows) => rows.map((row) => row.textContent))).toEqual(['android.permission.ACCESS_FINE_LOCATION ⚠ dangerous', 'android.permission.INTERNET']);
+    await page.goBack();
+    await page.getByTestId('apps-table').waitFor({ state: 'visible' });
+    expect(await page.getByTestId('app-detail').count()).toBe(0);
+  });
+
+  it('lists an app only rebuilt when asked, saying so', async () => {
+    const { page } = opened;
+    await showView(page, 'apps');
+    const rebuiltRow = page.locator('[data-testid="app-row"][data-package="com.example.rebuilt"]');
+    expect(await rebuiltRow.count()).toBe(0);
+    await page.getByLabel(/Include 1 app only rebuilt/).check();
+    expect(await rebuiltRow.getByTestId('app-row-other').textContent()).toBe('only rebuilt');
+    await page.getByLabel(/Include 1 app only rebuilt/).uncheck();
+  });
+
+  it('filters apps by a permission one of them now asks for, and by kind', async () => {
+    const { page } = opened;
+    await showView(page, 'apps');
+    const shownPackages = () => page.getByTestId('app-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')));
     await page.getByLabel('Filter apps').fill('read_contacts');
-    expect(await page.getByTestId('app-changed').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-package')))).toEqual(['com.android.mms']);
-    expect(await page.getByTestId('app-ref').count()).toBe(0);
+    expect(await shownPackages()).toEqual(['com.android.mms']);
     expect(await readCell(page, 'app-filter-status')).toBe('1 of 4 apps match.');
     await page.getByLabel('Filter apps').fill('');
-    expect(await page.getByTestId('app-ref').count()).toBe(2);
+    expect(await shownPackages()).toEqual(['com.example.weather', 'com.example.legacy', 'com.android.mms']);
+    await page.getByTestId('app-kind-filter').getByRole('radio', { name: /^Removed/ }).check();
+    expect(await shownPackages()).toEqual(['com.example.legacy']);
+    await page.getByTestId('app-kind-filter').getByRole('radio', { name: /^All/ }).check();
   });
 
   it('shows settings, grants, system configuration and init services with where they come from', async () => {
     const { page } = opened;
+    await showView(page, 'settings');
     const setting = page.locator('[data-testid="setting-row"][data-name="def_location_providers_allowed"]');
     expect(await setting.getByTestId('value-old').textContent()).toBe('gps,network');
     expect(await setting.getByTestId('value-new').textContent()).toBe('(empty)');
@@ -279,6 +369,7 @@ describe('static HTML report of a handmade comparison', () => {
 
   it('opens a text diff on request, each changed line marked by its sign and a class', async () => {
     const { page } = opened;
+    await showView(page, 'files');
     const diff = page.locator('[data-testid="text-diff"][data-path="/system/build.prop"]');
     expect(await diff.getByTestId('text-diff-patch').count()).toBe(0);
     await diff.locator('summary').click();
@@ -296,12 +387,26 @@ describe('static HTML report of a handmade comparison', () => {
     expect(await diff.getByTestId('text-diff-patch').textContent()).toBe(textDiff?.patch);
   });
 
-  it('links every section from the contents, and lists the problems last', async () => {
+  it('shows one view at a time, each from the view bar, with the problems last', async () => {
     const { page } = opened;
-    const targets = await page.getByTestId('contents').locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
-    expect(targets.at(-1)).toBe('#problems');
-    for (const target of targets) expect(await page.locator(target ?? '').count(), `${target}`).toBe(1);
+    const links = await page.getByTestId('view-nav').locator('a').evaluateAll((elements) => elements.map((link) => [link.getAttribute('href'), link.textContent]));
+    expect(links).toEqual([
+      ['#/summary', 'Summary'],
+      ['#/apps', 'Apps (4)'],
+      ['#/settings', 'Settings & properties (9)'],
+      ['#/files', 'Files (3)'],
+      ['#/problems', 'Problems (1)'],
+    ]);
+    for (const view of ['summary', 'apps', 'settings', 'files', 'problems'] as const) {
+      await showView(page, view);
+      const shown = await page.locator('[data-testid^="view-"][role="region"]').evaluateAll((panels) => panels.filter((panel) => !(panel as HTMLElement).hidden).map((panel) => panel.getAttribute('data-testid')));
+      expect(shown).toEqual([`view-${view}`]);
+      expect(await page.getByTestId(`view-link-${view}`).getAttribute('aria-current')).toBe('page');
+    }
     expect(await page.getByTestId('problems-new').textContent()).toBe('/system/app/Broken/Broken.apk: truncated central directory');
+    // A section's own address opens the view that holds it.
+    await page.evaluate(() => { window.location.hash = '#grants'; });
+    await page.getByTestId('view-settings').waitFor({ state: 'visible' });
     expect(opened.errors).toEqual([]);
     expect(opened.requests).toEqual([opened.fileUrl]);
   });
@@ -358,8 +463,9 @@ describe('static HTML report with hostile firmware content', () => {
     expect(card.oldEvidence).toEqual([`/system/app/${HOSTILE_VALUE}.apk!/res/xml/${SCRIPT_BREAKOUT}.xml:3`]);
     expect(await page.getByTestId('evidence-detail').first().textContent()).toBe(`title ${HOSTILE_VALUE}`);
     expect(await readCell(page, 'claim-summary')).toBe(HOSTILE_VALUE);
-    expect(await page.locator('[data-testid="app-ref"][data-package="com.hostile"] td').first().textContent()).toBe(HOSTILE_VALUE);
+    expect(await page.locator('[data-testid="app-row"][data-package="com.hostile"] td').nth(1).textContent()).toBe(HOSTILE_VALUE);
     expect(await page.getByTestId('partition-fs').first().textContent()).toBe('<b>ext4</b>');
+    await showView(page, 'files');
     await page.getByTestId('text-diff').locator('summary').click();
     expect(await page.getByTestId('text-diff-patch').locator('[data-kind="removed"]').textContent()).toBe(`-${SCRIPT_BREAKOUT}\n`);
     expect(await page.getByTestId('text-diff-patch').locator('[data-kind="added"]').textContent()).toBe(`+${HOSTILE_VALUE}\n`);
@@ -418,6 +524,7 @@ describe('static HTML report with long lists', () => {
   });
 
   it('shows the first 500 paths of a long list, and all of them on request', async () => {
+    await showView(opened.page, 'files');
     const list = opened.page.getByTestId('files-added').getByTestId('file-path');
     expect(await list.count()).toBe(500);
     expect(await list.first().textContent()).toBe('/system/app/App0000/base.apk');

@@ -3,7 +3,6 @@ import { markdownSummary } from '../../shared/summary.js';
 import { splitLines } from '../../renderer/src/report/evidence/evidenceViewer.js';
 import { exportFileName } from '../../shared/api.js';
 import { exportText } from '../../renderer/src/report/export/exportFormats.js';
-import { sortApps } from '../../renderer/src/report/apps/appSort.js';
 import { buildChangeTree, initiallyExpanded, nodePaths, visibleRows } from '../../renderer/src/report/files/changeTree.js';
 import { sideBySide } from '../../renderer/src/report/files/sideBySide.js';
 import { handmadeResult } from '../e2e/handmadeResult.js';
@@ -29,29 +28,6 @@ describe('export formats', () => {
     const result = handmadeResult();
     expect(JSON.parse(exportText(result, 'json'))).toEqual(result);
     expect(exportText(result, 'markdown')).toBe(markdownSummary(result));
-  });
-});
-
-describe('sortApps', () => {
-  const app = (name: string, label: string | null, partition: string, versionCode: number | null) => ({
-    package: name,
-    label,
-    path: `/${partition}/app/${name}.apk`,
-    partition,
-    versionCode,
-    versionName: null,
-  });
-  const apps = [app('com.b', 'Zeta', 'system', 10), app('com.a', null, 'vendor', 9), app('com.c', 'alpha', 'product', null)];
-
-  it('sorts by each column both ways, numbers as numbers, missing values last', () => {
-    const names = (key: 'package' | 'label' | 'partition' | 'version', ascending: boolean) => sortApps(apps, { key, ascending }).map((entry) => entry.package);
-    expect(names('package', true)).toEqual(['com.a', 'com.b', 'com.c']);
-    expect(names('package', false)).toEqual(['com.c', 'com.b', 'com.a']);
-    expect(names('label', true)).toEqual(['com.c', 'com.b', 'com.a']);
-    expect(names('label', false)).toEqual(['com.b', 'com.c', 'com.a']);
-    expect(names('partition', true)).toEqual(['com.c', 'com.b', 'com.a']);
-    expect(names('version', true)).toEqual(['com.a', 'com.b', 'com.c']);
-    expect(names('version', false)).toEqual(['com.b', 'com.a', 'com.c']);
   });
 });
 

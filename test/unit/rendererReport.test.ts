@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { describe, expect, it } from 'vitest';
-import { describeVersion, filterAppChanges, filterAppRefs, hasVisibleChanges } from '../../renderer/src/report/apps/appFilter.js';
+import { describeVersion, hasVisibleChanges } from '../../renderer/src/report/apps/appFilter.js';
 import { describePreferenceDefault } from '../../renderer/src/report/apps/preferenceText.js';
-import { reportContents } from '../../renderer/src/report/reportContents.js';
 import { splitFeatures } from '../../renderer/src/report/verdicts/splitFeatures.js';
 import { classifyDiffLines, countDiffLines } from '../../renderer/src/text/unifiedDiff.js';
 import { changeBadge, claimBadge, countSides, pathWithLine, stateLabel } from '../../renderer/src/text/verdictText.js';
@@ -93,17 +92,6 @@ describe('splitFeatures', () => {
 describe('app filter', () => {
   const { apps } = handmadeResult();
 
-  it('finds apps by package, label, path, and a changed app by any name that changed', () => {
-    expect(filterAppRefs(apps.added, 'WEATHER').map((app) => app.package)).toEqual(['com.example.weather']);
-    expect(filterAppRefs(apps.removed, '/Legacy/').map((app) => app.package)).toEqual(['com.example.legacy']);
-    expect(filterAppChanges(apps.changed, 'read_contacts').map((app) => app.package)).toEqual(['com.android.mms']);
-    expect(filterAppChanges(apps.changed, 'CloudSyncService').map((app) => app.package)).toEqual(['com.android.mms']);
-    expect(filterAppChanges(apps.changed, 'pref_key_enable_mx').map((app) => app.package)).toEqual(['com.android.mms']);
-    expect(filterAppChanges(apps.changed, 'rebuilt').map((app) => app.package)).toEqual(['com.example.rebuilt']);
-    expect(filterAppChanges(apps.changed, '  ')).toEqual(apps.changed);
-    expect(filterAppChanges(apps.changed, 'nothing-like-this')).toEqual([]);
-  });
-
   it('tells apps with visible changes from apps only rebuilt', () => {
     expect(apps.changed.map(hasVisibleChanges)).toEqual([true, false]);
     const [mms] = apps.changed;
@@ -125,36 +113,5 @@ describe('describePreferenceDefault', () => {
     expect(describePreferenceDefault({ defaultValue: 'false', defaultSource: 'resource', defaultResource: '@bool/def_mx' })).toBe('false (from @bool/def_mx)');
     expect(describePreferenceDefault({ defaultValue: 'false', defaultSource: 'implicit' })).toBe('false (no default given)');
     expect(describePreferenceDefault({ defaultValue: null, defaultSource: 'implicit' })).toBe('none (no default given)');
-  });
-});
-
-describe('reportContents', () => {
-  it('lists every section in page order with its count, claims and problems only when present', () => {
-    expect(reportContents(handmadeResult()).map((entry) => [entry.id, entry.count])).toEqual([
-      ['verdicts', null],
-      ['check-claim', null],
-      ['other-defaults', 1],
-      ['builds', null],
-      ['apps', 4],
-      ['settings', 1],
-      ['grants', 2],
-      ['sysconfig', 1],
-      ['init-services', 2],
-      ['properties', 3],
-      ['files', 3],
-      ['file-browser', null],
-      ['text-diffs', 1],
-    ]);
-    const withExtras = handmadeResult({
-      claims: [{ feature: 'cloud-messaging', claimed: 'opt-in', actual: 'opt-in', verdict: 'confirmed', summary: 'Confirmed.', evidence: [] }],
-      problems: { old: [{ path: '/system/app/Bad/Bad.apk', message: 'truncated' }], new: [] },
-    });
-    const ids = reportContents(withExtras).map((entry) => entry.id);
-    expect(ids.slice(0, 3)).toEqual(['verdicts', 'check-claim', 'claims']);
-    expect(ids.at(-1)).toBe('problems');
-  });
-
-  it('offers to check a claim only when some feature was checked', () => {
-    expect(reportContents(handmadeResult({ features: [] })).map((entry) => entry.id)).not.toContain('check-claim');
   });
 });

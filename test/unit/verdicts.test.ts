@@ -132,7 +132,7 @@ describe('otherDefaultChanges', () => {
         ],
       },
     };
-    const found = otherDefaultChanges({ apps: { added: [], removed: [], changed: [change] }, settings: { added: [], removed: [], changed: [] }, properties: { added: [], removed: [], changed: [] } }, []);
+    const found = otherDefaultChanges({ apps: { added: [], removed: [], changed: [change], profiles: { old: [], new: [] } }, settings: { added: [], removed: [], changed: [] }, properties: { added: [], removed: [], changed: [] } }, []);
     expect(found.map((item) => item.name)).toEqual(['pref_upload_logs']);
     expect(found[0]?.evidence.new).toMatchObject({ path: '/system/app/Mms.apk!/res/xml/p.xml', line: 3, state: 'opt-in' });
   });

@@ -65,6 +65,11 @@ function missingParts(data: Record<string, unknown>): string[] {
       if (!isRecord(value) || !Array.isArray(value[key])) missing.push(`${part}.${key}`);
     }
   }
+  const apps = data['apps'];
+  const profiles = isRecord(apps) ? apps['profiles'] : undefined;
+  for (const side of ['old', 'new'] as const) {
+    if (!isRecord(profiles) || !Array.isArray(profiles[side])) missing.push(`apps.profiles.${side}`);
+  }
   return missing;
 }
 

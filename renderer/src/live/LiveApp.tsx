@@ -73,6 +73,12 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
     api.cancelCompare().catch((error: unknown) => dispatch({ type: 'compareCrashed', run, message: messageOf(error) }));
   };
 
+  /** Back to the start screen; the next report opens on its summary, not on the view this one was left in. */
+  const startOver = () => {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    dispatch({ type: 'newComparison' });
+  };
+
   switch (state.screen) {
     case 'start':
       return (
@@ -99,7 +105,7 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
         />
       );
     case 'report':
-      return <ReportPage result={state.result} exporter={appExporter(api, state.result)} exportRequests={(listener) => api.onExportRequested(listener)} onNewComparison={() => dispatch({ type: 'newComparison' })} />;
+      return <ReportPage result={state.result} exporter={appExporter(api, state.result)} exportRequests={(listener) => api.onExportRequested(listener)} onNewComparison={startOver} />;
   }
 }
 

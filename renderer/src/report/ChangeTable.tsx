@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { ChangeKindMark, type ChangeKind } from './ChangeKindMark.js';
+import type { RowStatus } from './changeKind.js';
+import { ChangeKindMark } from './ChangeKindMark.js';
 
 /** One column of a {@link ChangeTable}: its header, its `<col>` class and how a row fills its cell. */
 export interface ChangeColumn<Row> {
@@ -20,7 +21,7 @@ interface ChangeTableProps<Row> {
   rowKey: (row: Row, index: number) => string;
   rowTestId: string;
   /** When given, a leading "Change" column shows the kind, also set as the row's `data-kind`. */
-  kindOf?: (row: Row) => ChangeKind;
+  kindOf?: (row: Row) => RowStatus;
   /** The row's `data-name`, for tests and scripts that look a row up by name. */
   nameOf?: (row: Row) => string;
 }

@@ -1,10 +1,9 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ComparisonResult } from '../../../shared/model.js';
 import { reportTitle } from '../text/format.js';
 import { AppsSection } from './apps/AppsSection.js';
 import { BuildStrip } from './BuildStrip.js';
 import { BuildsTable } from './BuildsTable.js';
-import { ContentsNav } from './ContentsNav.js';
 import { CopySummaryButton } from './CopySummaryButton.js';
 import { ExportButtons, type ExportRequests } from './export/ExportButtons.js';
 import type { ReportExporter } from './export/exportFormats.js';
@@ -18,12 +17,14 @@ import { SettingsSection } from './platform/SettingsSection.js';
 import { SysconfigSection } from './platform/SysconfigSection.js';
 import { ProblemsSection } from './ProblemsSection.js';
 import { PropertiesSection } from './PropertiesSection.js';
-import { reportContents } from './reportContents.js';
 import { TextDiffsSection } from './TextDiffsSection.js';
 import { ClaimCheckerSection } from './verdicts/ClaimCheckerSection.js';
 import { ClaimsSection } from './verdicts/ClaimsSection.js';
 import { OtherDefaultsSection } from './verdicts/OtherDefaultsSection.js';
 import { VerdictsSection } from './verdicts/VerdictsSection.js';
+import { inspectorViews, type InspectorRoute, type InspectorView, type ViewId } from './views/inspectorViews.js';
+import { useInspectorRoute } from './views/useInspectorRoute.js';
+import { ViewNav } from './views/ViewNav.js';
 
 interface ReportPageProps {
   result: ComparisonResult;
@@ -49,6 +50,17 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
     [result],
   );
 
+  const views = useMemo(() => inspectorViews(result), [result]);
+  const { route, navigated } = useInspectorRoute(views);
+  const panel = (id: ViewId, children: ReactNode) => {
+    const view = views.find((candidate) => candidate.id === id);
+    return view === undefined ? null : (
+      <ViewPanel view={view} route={route} navigated={navigated}>
+        {children}
+      </ViewPanel>
+    );
+  };
+
   return (
     <EvidenceViewerContext.Provider value={evidenceViewer}>
       <main className="page report" data-testid="report">
@@ -70,25 +82,74 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
             )}
           </div>
         </header>
-        <ContentsNav entries={reportContents(result)} />
-        <BuildStrip oldInfo={result.old} newInfo={result.new} />
-        <VerdictsSection features={result.features} partial={partial} />
-        <ClaimCheckerSection features={result.features} />
-        <ClaimsSection claims={result.claims} />
-        <OtherDefaultsSection changes={result.otherDefaultChanges} />
-        <BuildsTable oldInfo={result.old} newInfo={result.new} />
-        <AppsSection apps={result.apps} />
-        <SettingsSection settings={result.settings} />
-        <GrantsSection grants={result.permissionGrants} />
-        <SysconfigSection sysconfig={result.sysconfig} />
-        <InitServicesSection services={result.initServices} />
-        <PropertiesSection properties={result.properties} />
-        <FilesSection files={result.files} />
-        <FileBrowserSection files={result.files} textDiffs={result.textDiffs} />
-        <TextDiffsSection diffs={result.textDiffs} />
-        <ProblemsSection problems={result.problems} />
+        <ViewNav views={views} current={route.view} />
+        {panel(
+          'summary',
+          <>
+            <BuildStrip oldInfo={result.old} newInfo={result.new} />
+            <VerdictsSection features={result.features} partial={partial} />
+            <ClaimCheckerSection features={result.features} />
+            <ClaimsSection claims={result.claims} />
+            <OtherDefaultsSection changes={result.otherDefaultChanges} />
+            <BuildsTable oldInfo={result.old} newInfo={result.new} />
+          </>,
+        )}
+        {panel('apps', <AppsSection apps={result.apps} openApp={route.view === 'apps' ? route.app : undefined} />)}
+        {panel(
+          'settings',
+          <>
+            <SettingsSection settings={result.settings} />
+            <GrantsSection grants={result.permissionGrants} />
+            <SysconfigSection sysconfig={result.sysconfig} />
+            <InitServicesSection services={result.initServices} />
+            <PropertiesSection properties={result.properties} />
+          </>,
+        )}
+        {panel(
+          'files',
+          <>
+            <FileBrowserSection files={result.files} textDiffs={result.textDiffs} />
+            <FilesSection files={result.files} />
+            <TextDiffsSection diffs={result.textDiffs} />
+          </>,
+        )}
+        {panel('problems', <ProblemsSection problems={result.problems} />)}
         {evidenceTarget !== null && <EvidenceFileDialog files={result.evidenceFiles} target={evidenceTarget} onClose={() => setEvidenceTarget(null)} />}
       </main>
     </EvidenceViewerContext.Provider>
+  );
+}
+
+interface ViewPanelProps {
+  view: InspectorView;
+  route: InspectorRoute;
+  navigated: number;
+  children: ReactNode;
+}
+
+/**
+ * One view. Every view stays mounted, so filters and sort orders survive switching and printing
+ * shows them all; only the current one is displayed. After the user moves to a view, focus goes
+ * to it (or to the section the address names), so keyboard and screen reader users land there.
+ */
+function ViewPanel({ view, route, navigated, children }: ViewPanelProps) {
+  const panelRef = useRef<HTMLDivElement>(null);
+  const active = route.view === view.id;
+  useEffect(() => {
+    if (!active || navigated === 0 && route.section === undefined) return;
+    const section = route.section === undefined ? null : document.getElementById(route.section);
+    if (section !== null) {
+      section.scrollIntoView({ block: 'start' });
+      return;
+    }
+    // An app's detail takes focus itself.
+    if (route.app !== undefined) return;
+    window.scrollTo(0, 0);
+    panelRef.current?.focus({ preventScroll: true });
+  }, [active, navigated, route.section, route.app]);
+  return (
+    <div ref={panelRef} className="view" role="region" aria-label={view.title} tabIndex={-1} hidden={!active} data-testid={`view-${view.id}`}>
+      {children}
+    </div>
   );
 }

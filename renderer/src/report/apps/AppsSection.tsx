@@ -1,60 +1,47 @@
-import { useState } from 'react';
-import type { AppChange, AppDiff } from '../../../../shared/appDiff.js';
+import { useId, useMemo, useState } from 'react';
+import type { AppDiff } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
-import { DevicePath } from '../DevicePath.js';
 import { FilterBox } from '../FilterBox.js';
 import { ReportSection } from '../ReportSection.js';
-import { ShowAllButton } from '../ShowAllButton.js';
-import { useLimitedList } from '../useLimitedList.js';
-import { AppChangeItem } from './AppChangeItem.js';
-import { AppRefTable } from './AppRefTable.js';
-import { filterAppChanges, filterAppRefs, hasVisibleChanges } from './appFilter.js';
+import { routeHash } from '../views/inspectorViews.js';
+import { AppDetail } from './AppDetail.js';
+import { appRows, filterAppRows, profilesByPackage, type KindFilter } from './appRows.js';
+import { AppsTable } from './AppsTable.js';
 
-/** Each changed app is a block of its own; fewer are rendered before asking than for plain rows. */
-const CHANGED_APP_LIMIT = 200;
+const KIND_CHOICES: readonly { kind: KindFilter; title: string }[] = [
+  { kind: 'all', title: 'All' },
+  { kind: 'added', title: 'Added' },
+  { kind: 'removed', title: 'Removed' },
+  { kind: 'changed', title: 'Changed' },
+];
 
-function ChangedApps({ apps, totalCount }: { apps: readonly AppChange[]; totalCount: number }) {
-  const detailed = apps.filter(hasVisibleChanges);
-  const rebuilt = apps.filter((app) => !hasVisibleChanges(app));
-  const detailedList = useLimitedList(detailed, CHANGED_APP_LIMIT);
-  const rebuiltList = useLimitedList(rebuilt);
+function KindChoice({ value, counts, onChange }: { value: KindFilter; counts: Record<KindFilter, number>; onChange: (kind: KindFilter) => void }) {
+  const name = useId();
   return (
-    <section className="subsection kind-changed" aria-labelledby="apps-changed-heading" data-testid="apps-changed">
-      <h3 id="apps-changed-heading">
-        <span className="kind-tag">Changed</span> <span className="count">({totalCount.toLocaleString('en-US')})</span>
-      </h3>
-      {apps.length === 0 && <p className="empty">{totalCount === 0 ? 'No apps changed.' : 'None match the filter.'}</p>}
-      {detailedList.visible.map((app) => (
-        <AppChangeItem key={app.package} app={app} />
+    <fieldset className="choice-group" data-testid="app-kind-filter">
+      <legend>Show</legend>
+      {KIND_CHOICES.map((choice) => (
+        <label key={choice.kind}>
+          <input type="radio" name={name} value={choice.kind} checked={value === choice.kind} onChange={() => onChange(choice.kind)} />{' '}
+          {choice.title} <span className="count">({counts[choice.kind].toLocaleString('en-US')})</span>
+        </label>
       ))}
-      <ShowAllButton shown={detailedList.visible.length} hiddenCount={detailedList.hiddenCount} noun={['changed app', 'changed apps']} onShowAll={detailedList.showAll} />
-      {rebuilt.length > 0 && (
-        <div className="rebuilt" data-testid="apps-rebuilt">
-          <h4>
-            Rebuilt with the same version, permissions, components and preference defaults{' '}
-            <span className="count">({rebuilt.length.toLocaleString('en-US')})</span>
-          </h4>
-          <ul className="paths">
-            {rebuiltList.visible.map((app) => (
-              <li key={app.package} data-package={app.package}>
-                <span className="mono">{app.package}</span> <span className="muted">at</span> <DevicePath path={app.path.new} />
-              </li>
-            ))}
-          </ul>
-          <ShowAllButton shown={rebuiltList.visible.length} hiddenCount={rebuiltList.hiddenCount} noun={['app', 'apps']} onShowAll={rebuiltList.showAll} />
-        </div>
-      )}
-    </section>
+    </fieldset>
   );
 }
 
-export function AppsSection({ apps }: { apps: AppDiff }) {
+/** The apps view: one table of every app added, removed or changed; `openApp` shows one app whole instead. */
+export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string | undefined }) {
+  const rows = useMemo(() => appRows(apps), [apps]);
+  const oldProfiles = useMemo(() => profilesByPackage(apps.profiles.old), [apps]);
+  const newProfiles = useMemo(() => profilesByPackage(apps.profiles.new), [apps]);
   const [query, setQuery] = useState('');
-  const added = filterAppRefs(apps.added, query);
-  const removed = filterAppRefs(apps.removed, query);
-  const changed = filterAppChanges(apps.changed, query);
-  const total = apps.added.length + apps.removed.length + apps.changed.length;
-  const matching = added.length + removed.length + changed.length;
+  const [kind, setKind] = useState<KindFilter>('all');
+  const [includeRebuilt, setIncludeRebuilt] = useState(false);
+  const shown = useMemo(() => filterAppRows(rows, { query, kind, includeRebuilt }), [rows, query, kind, includeRebuilt]);
+  const rebuiltCount = rows.filter((row) => row.onlyRebuilt).length;
+  const counts: Record<KindFilter, number> = { all: rows.length, added: apps.added.length, removed: apps.removed.length, changed: apps.changed.length };
+  const selected = openApp === undefined ? undefined : rows.find((row) => row.package === openApp);
 
   return (
     <ReportSection
@@ -63,24 +50,44 @@ export function AppsSection({ apps }: { apps: AppDiff }) {
       intro={
         <>
           {countOf(apps.changed.length, 'changed', 'changed')}, {countOf(apps.added.length, 'added', 'added')},{' '}
-          {countOf(apps.removed.length, 'removed', 'removed')}. Apps are matched by package name, wherever the APK sits.
+          {countOf(apps.removed.length, 'removed', 'removed')}. Apps are matched by package name, wherever the APK sits; open one by its package to see
+          it whole.
         </>
       }
     >
-      {total > 0 && (
-        <FilterBox
-          label="Filter apps"
-          placeholder="Package, label, path or permission"
-          testId="app-filter"
-          query={query}
-          onQueryChange={setQuery}
-          matching={matching}
-          totalText={countOf(total, 'app')}
-        />
+      {openApp !== undefined && selected === undefined && (
+        <p className="notice" role="alert" data-testid="app-not-found">
+          This comparison has no added, removed or changed app <span className="mono">{openApp}</span>. <a href={routeHash({ view: 'apps' })}>Show all apps</a>
+        </p>
       )}
-      <ChangedApps apps={changed} totalCount={apps.changed.length} />
-      <AppRefTable kind="added" title="Added" apps={added} totalCount={apps.added.length} />
-      <AppRefTable kind="removed" title="Removed" apps={removed} totalCount={apps.removed.length} />
+      {selected !== undefined && <AppDetail kind={selected.kind} old={oldProfiles.get(selected.package) ?? null} new={newProfiles.get(selected.package) ?? null} />}
+      <div hidden={selected !== undefined} data-testid="apps-list">
+        {rows.length === 0 ? (
+          <p className="empty">Both builds have the same apps, byte for byte.</p>
+        ) : (
+          <>
+            <div className="filter-row">
+              <FilterBox
+                label="Filter apps"
+                placeholder="Package, label, path or permission"
+                testId="app-filter"
+                query={query}
+                onQueryChange={setQuery}
+                matching={shown.length}
+                totalText={countOf(rows.length, 'app')}
+              />
+              <KindChoice value={kind} counts={counts} onChange={setKind} />
+              {rebuiltCount > 0 && (
+                <label className="checkbox" data-testid="app-include-rebuilt">
+                  <input type="checkbox" checked={includeRebuilt} onChange={(event) => setIncludeRebuilt(event.target.checked)} /> Include{' '}
+                  {countOf(rebuiltCount, 'app')} only rebuilt (same version, permissions, components and preference defaults)
+                </label>
+              )}
+            </div>
+            {shown.length === 0 ? <p className="empty">No app matches.</p> : <AppsTable rows={shown} />}
+          </>
+        )}
+      </div>
     </ReportSection>
   );
 }

@@ -1,11 +1,7 @@
-import type { AppChange, AppRef } from '../../../../shared/appDiff.js';
+import type { AppChange } from '../../../../shared/appDiff.js';
 
-/** The text an app is found by: package, label, paths, and for a changed app every name that changed. */
-function searchTextOfRef(app: AppRef): string[] {
-  return [app.package, app.label ?? '', app.path, app.versionName ?? ''];
-}
-
-function searchTextOfChange(app: AppChange): string[] {
+/** The text a changed app is found by: package, label, paths and every name that changed. */
+export function searchTextOfChange(app: AppChange): string[] {
   return [
     app.package,
     app.label ?? '',
@@ -23,21 +19,6 @@ function searchTextOfChange(app: AppChange): string[] {
     ...app.preferences.removed.flatMap((preference) => [preference.key, preference.title ?? '']),
     ...app.preferences.changed.flatMap((preference) => [preference.key, preference.title ?? '']),
   ];
-}
-
-function matches(texts: readonly string[], needle: string): boolean {
-  return texts.some((text) => text.toLowerCase().includes(needle));
-}
-
-/** Case-insensitive substring match; an empty query keeps everything. */
-export function filterAppRefs(apps: readonly AppRef[], query: string): AppRef[] {
-  const needle = query.trim().toLowerCase();
-  return needle === '' ? [...apps] : apps.filter((app) => matches(searchTextOfRef(app), needle));
-}
-
-export function filterAppChanges(apps: readonly AppChange[], query: string): AppChange[] {
-  const needle = query.trim().toLowerCase();
-  return needle === '' ? [...apps] : apps.filter((app) => matches(searchTextOfChange(app), needle));
 }
 
 /**

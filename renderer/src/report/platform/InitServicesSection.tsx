@@ -1,6 +1,6 @@
 import type { InitServiceDiff, ValueChange } from '../../../../shared/appDiff.js';
 import type { InitService } from '../../../../shared/inventory.js';
-import type { ChangeKind } from '../ChangeKindMark.js';
+import type { ChangeKind } from '../changeKind.js';
 import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { OldToNew } from '../OldToNew.js';

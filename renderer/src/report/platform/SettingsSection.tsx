@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { SettingChange, SettingDiff } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
-import type { ChangeKind } from '../ChangeKindMark.js';
+import type { ChangeKind } from '../changeKind.js';
 import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { FilterBox } from '../FilterBox.js';

@@ -1,0 +1,85 @@
+import type { ComparisonResult } from '../../../../shared/model.js';
+
+/** The inspector's views; each shows some of the report's sections, the summary first. */
+export type ViewId = 'summary' | 'apps' | 'settings' | 'files' | 'problems';
+
+export interface InspectorView {
+  id: ViewId;
+  title: string;
+  /** How many changes the view lists; null where a count would mean nothing. */
+  count: number | null;
+  /** Element ids of the sections the view shows, in page order. */
+  sections: readonly string[];
+}
+
+const sum = (...lists: readonly (readonly unknown[])[]): number => lists.reduce((total, list) => total + list.length, 0);
+
+/** The views of one comparison; Problems only when something could not be read. */
+export function inspectorViews(result: ComparisonResult): InspectorView[] {
+  const { apps, properties, settings, permissionGrants, sysconfig, initServices, files, problems } = result;
+  const summarySections = [
+    'verdicts',
+    ...(result.features.length > 0 ? ['check-claim'] : []),
+    ...(result.claims !== undefined && result.claims.length > 0 ? ['claims'] : []),
+    'other-defaults',
+    'builds',
+  ];
+  const views: InspectorView[] = [
+    { id: 'summary', title: 'Summary', count: null, sections: summarySections },
+    { id: 'apps', title: 'Apps', count: sum(apps.added, apps.removed, apps.changed), sections: ['apps'] },
+    {
+      id: 'settings',
+      title: 'Settings & properties',
+      count: sum(settings.added, settings.removed, settings.changed, permissionGrants.added, permissionGrants.removed, sysconfig.added, sysconfig.removed) +
+        sum(initServices.added, initServices.removed, initServices.changed, properties.added, properties.removed, properties.changed),
+      sections: ['settings', 'grants', 'sysconfig', 'init-services', 'properties'],
+    },
+    { id: 'files', title: 'Files', count: sum(files.added, files.removed, files.changed), sections: ['file-browser', 'files', 'text-diffs'] },
+  ];
+  if (problems.old.length + problems.new.length > 0) views.push({ id: 'problems', title: 'Problems', count: sum(problems.old, problems.new), sections: ['problems'] });
+  return views;
+}
+
+/** Where the inspector is: a view, and in Apps possibly one app's detail. */
+export interface InspectorRoute {
+  view: ViewId;
+  /** Package shown in detail, in the Apps view. */
+  app?: string;
+  /** A section to scroll to, when the address named a section rather than a view. */
+  section?: string;
+}
+
+/**
+ * Reads `#/apps`, `#/apps/com.android.mms` or a section's `#id` (which opens the view holding it).
+ * Anything else is the summary, so a stale or mistyped address still shows the answer.
+ */
+export function parseRoute(hash: string, views: readonly InspectorView[]): InspectorRoute {
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (text.startsWith('/')) {
+    const [viewId = '', ...rest] = text.slice(1).split('/');
+    const view = views.find((candidate) => candidate.id === viewId);
+    if (view === undefined) return { view: 'summary' };
+    const app = rest.length > 0 ? safeDecode(rest.join('/')) : '';
+    return view.id === 'apps' && app !== '' ? { view: 'apps', app } : { view: view.id };
+  }
+  const holder = views.find((view) => view.sections.includes(text));
+  return holder === undefined ? { view: 'summary' } : { view: holder.id, section: text };
+}
+
+export function routeHash(route: InspectorRoute): string {
+  if (route.section !== undefined) return `#${route.section}`;
+  return route.app === undefined ? `#/${route.view}` : `#/${route.view}/${encodeURIComponent(route.app)}`;
+}
+
+/** The address of one app's detail view. */
+export function appDetailHash(packageName: string): string {
+  return routeHash({ view: 'apps', app: packageName });
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return '';
+  }
+}
