@@ -8,13 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonResult } from '../../shared/model.js';
 import { markdownSummary } from '../../shared/summary.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
-import { unzipMember } from '../support/oracles.js';
+import { pdfText, unzipMember } from '../support/oracles.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
 import { seriousViolations } from './accessibility.js';
 import { openAppDetail, showView, waitForReport } from './reportPage.js';
 import { findPreferenceByTitle, type OraclePreference } from './sampleApkOracle.js';
 import { handmadeResult } from './handmadeResult.js';
-import { SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
+import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 
 // The inspector's interactive parts on the static report of the sample, as shipped from dist/.
 const { comparePackages } = await builtCompare();
@@ -90,6 +90,7 @@ describe('evidence drill-down in the static report of the sample', () => {
   for (const side of ['old', 'new'] as const) {
     it(`opens the ${side} build’s preference XML at the Mi Cloud Messaging line, highlighted and in view`, async () => {
       const { page } = opened;
+      await showView(page, 'summary');
       const truth = oraclePreference(side === 'old' ? SAMPLE_OLD : SAMPLE_NEW);
       await openCloudMessagingEvidence(page);
       const link = page
@@ -124,6 +125,30 @@ describe('evidence drill-down in the static report of the sample', () => {
       expect(await link.evaluate((element) => element === document.activeElement)).toBe(true);
     });
   }
+
+  it('goes from a piece of evidence to the file’s side-by-side diff in Files, and the address names the file', async () => {
+    const { page } = opened;
+    const usage = sampleExpectations().properties.changed.get('persist.sys.usage_stats');
+    if (usage === undefined) throw new Error('the sample should change persist.sys.usage_stats in build.prop');
+    const card = page.locator('[data-testid="feature-card"][data-feature="usage-statistics"]');
+    const details = card.getByTestId('feature-evidence');
+    if (!(await details.evaluate((element) => (element as HTMLDetailsElement).open))) await details.locator('summary').click();
+    await card.getByTestId('evidence-new').getByTestId('evidence-open').filter({ hasText: '/system/build.prop' }).first().click();
+    const dialog = page.getByTestId('evidence-file');
+    await dialog.getByTestId('evidence-show-in-files').click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('view-files').waitFor({ state: 'visible' });
+    expect(decodeURIComponent(new URL(page.url()).hash)).toBe('#/files//system/build.prop');
+    const detail = page.getByTestId('file-detail');
+    expect(await detail.getAttribute('data-path')).toBe('/system/build.prop');
+    const changedRows = await detail.locator('[data-testid="sbs-row"][data-changed="true"]').evaluateAll((rows) =>
+      rows.map((tableRow) => Array.from(tableRow.querySelectorAll('.sbs-text')).map((cell) => (cell.lastChild?.textContent ?? '').trim())),
+    );
+    expect(changedRows).toContainEqual([`persist.sys.usage_stats=${usage.old}`, `persist.sys.usage_stats=${usage.new}`]);
+    // The tree row of the file is picked and has the focus.
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['path'])).toBe('/system/build.prop');
+    await showView(page, 'summary');
+  });
 
   it('checks a claim picked in the panel, confirmed or contradicted as the APK says', async () => {
     const { page } = opened;
@@ -381,6 +406,33 @@ describe('exporting from the static report', () => {
   it('fetched nothing to export (downloads are made from the page’s own data)', () => {
     expect(opened.requests.filter((url) => !url.startsWith('blob:'))).toEqual([reportUrl]);
     expect(opened.errors).toEqual([]);
+  });
+});
+
+describe('printing, as File › Export › PDF does', () => {
+  it('puts every view on paper, one after the other, without the controls', async () => {
+    const { page, requests } = await openSample();
+    await showView(page, 'apps');
+    const file = join(workDir, 'sample.pdf');
+    // Electron's printToPDF and Chromium's page.pdf print the same page with the same print styles.
+    await page.pdf({ path: file, printBackground: true, format: 'A4' });
+    const text = pdfText(file);
+    // Table cells may wrap long names across lines: compare without white space.
+    const flat = text.replace(/\s+/g, '');
+    const has = (needle: string) => flat.includes(needle.replace(/\s+/g, ''));
+    const truth = expectedCloudMessaging();
+    expect(has(`Old build: ${truth.old}`) && has(`New build: ${truth.new}`), 'the verdict with both states').toBe(true);
+    expect(has('Mi Cloud Messaging')).toBe(true);
+    const apps = expectedAppDiff();
+    for (const name of [...apps.added, ...apps.removed, ...[...apps.changed].filter(([, app]) => app.permissionsAdded.length + app.permissionsRemoved.length > 0).map(([name]) => name)]) {
+      expect(has(name), `app ${name}`).toBe(true);
+    }
+    const expected = sampleExpectations();
+    for (const name of expected.properties.changed.keys()) expect(has(name), `property ${name}`).toBe(true);
+    for (const file of [...expected.files.changed, ...expected.files.removed]) expect(has(file.path.slice(file.path.lastIndexOf('/') + 1)), `file ${file.path}`).toBe(true);
+    for (const control of ['Filter apps', 'Filter properties', 'Copy summary', 'Settings & properties (']) expect(text.includes(control), `no ${control}`).toBe(false);
+    expect(requests).toEqual([reportUrl]);
+    await page.close();
   });
 });
 

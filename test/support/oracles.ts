@@ -18,6 +18,11 @@ function tool(command: string, args: string[], input?: string): Buffer {
   }
 }
 
+/** The text of a PDF as poppler's pdftotext reads it, in reading order. */
+export function pdfText(pdfPath: string): string {
+  return tool('pdftotext', ['-enc', 'UTF-8', pdfPath, '-']).toString('utf8');
+}
+
 /** Member names as Info-ZIP lists them. */
 export function unzipNames(zipPath: string): string[] {
   return tool('zipinfo', ['-1', zipPath]).toString('utf8').split('\n').filter((line) => line !== '');

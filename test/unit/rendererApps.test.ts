@@ -148,7 +148,11 @@ describe('inspector views and routes', () => {
   it('reads views, an app’s detail and a section’s address, and falls back to the summary', () => {
     expect(parseRoute('#/apps', views)).toEqual({ view: 'apps' });
     expect(parseRoute('#/apps/com.android.mms', views)).toEqual({ view: 'apps', app: 'com.android.mms' });
-    expect(parseRoute('#/files/ignored', views)).toEqual({ view: 'files' });
+    expect(parseRoute('#/files/not-a-device-path', views)).toEqual({ view: 'files' });
+    expect(parseRoute('#/files/%2Fsystem%2Fapp%2FMms.apk!%2Fres%2Fxml%2Fp.xml', views)).toEqual({ view: 'files', file: '/system/app/Mms.apk!/res/xml/p.xml' });
+    // Slashes left unencoded, as a person may type them, read the same.
+    expect(parseRoute('#/files//system/build.prop', views)).toEqual({ view: 'files', file: '/system/build.prop' });
+    expect(parseRoute('#/settings/extra', views)).toEqual({ view: 'settings' });
     expect(parseRoute('#grants', views)).toEqual({ view: 'settings', section: 'grants' });
     expect(parseRoute('', views)).toEqual({ view: 'summary' });
     expect(parseRoute('#/problems', views)).toEqual({ view: 'summary' });
@@ -157,7 +161,7 @@ describe('inspector views and routes', () => {
   });
 
   it('writes addresses that read back to the same place', () => {
-    for (const route of [{ view: 'apps' as const }, { view: 'apps' as const, app: 'com.example/odd name' }, { view: 'settings' as const, section: 'grants' }]) {
+    for (const route of [{ view: 'apps' as const }, { view: 'apps' as const, app: 'com.example/odd name' }, { view: 'settings' as const, section: 'grants' }, { view: 'files' as const, file: '/system/a b#c?.xml' }]) {
       expect(parseRoute(routeHash(route), views)).toEqual(route);
     }
   });

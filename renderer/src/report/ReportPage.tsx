@@ -45,10 +45,11 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
   }, [result, onNewComparison]);
   const partial = result.problems.old.length + result.problems.new.length > 0;
   const [evidenceTarget, setEvidenceTarget] = useState<EvidenceTarget | null>(null);
-  const evidenceViewer = useMemo<EvidenceViewer>(
-    () => ({ open: setEvidenceTarget, has: (side, path) => Object.hasOwn(result.evidenceFiles[side], path) }),
-    [result],
-  );
+  const evidenceViewer = useMemo<EvidenceViewer>(() => {
+    const { added, removed, changed } = result.files;
+    const filesShown = new Set([...added, ...removed, ...changed].map((file) => file.path).concat(result.textDiffs.map((diff) => diff.path)));
+    return { open: setEvidenceTarget, has: (side, path) => Object.hasOwn(result.evidenceFiles[side], path), inFiles: (path) => filesShown.has(path) };
+  }, [result]);
 
   const views = useMemo(() => inspectorViews(result), [result]);
   const { route, navigated } = useInspectorRoute(views);
@@ -108,13 +109,15 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
         {panel(
           'files',
           <>
-            <FileBrowserSection files={result.files} textDiffs={result.textDiffs} />
+            <FileBrowserSection files={result.files} textDiffs={result.textDiffs} openPath={route.view === 'files' ? route.file : undefined} navigated={navigated} />
             <FilesSection files={result.files} />
             <TextDiffsSection diffs={result.textDiffs} />
           </>,
         )}
         {panel('problems', <ProblemsSection problems={result.problems} />)}
-        {evidenceTarget !== null && <EvidenceFileDialog files={result.evidenceFiles} target={evidenceTarget} onClose={() => setEvidenceTarget(null)} />}
+        {evidenceTarget !== null && (
+          <EvidenceFileDialog files={result.evidenceFiles} target={evidenceTarget} inFiles={evidenceViewer.inFiles(evidenceTarget.path)} onClose={() => setEvidenceTarget(null)} />
+        )}
       </main>
     </EvidenceViewerContext.Provider>
   );
@@ -142,11 +145,11 @@ function ViewPanel({ view, route, navigated, children }: ViewPanelProps) {
       section.scrollIntoView({ block: 'start' });
       return;
     }
-    // An app's detail takes focus itself.
-    if (route.app !== undefined) return;
+    // An app's detail and a file picked in the tree take focus themselves.
+    if (route.app !== undefined || route.file !== undefined) return;
     window.scrollTo(0, 0);
     panelRef.current?.focus({ preventScroll: true });
-  }, [active, navigated, route.section, route.app]);
+  }, [active, navigated, route.section, route.app, route.file]);
   return (
     <div ref={panelRef} className="view" role="region" aria-label={view.title} tabIndex={-1} hidden={!active} data-testid={`view-${view.id}`}>
       {children}

@@ -1,18 +1,21 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ComparisonResult } from '../../../../shared/model.js';
 import { pathWithLine } from '../../text/verdictText.js';
+import { fileHash } from '../views/inspectorViews.js';
 import { splitLines, type EvidenceTarget } from './evidenceViewer.js';
 
 interface EvidenceFileDialogProps {
   files: ComparisonResult['evidenceFiles'];
   target: EvidenceTarget;
+  /** The file changed between the builds: offer its side-by-side diff in the Files view. */
+  inFiles: boolean;
   onClose: () => void;
 }
 
 const SIDE_TITLES = { old: 'Old build', new: 'New build' } as const;
 
 /** The full text of a cited file, in a modal dialog, with the cited line marked and scrolled into view. */
-export function EvidenceFileDialog({ files, target, onClose }: EvidenceFileDialogProps) {
+export function EvidenceFileDialog({ files, target, inFiles, onClose }: EvidenceFileDialogProps) {
   const dialogRef = useRef<HTMLDialogElement>(null);
   const citedRef = useRef<HTMLSpanElement>(null);
   const text = files[target.side][target.path];
@@ -45,6 +48,13 @@ export function EvidenceFileDialog({ files, target, onClose }: EvidenceFileDialo
           {target.detail !== undefined && (
             <p className="file-dialog-detail" data-testid="evidence-file-detail">
               {target.detail}
+            </p>
+          )}
+          {inFiles && (
+            <p className="file-dialog-detail">
+              <a href={fileHash(target.path)} data-testid="evidence-show-in-files" onClick={() => dialogRef.current?.close()}>
+                Compare this file with the other build in Files
+              </a>
             </p>
           )}
         </div>

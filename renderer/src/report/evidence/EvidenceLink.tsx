@@ -1,5 +1,6 @@
 import { pathWithLine } from '../../text/verdictText.js';
 import { DevicePath } from '../DevicePath.js';
+import { fileHash } from '../views/inspectorViews.js';
 import { useEvidenceViewer, type EvidenceSide } from './evidenceViewer.js';
 
 const SIDE_WORDS: Record<EvidenceSide, string> = { old: 'old build', new: 'new build' };
@@ -12,9 +13,19 @@ interface EvidenceLinkProps {
   testId?: string;
 }
 
-/** A device path that opens the file at the cited line; plain text where the result has no text of it. */
+/**
+ * A device path that opens the file at the cited line; where the result has no text of it but the
+ * file changed, a link to its diff in Files; else plain text.
+ */
 export function EvidenceLink({ side, path, line, detail, testId }: EvidenceLinkProps) {
   const viewer = useEvidenceViewer();
+  if (viewer !== null && !viewer.has(side, path) && viewer.inFiles(path)) {
+    return (
+      <a href={fileHash(path)} className="evidence-link" data-testid="evidence-in-files" aria-label={`Show the changes of ${pathWithLine(path, line)} in Files`}>
+        <DevicePath path={path} line={line} testId={testId} />
+      </a>
+    );
+  }
   if (viewer === null || !viewer.has(side, path)) return <DevicePath path={path} line={line} testId={testId} />;
   return (
     <button

@@ -15,6 +15,8 @@ export interface EvidenceViewer {
   open(target: EvidenceTarget): void;
   /** Whether the result carries this file's text (only files some verdict cites do). */
   has(side: EvidenceSide, path: string): boolean;
+  /** Whether the Files view lists this path as changed, added or removed (with its diff when it has one). */
+  inFiles(path: string): boolean;
 }
 
 /** Opens the file view at a piece of evidence; null outside a report (nothing to open). */

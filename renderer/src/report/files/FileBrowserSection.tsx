@@ -1,9 +1,10 @@
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TextDiff } from '../../../../shared/appDiff.js';
 import type { FileDiff } from '../../../../shared/model.js';
 import { formatBytes, formatExactBytes } from '../../text/format.js';
 import { ReportSection } from '../ReportSection.js';
-import { buildChangeTree, initiallyExpanded, visibleRows, type ChangeCounts, type ChangeKind, type ChangeNode, type TreeRow } from './changeTree.js';
+import { fileHash } from '../views/inspectorViews.js';
+import { buildChangeTree, initiallyExpanded, nodePaths, visibleRows, type ChangeCounts, type ChangeKind, type ChangeNode, type TreeRow } from './changeTree.js';
 import { SideBySideDiff } from './SideBySideDiff.js';
 import { VirtualList } from './VirtualList.js';
 
@@ -94,14 +95,46 @@ function FileDetail({ node, diff }: { node: ChangeNode; diff: TextDiff | undefin
   );
 }
 
+interface FileBrowserSectionProps {
+  files: FileDiff;
+  textDiffs: readonly TextDiff[];
+  /** A file the address names (`#/files/PATH`): opened, with its folders, whenever the address changes. */
+  openPath?: string | undefined;
+  /** Counts address changes, so naming the same file again opens it again. */
+  navigated?: number;
+}
+
+function findNode(root: ChangeNode, devicePath: string): ChangeNode | null {
+  let node: ChangeNode | undefined = root;
+  for (const path of nodePaths(devicePath)) {
+    node = node.children.find((child) => child.path === path);
+    if (node === undefined) return null;
+  }
+  return node;
+}
+
 /** The changed files as a device tree with counts per folder; picking a file shows its side-by-side diff or its sizes. */
-export function FileBrowserSection({ files, textDiffs }: { files: FileDiff; textDiffs: readonly TextDiff[] }) {
+export function FileBrowserSection({ files, textDiffs, openPath, navigated = 0 }: FileBrowserSectionProps) {
   const diffsByPath = useMemo(() => new Map(textDiffs.map((diff) => [diff.path, diff])), [textDiffs]);
   const root = useMemo(() => buildChangeTree(files, [...diffsByPath.keys()]), [files, diffsByPath]);
   const [expanded, setExpanded] = useState(() => initiallyExpanded(root));
   const [selected, setSelected] = useState<ChangeNode | null>(null);
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
   const rows = useMemo(() => visibleRows(root, expanded), [root, expanded]);
+  const detailRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (openPath === undefined) return;
+    const node = findNode(root, openPath);
+    if (node === null) return;
+    const folders = nodePaths(openPath).slice(0, -1);
+    const opened = new Set([...expanded, ...folders]);
+    setExpanded(opened);
+    setSelected(node);
+    setFocusIndex(visibleRows(root, opened).findIndex((row) => row.node === node));
+    detailRef.current?.scrollIntoView({ block: 'nearest' });
+    // Only a new address opens a file: the tree's own state (`expanded`) must not re-run this.
+  }, [openPath, navigated, root]);
 
   if (rows.length === 0) return null;
 
@@ -155,6 +188,8 @@ export function FileBrowserSection({ files, textDiffs }: { files: FileDiff; text
         onClick={() => {
           if (folder) toggle(node);
           setSelected(node);
+          // The address follows the pick without adding a history entry per click.
+          window.history.replaceState(null, '', fileHash(node.path));
         }}
       >
         {folder && (
@@ -185,11 +220,13 @@ export function FileBrowserSection({ files, textDiffs }: { files: FileDiff; text
           onKeyDown={onKeyDown}
           focusIndex={focusIndex}
         />
-        {selected === null ? (
-          <p className="empty file-detail">Pick a file in the tree.</p>
-        ) : (
-          <FileDetail node={selected} diff={diffsByPath.get(selected.path)} />
-        )}
+        <div ref={detailRef} className="file-detail-slot">
+          {selected === null ? (
+            <p className="empty file-detail">Pick a file in the tree.</p>
+          ) : (
+            <FileDetail node={selected} diff={diffsByPath.get(selected.path)} />
+          )}
+        </div>
       </div>
     </ReportSection>
   );

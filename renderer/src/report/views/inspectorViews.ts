@@ -40,17 +40,20 @@ export function inspectorViews(result: ComparisonResult): InspectorView[] {
   return views;
 }
 
-/** Where the inspector is: a view, and in Apps possibly one app's detail. */
+/** Where the inspector is: a view, and in Apps one app's detail or in Files one file. */
 export interface InspectorRoute {
   view: ViewId;
   /** Package shown in detail, in the Apps view. */
   app?: string;
+  /** Device path picked in the tree, in the Files view. */
+  file?: string;
   /** A section to scroll to, when the address named a section rather than a view. */
   section?: string;
 }
 
 /**
- * Reads `#/apps`, `#/apps/com.android.mms` or a section's `#id` (which opens the view holding it).
+ * Reads `#/apps`, `#/apps/com.android.mms`, `#/files/%2Fsystem%2Fbuild.prop` or a section's `#id`
+ * (which opens the view holding it).
  * Anything else is the summary, so a stale or mistyped address still shows the answer.
  */
 export function parseRoute(hash: string, views: readonly InspectorView[]): InspectorRoute {
@@ -59,8 +62,11 @@ export function parseRoute(hash: string, views: readonly InspectorView[]): Inspe
     const [viewId = '', ...rest] = text.slice(1).split('/');
     const view = views.find((candidate) => candidate.id === viewId);
     if (view === undefined) return { view: 'summary' };
-    const app = rest.length > 0 ? safeDecode(rest.join('/')) : '';
-    return view.id === 'apps' && app !== '' ? { view: 'apps', app } : { view: view.id };
+    const detail = rest.length > 0 ? safeDecode(rest.join('/')) : '';
+    if (detail === '') return { view: view.id };
+    if (view.id === 'apps') return { view: 'apps', app: detail };
+    if (view.id === 'files' && detail.startsWith('/')) return { view: 'files', file: detail };
+    return { view: view.id };
   }
   const holder = views.find((view) => view.sections.includes(text));
   return holder === undefined ? { view: 'summary' } : { view: holder.id, section: text };
@@ -68,12 +74,18 @@ export function parseRoute(hash: string, views: readonly InspectorView[]): Inspe
 
 export function routeHash(route: InspectorRoute): string {
   if (route.section !== undefined) return `#${route.section}`;
-  return route.app === undefined ? `#/${route.view}` : `#/${route.view}/${encodeURIComponent(route.app)}`;
+  const detail = route.app ?? route.file;
+  return detail === undefined ? `#/${route.view}` : `#/${route.view}/${encodeURIComponent(detail)}`;
 }
 
 /** The address of one app's detail view. */
 export function appDetailHash(packageName: string): string {
   return routeHash({ view: 'apps', app: packageName });
+}
+
+/** The address of one file in the Files view. */
+export function fileHash(devicePath: string): string {
+  return routeHash({ view: 'files', file: devicePath });
 }
 
 function safeDecode(text: string): string {
