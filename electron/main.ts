@@ -90,7 +90,8 @@ async function refreshMenu(): Promise<void> {
 /** Prints the window as shown to a PDF the user names; only a `.pdf` name, so no package is ever overwritten. */
 async function savePdf(window: BrowserWindow): Promise<void> {
   const path = await showPdfDialog(window);
-  if (path === null) return;
+  // The window may have been closed while the dialog was open: nothing is left to print.
+  if (path === null || window.isDestroyed()) return;
   if (!path.toLowerCase().endsWith('.pdf')) {
     await dialog.showMessageBox(window, { type: 'warning', message: 'Choose a file name ending in .pdf.', buttons: ['OK'] });
     return;

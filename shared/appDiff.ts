@@ -56,13 +56,7 @@ export type ComponentFacts = Omit<AppComponent, 'intentFilters' | 'exportedSourc
  * One app on one side, whole, for the app detail view: what it asks for and declares, its
  * components, signers and preference defaults, not only what changed.
  */
-export interface AppProfile {
-  package: string;
-  label: string | null;
-  path: string;
-  partition: string;
-  versionCode: number | null;
-  versionName: string | null;
+export interface AppProfile extends AppRef {
   minSdkVersion: number | null;
   targetSdkVersion: number | null;
   sharedUserId: string | null;

@@ -524,10 +524,10 @@ describe('keyboard and accessibility of the summary', () => {
       expect(await seriousViolations(page)).toEqual([]);
       await showView(page, 'apps');
       expect(await seriousViolations(page)).toEqual([]);
-      await page.getByTestId('apps-table').screenshot({ path: join(SCREENSHOTS, `apps-${colorScheme}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS, `apps-${colorScheme}.png`) });
       await openAppDetail(page, 'com.android.mms');
       expect(await seriousViolations(page)).toEqual([]);
-      await page.getByTestId('app-detail').screenshot({ path: join(SCREENSHOTS, `app-detail-${colorScheme}.png`) });
+      await page.screenshot({ path: join(SCREENSHOTS, `app-detail-${colorScheme}.png`), fullPage: true });
       expect(requests).toEqual([reportUrl]);
       await page.close();
     });
