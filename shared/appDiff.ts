@@ -68,6 +68,15 @@ export interface AppProfile extends AppRef {
   preferences: PreferenceDefault[];
 }
 
+/** A permission as the build itself declares it (in framework-res.apk for platform permissions, or in an app). */
+export interface PermissionDeclaration {
+  name: string;
+  /** Base level and flags, e.g. `dangerous`, `signature|privileged`. */
+  protectionLevel: string;
+  /** The package that declares it, `android` for the platform. */
+  declaredBy: string;
+}
+
 export interface AppDiff {
   added: AppRef[];
   removed: AppRef[];
@@ -77,6 +86,11 @@ export interface AppDiff {
    * side, added and changed apps on the new side), sorted by package.
    */
   profiles: { old: AppProfile[]; new: AppProfile[] };
+  /**
+   * How each build declares the permissions the listed apps ask for, sorted by name; a permission
+   * no app of the build declares is not listed (the platform's own list then tells dangerous ones).
+   */
+  permissionDeclarations: { old: PermissionDeclaration[]; new: PermissionDeclaration[] };
 }
 
 export interface SettingChange {

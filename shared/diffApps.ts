@@ -1,6 +1,6 @@
 /** Apps of two builds matched by package name (wherever the APK sits) and compared field by field. */
 import type { AppComponent, AppModel, PreferenceDefault } from './app.js';
-import type { AppChange, AppDiff, AppProfile, AppRef, ComponentChange, PreferenceChange } from './appDiff.js';
+import type { AppChange, AppDiff, AppProfile, AppRef, ComponentChange, PermissionDeclaration, PreferenceChange } from './appDiff.js';
 import { pairByKey } from './diff.js';
 import type { InventoryApp } from './inventory.js';
 import { compareStrings } from './sort.js';
@@ -29,22 +29,43 @@ export function appsByPackage(apps: readonly InventoryApp[]): ReadApp[] {
  * an app at the same path: it is reported as a read problem instead, never as a change it may not be.
  */
 export function diffApps(before: readonly InventoryApp[], after: readonly InventoryApp[]): AppDiff {
-  const { added, removed, both } = pairByKey(appsByPackage(before), appsByPackage(after), (read) => read.app.package);
+  const appsBefore = appsByPackage(before);
+  const appsAfter = appsByPackage(after);
+  const { added, removed, both } = pairByKey(appsBefore, appsAfter, (read) => read.app.package);
   const unreadable = (apps: readonly InventoryApp[]): Set<string> => new Set(apps.filter((entry) => entry.app === null).map((entry) => entry.path));
   const unreadableBefore = unreadable(before);
   const unreadableAfter = unreadable(after);
   const addedApps = added.filter((read) => !unreadableBefore.has(read.entry.path));
   const removedApps = removed.filter((read) => !unreadableAfter.has(read.entry.path));
   const changedApps = both.filter(([old, current]) => old.entry.sha256 !== current.entry.sha256);
+  const profiles = {
+    old: profilesOf([...removedApps, ...changedApps.map(([old]) => old)]),
+    new: profilesOf([...addedApps, ...changedApps.map(([, current]) => current)]),
+  };
   return {
     added: addedApps.map(appRef),
     removed: removedApps.map(appRef),
     changed: changedApps.map(([old, current]) => appChange(old, current)),
-    profiles: {
-      old: profilesOf([...removedApps, ...changedApps.map(([old]) => old)]),
-      new: profilesOf([...addedApps, ...changedApps.map(([, current]) => current)]),
-    },
+    profiles,
+    permissionDeclarations: { old: declarationsOf(appsBefore, profiles.old), new: declarationsOf(appsAfter, profiles.new) },
   };
+}
+
+/**
+ * The declarations, in one build, of the permissions its listed apps ask for. Where several apps
+ * declare one name, the platform's (`android`) wins, as the package manager keeps the first
+ * definition and the platform is defined first; else the first APK by path.
+ */
+function declarationsOf(apps: readonly ReadApp[], profiles: readonly AppProfile[]): PermissionDeclaration[] {
+  const wanted = new Set(profiles.flatMap((profile) => profile.usesPermissions.map((permission) => permission.name)));
+  const declared = new Map<string, PermissionDeclaration>();
+  const platformFirst = [...apps].sort((a, b) => Number(b.app.package === 'android') - Number(a.app.package === 'android') || compareStrings(a.entry.path, b.entry.path));
+  for (const { app } of platformFirst) {
+    for (const permission of app.permissions) {
+      if (wanted.has(permission.name) && !declared.has(permission.name)) declared.set(permission.name, { name: permission.name, protectionLevel: permission.protectionLevel, declaredBy: app.package });
+    }
+  }
+  return [...declared.values()].sort((a, b) => compareStrings(a.name, b.name));
 }
 
 function profilesOf(apps: readonly ReadApp[]): AppProfile[] {

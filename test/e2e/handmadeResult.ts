@@ -178,11 +178,21 @@ function handmadeProfiles(): AppDiff['profiles'] {
         path: '/system/app/Weather/Weather.apk',
         versionCode: 3,
         versionName: '1.3',
-        usesPermissions: [{ name: 'android.permission.ACCESS_FINE_LOCATION' }, { name: 'android.permission.INTERNET' }],
+        usesPermissions: [
+          { name: 'android.permission.ACCESS_FINE_LOCATION' },
+          { name: 'android.permission.INTERNET' },
+          { name: 'com.android.mms.permission.CLOUD' },
+          { name: 'com.example.permission.READ_HEALTH' },
+        ],
         components: [{ type: 'service', name: 'com.example.weather.UploadService', exported: true, enabled: true, permission: null }],
       }),
     ],
   };
+}
+
+/** An apps diff with nothing in it but the parts given. */
+export function appDiffOf(parts: Partial<AppDiff>): AppDiff {
+  return { added: [], removed: [], changed: [], profiles: { old: [], new: [] }, permissionDeclarations: { old: [], new: [] }, ...parts };
 }
 
 /** A small comparison written by hand, for tests that need exact control over the data shown. */
@@ -245,6 +255,15 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
         },
       ],
       profiles: handmadeProfiles(),
+      permissionDeclarations: {
+        old: [{ name: 'android.permission.READ_SMS', protectionLevel: 'dangerous', declaredBy: 'android' }],
+        new: [
+          { name: 'android.permission.INTERNET', protectionLevel: 'normal', declaredBy: 'android' },
+          { name: 'android.permission.READ_SMS', protectionLevel: 'dangerous', declaredBy: 'android' },
+          { name: 'com.android.mms.permission.CLOUD', protectionLevel: 'signature', declaredBy: 'com.android.mms' },
+          { name: 'com.example.permission.READ_HEALTH', protectionLevel: 'dangerous', declaredBy: 'com.example.health' },
+        ],
+      },
     },
     properties: {
       changed: [{ name: 'ro.build.version.release', old: '13', new: '14', oldLayer: '/system/build.prop', newLayer: '/system/build.prop' }],

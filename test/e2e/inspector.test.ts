@@ -13,7 +13,7 @@ import { builtCompare, builtHtmlReport } from '../support/built.js';
 import { seriousViolations } from './accessibility.js';
 import { openAppDetail, showView, waitForReport } from './reportPage.js';
 import { findPreferenceByTitle, type OraclePreference } from './sampleApkOracle.js';
-import { handmadeResult } from './handmadeResult.js';
+import { appDiffOf, handmadeResult } from './handmadeResult.js';
 import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 
 // The inspector's interactive parts on the static report of the sample, as shipped from dist/.
@@ -310,7 +310,7 @@ describe('the apps table', () => {
       { package: 'com.alpha', label: 'Zulu', path: '/vendor/app/A/A.apk', partition: 'vendor', versionCode: 100, versionName: '100' },
     ];
     const file = join(workDir, 'apps.html');
-    await writeFile(file, await renderHtmlReport({ ...base, apps: { added, removed: [], changed: [], profiles: { old: [], new: [] } } }));
+    await writeFile(file, await renderHtmlReport({ ...base, apps: appDiffOf({ added }) }));
     const page = await browser.newPage();
     await page.goto(`${pathToFileURL(file).href}#/apps`);
     await waitForReport(page);

@@ -296,7 +296,7 @@ describe('static HTML report of a handmade comparison', () => {
     ]);
   });
 
-  it('shows an added app’s permissions with the dangerous ones named, and goes back to the table with Back', async () => {
+  it('shows an added app’s permissions with their levels as the build declares them, and goes back to the table with Back', async () => {
     const { page } = opened;
     await openAppDetail(page, 'com.example.weather');
     expect(page.url()).toMatch(/#\/apps\/com\.example\.weather$/);
@@ -305,7 +305,14 @@ describe('static HTML report of a handmade comparison', () => {
     expect(await detail.getAttribute('data-kind')).toBe('added');
     expect(await detail.locator('[data-testid="app-fact"][data-fact="Version"] td').allTextContents()).toEqual(['not in this build', '1.3 (3)']);
     const permissions = detail.getByTestId('app-requested-permissions-row');
-    expect(await permissions.evaluateAll((rows) => rows.map((row) => row.textContent))).toEqual(['android.permission.ACCESS_FINE_LOCATION ⚠ dangerous', 'android.permission.INTERNET']);
+    // Levels as the new build declares them (handmadeResult's permissionDeclarations), else Android's list of dangerous platform permissions.
+    expect(await permissions.evaluateAll((rows) => rows.map((row) => row.textContent))).toEqual([
+      'android.permission.ACCESS_FINE_LOCATION ⚠ dangerous',
+      'android.permission.INTERNET (normal) declared by android',
+      'com.android.mms.permission.CLOUD (signature) declared by com.android.mms',
+      'com.example.permission.READ_HEALTH ⚠ dangerous declared by com.example.health',
+    ]);
+    expect(await page.locator('[data-testid="app-row"][data-package="com.example.weather"] [data-testid="app-row-permissions"]').textContent()).toBe('+4 added (⚠ 2 dangerous)');
     await page.goBack();
     await page.getByTestId('apps-table').waitFor({ state: 'visible' });
     expect(await page.getByTestId('app-detail').count()).toBe(0);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { AppDiff, AppProfile } from '../../shared/appDiff.js';
 import { appRows, filterAppRows, sortAppRows, type AppSortKey } from '../../renderer/src/report/apps/appRows.js';
 import { pairItems } from '../../renderer/src/report/apps/pairItems.js';
+import { isDangerousLevel, protectionLevels } from '../../renderer/src/report/apps/platformPermissions.js';
 import { inspectorViews, parseRoute, routeHash } from '../../renderer/src/report/views/inspectorViews.js';
-import { handmadeResult } from '../e2e/handmadeResult.js';
+import { appDiffOf, handmadeResult } from '../e2e/handmadeResult.js';
 
 describe('apps table rows', () => {
   const rows = appRows(handmadeResult().apps);
@@ -22,12 +23,13 @@ describe('apps table rows', () => {
     ]);
   });
 
-  it('counts every permission an added app brings and a removed app took, dangerous ones as Android’s manifest marks them', () => {
-    // ACCESS_FINE_LOCATION and READ_CONTACTS are `dangerous` in the platform manifest; INTERNET is `normal`.
+  it('counts every permission an added app brings and a removed app took, dangerous ones as the build or Android’s manifest declares them', () => {
+    // ACCESS_FINE_LOCATION is `dangerous` in the platform manifest (this build's framework was not
+    // read); READ_HEALTH is declared dangerous by an app of the build; INTERNET is `normal`.
     expect(row('com.example.weather')).toMatchObject({
-      permissionsAdded: ['android.permission.ACCESS_FINE_LOCATION', 'android.permission.INTERNET'],
+      permissionsAdded: ['android.permission.ACCESS_FINE_LOCATION', 'android.permission.INTERNET', 'com.android.mms.permission.CLOUD', 'com.example.permission.READ_HEALTH'],
       permissionsRemoved: [],
-      dangerousAdded: 1,
+      dangerousAdded: 2,
       version: { old: null, new: '1.3 (3)' },
     });
     expect(row('com.example.legacy')).toMatchObject({ permissionsAdded: [], permissionsRemoved: ['android.permission.READ_PHONE_STATE'], version: { old: 'no version', new: null } });
@@ -54,7 +56,7 @@ describe('apps table rows', () => {
     expect(names('fine_location')).toEqual(['com.example.weather']);
     expect(names('READ_PHONE_STATE')).toEqual(['com.example.legacy']);
     expect(names('mms cloudsync')).toEqual(['com.android.mms']);
-    expect(names('mms weather')).toEqual([]);
+    expect(names('legacy weather')).toEqual([]);
     expect(names('rebuilt')).toEqual([]);
     expect(names('rebuilt', 'all', true)).toEqual(['com.example.rebuilt']);
   });
@@ -79,12 +81,10 @@ describe('sortAppRows', () => {
     preferences: [],
   });
   const profiles = [profile('com.b', 'Zeta', 'system', 10, 2), profile('com.a', null, 'vendor', 9, 12), profile('com.c', 'alpha', 'product', null, 0)];
-  const diff: AppDiff = {
+  const diff: AppDiff = appDiffOf({
     added: profiles.map(({ package: name, label, path, partition, versionCode, versionName }) => ({ package: name, label, path, partition, versionCode, versionName })),
-    removed: [],
-    changed: [],
     profiles: { old: [], new: profiles },
-  };
+  });
   const rows = appRows(diff);
 
   it('sorts by each column both ways, numbers as numbers, missing values last', () => {
@@ -104,6 +104,20 @@ describe('sortAppRows', () => {
   it('groups added, removed and changed apps by the change column', () => {
     const mixed = appRows(handmadeResult().apps);
     expect(sortAppRows(mixed, { key: 'kind', ascending: false }).map((entry) => entry.kind)).toEqual(['changed', 'changed', 'removed', 'added']);
+  });
+});
+
+describe('protectionLevels', () => {
+  it('takes the build’s own declaration first, Android’s list of dangerous platform permissions second', () => {
+    const levels = protectionLevels([
+      { name: 'android.permission.READ_SMS', protectionLevel: 'signature|privileged', declaredBy: 'android' },
+      { name: 'com.vendor.permission.TRACK', protectionLevel: 'dangerous|instant', declaredBy: 'com.vendor.agent' },
+    ]);
+    // A build that redefines a platform permission is believed: it is what the phone enforces.
+    expect(levels('android.permission.READ_SMS')).toEqual({ level: 'signature|privileged', declaredBy: 'android' });
+    expect(isDangerousLevel(levels('com.vendor.permission.TRACK'))).toBe(true);
+    expect(levels('android.permission.CAMERA')).toEqual({ level: 'dangerous', declaredBy: null });
+    expect(levels('android.permission.INTERNET')).toBeNull();
   });
 });
 

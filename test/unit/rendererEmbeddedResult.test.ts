@@ -22,14 +22,16 @@ describe('parseEmbeddedResult', () => {
     const { features: _features, apps: _apps, settings: _settings, textDiffs: _textDiffs, ...rest } = handmadeResult();
     const older = { ...rest, old: { ...rest.old, partitions: undefined } };
     expect(() => parseEmbeddedResult(JSON.stringify(older))).toThrow(
-      'The comparison data in this report is incomplete (missing or invalid: old.partitions, features, textDiffs, apps.added, apps.removed, apps.changed, settings.added, settings.removed, settings.changed, apps.profiles.old, apps.profiles.new).',
+      'The comparison data in this report is incomplete (missing or invalid: old.partitions, features, textDiffs, apps.added, apps.removed, apps.changed, settings.added, settings.removed, settings.changed, apps.profiles.old, apps.profiles.new, apps.permissionDeclarations.old, apps.permissionDeclarations.new).',
     );
   });
 
-  it('names the app profiles a report from before the app detail view lacks', () => {
+  it('names the app profiles and permission declarations a report from before the app detail view lacks', () => {
     const result = handmadeResult();
-    const { profiles: _profiles, ...apps } = result.apps;
-    expect(() => parseEmbeddedResult(JSON.stringify({ ...result, apps }))).toThrow('(missing or invalid: apps.profiles.old, apps.profiles.new)');
+    const { profiles: _profiles, permissionDeclarations: _declarations, ...apps } = result.apps;
+    expect(() => parseEmbeddedResult(JSON.stringify({ ...result, apps }))).toThrow(
+      '(missing or invalid: apps.profiles.old, apps.profiles.new, apps.permissionDeclarations.old, apps.permissionDeclarations.new)',
+    );
   });
 
   it('refuses a verdict without the states and evidence the cards show', () => {

@@ -5,6 +5,7 @@ import type { AppModel, PreferenceDefault } from '../../shared/app.js';
 import type { InventoryApp, LayeredProperty, SettingDefault } from '../../shared/inventory.js';
 import { FEATURES } from '../../shared/features.js';
 import { changeOf, checkClaim, ClaimSyntaxError, evaluateFeature, featureVerdicts, otherDefaultChanges, parseClaim, REACH_NOTE, stateOfValue, type InventoryView } from '../../shared/verdicts.js';
+import { appDiffOf } from '../e2e/handmadeResult.js';
 
 const CLOUD = FEATURES.find((feature) => feature.id === 'cloud-messaging');
 if (CLOUD === undefined) throw new Error('cloud-messaging is missing from the knowledge base');
@@ -132,7 +133,7 @@ describe('otherDefaultChanges', () => {
         ],
       },
     };
-    const found = otherDefaultChanges({ apps: { added: [], removed: [], changed: [change], profiles: { old: [], new: [] } }, settings: { added: [], removed: [], changed: [] }, properties: { added: [], removed: [], changed: [] } }, []);
+    const found = otherDefaultChanges({ apps: appDiffOf({ changed: [change] }), settings: { added: [], removed: [], changed: [] }, properties: { added: [], removed: [], changed: [] } }, []);
     expect(found.map((item) => item.name)).toEqual(['pref_upload_logs']);
     expect(found[0]?.evidence.new).toMatchObject({ path: '/system/app/Mms.apk!/res/xml/p.xml', line: 3, state: 'opt-in' });
   });

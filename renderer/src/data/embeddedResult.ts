@@ -66,9 +66,11 @@ function missingParts(data: Record<string, unknown>): string[] {
     }
   }
   const apps = data['apps'];
-  const profiles = isRecord(apps) ? apps['profiles'] : undefined;
-  for (const side of ['old', 'new'] as const) {
-    if (!isRecord(profiles) || !Array.isArray(profiles[side])) missing.push(`apps.profiles.${side}`);
+  for (const part of ['profiles', 'permissionDeclarations']) {
+    const sides = isRecord(apps) ? apps[part] : undefined;
+    for (const side of ['old', 'new'] as const) {
+      if (!isRecord(sides) || !Array.isArray(sides[side])) missing.push(`apps.${part}.${side}`);
+    }
   }
   return missing;
 }

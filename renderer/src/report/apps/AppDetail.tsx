@@ -13,7 +13,7 @@ import { routeHash } from '../views/inspectorViews.js';
 import { describeVersion } from './appFilter.js';
 import { pairItems, type PairedItem } from './pairItems.js';
 import { PermissionName } from './PermissionName.js';
-import { platformProtectionLevel } from './platformPermissions.js';
+import { isDangerousLevel, type ProtectionLevelLookup } from './platformPermissions.js';
 import { describePreferenceDefault } from './preferenceText.js';
 
 export interface AppDetailProps {
@@ -21,6 +21,8 @@ export interface AppDetailProps {
   /** The app in each build; null in the build that lacks it. */
   old: AppProfile | null;
   new: AppProfile | null;
+  /** How each build declares the permissions the app asks for. */
+  levels: { old: ProtectionLevelLookup; new: ProtectionLevelLookup };
 }
 
 const NOT_IN_BUILD = 'not in this build';
@@ -167,7 +169,7 @@ function preferencePath(item: PairedItem<PreferenceDefault>, old: AppProfile | n
 }
 
 /** One app whole: its facts side by side, then its permissions, components and preference defaults, changes first. */
-export function AppDetail({ kind, old, new: current }: AppDetailProps) {
+export function AppDetail({ kind, old, new: current, levels }: AppDetailProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), [old, current]);
   const app = current ?? old;
@@ -187,7 +189,9 @@ export function AppDetail({ kind, old, new: current }: AppDetailProps) {
     (preference) => `${preference.file} ${preference.key}`,
     (a, b) => describePreferenceDefault(a) === describePreferenceDefault(b),
   );
-  const asksDangerous = requested.some((item) => platformProtectionLevel(item.key) === 'dangerous');
+  // The new build's declaration for what it asks for, the old build's for what only it asked for.
+  const levelOf = (item: PairedItem<UsesPermission>) => (item.new !== null ? levels.new : levels.old)(item.key);
+  const asksDangerous = requested.some((item) => isDangerousLevel(levelOf(item)));
   const signersDiffer = old !== null && current !== null && signerKey(old.signers) !== signerKey(current.signers);
 
   return (
@@ -220,7 +224,7 @@ export function AppDetail({ kind, old, new: current }: AppDetailProps) {
         items={requested}
         showStatus={showStatus}
         noun={['permission', 'permissions']}
-        columns={[{ header: 'Permission', colClass: 'col-name', isRowHeader: true, render: (item) => <PermissionName name={item.key} /> }]}
+        columns={[{ header: 'Permission', colClass: 'col-name', isRowHeader: true, render: (item) => <PermissionName name={item.key} level={levelOf(item)} /> }]}
       />
       <DetailList
         id="app-declared-permissions"

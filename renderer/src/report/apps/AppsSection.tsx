@@ -7,6 +7,7 @@ import { routeHash } from '../views/inspectorViews.js';
 import { AppDetail } from './AppDetail.js';
 import { appRows, filterAppRows, profilesByPackage, type KindFilter } from './appRows.js';
 import { AppsTable } from './AppsTable.js';
+import { protectionLevels } from './platformPermissions.js';
 
 const KIND_CHOICES: readonly { kind: KindFilter; title: string }[] = [
   { kind: 'all', title: 'All' },
@@ -35,6 +36,7 @@ export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string
   const rows = useMemo(() => appRows(apps), [apps]);
   const oldProfiles = useMemo(() => profilesByPackage(apps.profiles.old), [apps]);
   const newProfiles = useMemo(() => profilesByPackage(apps.profiles.new), [apps]);
+  const levels = useMemo(() => ({ old: protectionLevels(apps.permissionDeclarations.old), new: protectionLevels(apps.permissionDeclarations.new) }), [apps]);
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<KindFilter>('all');
   const [includeRebuilt, setIncludeRebuilt] = useState(false);
@@ -60,7 +62,7 @@ export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string
           This comparison has no added, removed or changed app <span className="mono">{openApp}</span>. <a href={routeHash({ view: 'apps' })}>Show all apps</a>
         </p>
       )}
-      {selected !== undefined && <AppDetail kind={selected.kind} old={oldProfiles.get(selected.package) ?? null} new={newProfiles.get(selected.package) ?? null} />}
+      {selected !== undefined && <AppDetail kind={selected.kind} old={oldProfiles.get(selected.package) ?? null} new={newProfiles.get(selected.package) ?? null} levels={levels} />}
       <div hidden={selected !== undefined} data-testid="apps-list">
         {rows.length === 0 ? (
           <p className="empty">Both builds have the same apps, byte for byte.</p>

@@ -1,20 +1,27 @@
-import { platformProtectionLevel } from './platformPermissions.js';
+import { isDangerousLevel, type ProtectionLevel } from './platformPermissions.js';
 
-/** A permission name with its protection level; a dangerous one says so in words, not only in colour. */
-export function PermissionName({ name, protectionLevel }: { name: string; protectionLevel?: string }) {
-  const level = protectionLevel ?? platformProtectionLevel(name);
-  const dangerous = level !== null && level.split('|').includes('dangerous');
+/**
+ * A permission name with its protection level and, when the build declares it, who declares it.
+ * A dangerous one says so in words, not only in colour.
+ */
+export function PermissionName({ name, level }: { name: string; level: ProtectionLevel | null }) {
+  const declaredBy = level?.declaredBy === null || level?.declaredBy === undefined ? null : `declared by ${level.declaredBy}`;
+  if (level === null) return <span className="mono">{name}</span>;
   return (
     <>
       <span className="mono">{name}</span>
-      {dangerous ? (
-        <span className="danger-tag" data-testid="permission-dangerous" title="Protection level: dangerous (the user must grant it at run time)">
+      {isDangerousLevel(level) ? (
+        <span className="danger-tag" data-testid="permission-dangerous" title={`Protection level: ${level.level} (the user must grant it at run time)`}>
           {' '}
           <span aria-hidden="true">⚠</span> dangerous
         </span>
       ) : (
-        level !== null && <span className="muted"> ({level})</span>
+        <span className="muted" data-testid="permission-level">
+          {' '}
+          ({level.level})
+        </span>
       )}
+      {declaredBy !== null && <span className="muted"> {declaredBy}</span>}
     </>
   );
 }

@@ -1,7 +1,7 @@
 import type { AppChange, AppDiff, AppProfile, AppRef } from '../../../../shared/appDiff.js';
 import type { ChangeKind } from '../changeKind.js';
 import { describeVersion, hasVisibleChanges, searchTextOfChange } from './appFilter.js';
-import { platformProtectionLevel } from './platformPermissions.js';
+import { isDangerousLevel, protectionLevels, type ProtectionLevelLookup } from './platformPermissions.js';
 
 /** One row of the apps table: an added, removed or changed app, with what a reviewer scans for. */
 export interface AppRow {
@@ -16,7 +16,7 @@ export interface AppRow {
   /** Requested permissions the new build adds (every one, for an added app) and drops. */
   permissionsAdded: string[];
   permissionsRemoved: string[];
-  /** How many of the added ones users must grant at run time. */
+  /** How many of the added ones users must grant at run time, as the new build declares them. */
   dangerousAdded: number;
   /** Other changes in a few words: `signer`, `2 components`, `1 preference default`. */
   otherChanges: string[];
@@ -26,9 +26,7 @@ export interface AppRow {
   searchText: string;
 }
 
-const isDangerous = (name: string): boolean => platformProtectionLevel(name) === 'dangerous';
-
-function refRow(kind: 'added' | 'removed', app: AppRef, profile: AppProfile | undefined): AppRow {
+function refRow(kind: 'added' | 'removed', app: AppRef, profile: AppProfile | undefined, levels: ProtectionLevelLookup): AppRow {
   const permissions = (profile?.usesPermissions ?? []).map((permission) => permission.name);
   const version = describeVersion(app.versionName, app.versionCode);
   return {
@@ -40,7 +38,7 @@ function refRow(kind: 'added' | 'removed', app: AppRef, profile: AppProfile | un
     versionKey: app.versionCode ?? app.versionName ?? '',
     permissionsAdded: kind === 'added' ? permissions : [],
     permissionsRemoved: kind === 'removed' ? permissions : [],
-    dangerousAdded: kind === 'added' ? permissions.filter(isDangerous).length : 0,
+    dangerousAdded: kind === 'added' ? permissions.filter((name) => isDangerousLevel(levels(name))).length : 0,
     otherChanges: [],
     onlyRebuilt: false,
     searchText: [app.package, app.label ?? '', app.path, app.versionName ?? '', ...permissions].join('\n').toLowerCase(),
@@ -63,7 +61,7 @@ function otherChangesOf(app: AppChange): string[] {
   return parts.filter((part): part is string => part !== null);
 }
 
-function changeRow(app: AppChange, oldProfile: AppProfile | undefined, newProfile: AppProfile | undefined): AppRow {
+function changeRow(app: AppChange, oldProfile: AppProfile | undefined, newProfile: AppProfile | undefined, levels: ProtectionLevelLookup): AppRow {
   const versionOf = (profile: AppProfile | undefined) => (profile === undefined ? null : describeVersion(profile.versionName, profile.versionCode));
   return {
     kind: 'changed',
@@ -74,7 +72,7 @@ function changeRow(app: AppChange, oldProfile: AppProfile | undefined, newProfil
     versionKey: newProfile?.versionCode ?? newProfile?.versionName ?? '',
     permissionsAdded: app.usesPermissions.added,
     permissionsRemoved: app.usesPermissions.removed,
-    dangerousAdded: app.usesPermissions.added.filter(isDangerous).length,
+    dangerousAdded: app.usesPermissions.added.filter((name) => isDangerousLevel(levels(name))).length,
     otherChanges: otherChangesOf(app),
     onlyRebuilt: !hasVisibleChanges(app),
     searchText: searchTextOfChange(app).join('\n').toLowerCase(),
@@ -85,10 +83,12 @@ function changeRow(app: AppChange, oldProfile: AppProfile | undefined, newProfil
 export function appRows(apps: AppDiff): AppRow[] {
   const oldProfiles = profilesByPackage(apps.profiles.old);
   const newProfiles = profilesByPackage(apps.profiles.new);
+  const oldLevels = protectionLevels(apps.permissionDeclarations.old);
+  const newLevels = protectionLevels(apps.permissionDeclarations.new);
   return [
-    ...apps.added.map((app) => refRow('added', app, newProfiles.get(app.package))),
-    ...apps.removed.map((app) => refRow('removed', app, oldProfiles.get(app.package))),
-    ...apps.changed.map((app) => changeRow(app, oldProfiles.get(app.package), newProfiles.get(app.package))),
+    ...apps.added.map((app) => refRow('added', app, newProfiles.get(app.package), newLevels)),
+    ...apps.removed.map((app) => refRow('removed', app, oldProfiles.get(app.package), oldLevels)),
+    ...apps.changed.map((app) => changeRow(app, oldProfiles.get(app.package), newProfiles.get(app.package), newLevels)),
   ];
 }
 

@@ -1,3 +1,5 @@
+import type { PermissionDeclaration } from '../../../../shared/appDiff.js';
+
 /**
  * Android platform permissions whose protection level is `dangerous` (the user grants them at run
  * time), as declared in the framework's core AndroidManifest.xml. An app's manifest names them
@@ -53,4 +55,30 @@ const DANGEROUS_PLATFORM_PERMISSIONS: ReadonlySet<string> = new Set(
 /** `dangerous` for a platform permission users must grant; null when this list does not know it. */
 export function platformProtectionLevel(name: string): string | null {
   return DANGEROUS_PLATFORM_PERMISSIONS.has(name) ? 'dangerous' : null;
+}
+
+/** A permission's protection level and who says so: a package of the build, or null for Android's own list. */
+export interface ProtectionLevel {
+  level: string;
+  declaredBy: string | null;
+}
+
+export type ProtectionLevelLookup = (name: string) => ProtectionLevel | null;
+
+/**
+ * Levels as one build declares them (framework-res.apk, vendor apps), falling back to Android's
+ * list of dangerous platform permissions for builds whose framework was not among the files read.
+ */
+export function protectionLevels(declarations: readonly PermissionDeclaration[]): ProtectionLevelLookup {
+  const declared = new Map(declarations.map((declaration) => [declaration.name, declaration]));
+  return (name) => {
+    const declaration = declared.get(name);
+    if (declaration !== undefined) return { level: declaration.protectionLevel, declaredBy: declaration.declaredBy };
+    const platform = platformProtectionLevel(name);
+    return platform === null ? null : { level: platform, declaredBy: null };
+  };
+}
+
+export function isDangerousLevel(level: ProtectionLevel | null): boolean {
+  return level !== null && level.level.split('|').includes('dangerous');
 }
