@@ -162,8 +162,10 @@ describe('live renderer with the real handlers', () => {
 
   it('goes back to the start screen, keeping both choices, on "New comparison"', async () => {
     const { page } = session;
+    expect(await page.title()).toBe('OTA Lens report: sample-old.zip → sample-new.zip');
     await page.getByRole('button', { name: 'New comparison' }).click();
     await page.getByTestId('start-screen').waitFor();
+    expect(await page.title()).toBe('OTA Lens');
     expect(await readCell(page, 'pick-path-old')).toBe(SAMPLE_OLD);
     expect(await readCell(page, 'pick-path-new')).toBe(SAMPLE_NEW);
   });
@@ -249,6 +251,7 @@ describe('cancelling a comparison', () => {
       await page.getByRole('button', { name: 'Compare', exact: true }).click();
       // The engine has opened the packages and is reading (hashing) their files.
       await page.locator('[data-testid="step-reading"][data-status="current"]').waitFor({ timeout: 10_000 });
+      expect(await page.title()).toBe('Comparing slow-old → slow-new · OTA Lens');
 
       const cancelledAt = Date.now();
       await page.getByRole('button', { name: 'Cancel' }).click();

@@ -14,6 +14,11 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
   useEffect(() => api.onProgress((progress) => dispatch({ type: 'progress', progress })), [api]);
   useEffect(() => api.onPackageChosen(({ side, package: pick }) => dispatch({ type: 'picked', side, pick })), [api]);
   useEffect(preventDropNavigation, []);
+  // The report names its packages in the title itself; the other screens say where the window is.
+  useEffect(() => {
+    if (state.screen === 'start') document.title = 'OTA Lens';
+    else if (state.screen === 'comparing') document.title = `Comparing ${state.picks.old?.name ?? ''} → ${state.picks.new?.name ?? ''} · OTA Lens`;
+  }, [state.screen, state.picks]);
   const [sample, setSample] = useState<PackagePair | null>(null);
   const [recent, setRecent] = useState<readonly RecentComparison[]>([]);
   useEffect(() => {
