@@ -331,8 +331,8 @@ describe('the apps table', () => {
   });
 });
 
-describe('searching settings', () => {
-  it('filters settings defaults by every word typed, in names, values and the APK that sets them', async () => {
+describe('searching settings and properties', () => {
+  it('filters every table of the view by every word typed, in names, values, packages and the files that set them', async () => {
     const base = handmadeResult();
     const file = join(workDir, 'settings.html');
     await writeFile(file, await renderHtmlReport(base));
@@ -340,15 +340,22 @@ describe('searching settings', () => {
     await page.goto(pathToFileURL(file).href);
     await waitForReport(page);
     await showView(page, 'settings');
-    const rows = () => page.getByTestId('setting-row').evaluateAll((found) => found.map((row) => row.getAttribute('data-name')));
+    const names = (rowTestId: string) => page.getByTestId(rowTestId).evaluateAll((found) => found.map((row) => row.getAttribute('data-name') ?? row.querySelector('td:nth-child(3)')?.textContent));
     const all = [...base.settings.changed, ...base.settings.added, ...base.settings.removed].map((change) => change.name);
-    expect(await rows()).toEqual(all);
-    await page.getByLabel('Filter settings').fill('location gps');
-    expect(await rows()).toEqual(['def_location_providers_allowed']);
-    expect(await page.getByTestId('setting-filter-status').textContent()).toBe(`1 of ${all.length} ${all.length === 1 ? 'setting' : 'settings'} match.`);
-    await page.getByLabel('Filter settings').fill('no-such-setting-anywhere');
-    expect(await rows()).toEqual([]);
-    expect(await page.getByTestId('settings').getByText('None match the filter.').count()).toBe(1);
+    expect(await names('setting-row')).toEqual(all);
+    const search = page.getByLabel('Search settings and properties');
+    await search.fill('location gps');
+    expect(await names('setting-row')).toEqual(['def_location_providers_allowed']);
+    expect(await page.getByTestId('grant-row').count()).toBe(0);
+    expect(await page.getByTestId('platform-filter-status').textContent()).toBe('1 of 9 entries match.');
+    // The weather app: its default grant and its power-save allowance, nothing else.
+    await search.fill('weather');
+    expect(await names('grant-row')).toEqual(['com.example.weather']);
+    expect(await page.getByTestId('sysconfig-row').count()).toBe(1);
+    expect(await page.getByTestId('settings').getByText('None match the search.').count()).toBe(1);
+    expect(await page.getByTestId('property-row').count()).toBe(0);
+    await search.fill('ro.example');
+    expect(await names('property-row')).toEqual(['ro.example.added', 'ro.example.removed']);
     await page.close();
   });
 });
@@ -430,7 +437,7 @@ describe('printing, as File › Export › PDF does', () => {
     const expected = sampleExpectations();
     for (const name of expected.properties.changed.keys()) expect(has(name), `property ${name}`).toBe(true);
     for (const file of [...expected.files.changed, ...expected.files.removed]) expect(has(file.path.slice(file.path.lastIndexOf('/') + 1)), `file ${file.path}`).toBe(true);
-    for (const control of ['Filter apps', 'Filter properties', 'Copy summary', 'Settings & properties (']) expect(text.includes(control), `no ${control}`).toBe(false);
+    for (const control of ['Filter apps', 'Search settings and properties', 'Copy summary', 'Settings & properties (']) expect(text.includes(control), `no ${control}`).toBe(false);
     expect(requests).toEqual([reportUrl]);
     await page.close();
   });

@@ -92,11 +92,11 @@ describe('static HTML report of the sample pair', () => {
     const [someName] = [...expected.properties.changed.keys()];
     if (someName === undefined) throw new Error('the sample pair should change at least one property');
     await showView(opened.page, 'settings');
-    await opened.page.getByLabel('Filter properties').fill(someName);
+    await opened.page.getByLabel('Search settings and properties').fill(someName);
     const shown = await readShownProperties(opened.page);
     expect(shown.map((row) => row.name)).toContain(someName);
     expect(shown.every((row) => [row.name, row.old, row.new].some((text) => text?.includes(someName)))).toBe(true);
-    await opened.page.getByLabel('Filter properties').fill('');
+    await opened.page.getByLabel('Search settings and properties').fill('');
   });
 
   it('leads with the answer: Mi Cloud Messaging went from on by default to opt-in, as the APKs say', async () => {

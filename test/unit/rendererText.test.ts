@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeSteps, formatElapsed } from '../../renderer/src/live/progressText.js';
-import { filterProperties } from '../../renderer/src/report/filterProperties.js';
+import { countPlatformMatches, matchesWords, propertyTexts, searchWords } from '../../renderer/src/report/platform/platformSearch.js';
+import { handmadeResult } from '../e2e/handmadeResult.js';
 import { countOf, formatBytes, formatLabel, formatMegabytes } from '../../renderer/src/text/format.js';
 
 describe('describeSteps', () => {
@@ -73,25 +74,37 @@ describe('small formatters', () => {
   });
 });
 
-describe('filterProperties', () => {
+describe('searching settings and properties', () => {
   const changes = [
     { name: 'ro.build.id', old: 'KOT49H', new: 'KTU84P', oldLayer: '/system/build.prop', newLayer: '/system/build.prop' },
     { name: 'ro.product.locale.region', old: 'CN', new: null, oldLayer: '/system/build.prop', newLayer: null },
     { name: 'persist.sys.timezone', old: null, new: 'Asia/Shanghai', oldLayer: null, newLayer: '/vendor/default.prop' },
   ];
+  const names = (query: string) => changes.filter((change) => matchesWords(propertyTexts(change), searchWords(query))).map((change) => change.name);
 
-  it('matches names and either value, ignoring case and surrounding spaces', () => {
-    expect(filterProperties(changes, ' BUILD.ID ').map((change) => change.name)).toEqual(['ro.build.id']);
-    expect(filterProperties(changes, 'ktu84p').map((change) => change.name)).toEqual(['ro.build.id']);
-    expect(filterProperties(changes, 'shanghai').map((change) => change.name)).toEqual(['persist.sys.timezone']);
-    expect(filterProperties(changes, 'cn').map((change) => change.name)).toEqual(['ro.product.locale.region']);
+  it('matches names, either value and the file that sets it, ignoring case and spaces', () => {
+    expect(names(' BUILD.ID ')).toEqual(['ro.build.id']);
+    expect(names('ktu84p')).toEqual(['ro.build.id']);
+    expect(names('shanghai')).toEqual(['persist.sys.timezone']);
+    expect(names('cn')).toEqual(['ro.product.locale.region']);
+    expect(names('/vendor/')).toEqual(['persist.sys.timezone']);
+    expect(names('  ')).toHaveLength(3);
   });
 
-  it('matches the file that sets the value', () => {
-    expect(filterProperties(changes, '/vendor/').map((change) => change.name)).toEqual(['persist.sys.timezone']);
+  it('needs every word, wherever each is', () => {
+    expect(names('timezone vendor')).toEqual(['persist.sys.timezone']);
+    expect(names('timezone system')).toEqual([]);
   });
 
-  it('keeps everything for an empty query', () => {
-    expect(filterProperties(changes, '  ')).toEqual(changes);
+  it('counts the rows of every table of the view that match', () => {
+    const result = handmadeResult();
+    // 1 setting, 2 grants, 1 sysconfig entry, 2 init services, 3 properties.
+    expect(countPlatformMatches(result, [])).toEqual({ matching: 9, total: 9 });
+    // The location setting and the fine-location grant.
+    expect(countPlatformMatches(result, searchWords('location'))).toEqual({ matching: 2, total: 9 });
+    // The grant and the power-save allowance of the weather app.
+    expect(countPlatformMatches(result, searchWords('weather'))).toEqual({ matching: 2, total: 9 });
+    // A changed service is found by its old command too.
+    expect(countPlatformMatches(result, searchWords('logd class core')).matching).toBe(1);
   });
 });

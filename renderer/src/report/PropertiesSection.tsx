@@ -1,17 +1,13 @@
-import { useState } from 'react';
-import type { PropertyDiff } from '../../../shared/model.js';
+import type { PropertyChange, PropertyDiff } from '../../../shared/model.js';
 import { countOf } from '../text/format.js';
-import { FilterBox } from './FilterBox.js';
-import { filterProperties } from './filterProperties.js';
+import { matchesWords, propertyTexts } from './platform/platformSearch.js';
 import { PropertyTable } from './PropertyTable.js';
 
-export function PropertiesSection({ properties }: { properties: PropertyDiff }) {
-  const [query, setQuery] = useState('');
-  const changed = filterProperties(properties.changed, query);
-  const added = filterProperties(properties.added, query);
-  const removed = filterProperties(properties.removed, query);
-  const total = properties.changed.length + properties.added.length + properties.removed.length;
-  const matching = changed.length + added.length + removed.length;
+export function PropertiesSection({ properties, words }: { properties: PropertyDiff; words: readonly string[] }) {
+  const kept = (changes: readonly PropertyChange[]) => changes.filter((change) => matchesWords(propertyTexts(change), words));
+  const changed = kept(properties.changed);
+  const added = kept(properties.added);
+  const removed = kept(properties.removed);
 
   return (
     <section id="properties" className="section" aria-labelledby="properties-heading" data-testid="properties">
@@ -22,15 +18,6 @@ export function PropertiesSection({ properties }: { properties: PropertyDiff }) 
         {countOf(properties.changed.length, 'changed', 'changed')},{' '}
         {countOf(properties.added.length, 'added', 'added')}, {countOf(properties.removed.length, 'removed', 'removed')}.
       </p>
-      <FilterBox
-        label="Filter properties"
-        placeholder="Name, value or file, e.g. ro.build.version"
-        testId="property-filter"
-        query={query}
-        onQueryChange={setQuery}
-        matching={matching}
-        totalText={countOf(total, 'property', 'properties')}
-      />
       <PropertyTable kind="changed" title="Changed" changes={changed} totalCount={properties.changed.length} />
       <PropertyTable kind="added" title="Added" changes={added} totalCount={properties.added.length} />
       <PropertyTable kind="removed" title="Removed" changes={removed} totalCount={properties.removed.length} />

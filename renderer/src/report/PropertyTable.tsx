@@ -47,7 +47,7 @@ export function PropertyTable({ kind, title, changes, totalCount }: PropertyTabl
         <span className="kind-tag">{title}</span> <span className="count">({totalCount.toLocaleString('en-US')})</span>
       </h3>
       {changes.length === 0 ? (
-        <p className="empty">{totalCount === 0 ? `No properties ${kind}.` : 'None match the filter.'}</p>
+        <p className="empty">{totalCount === 0 ? `No properties ${kind}.` : 'None match the search.'}</p>
       ) : (
         <div className="table-scroll">
           <table className="properties">

@@ -11,12 +11,8 @@ import { EvidenceFileDialog } from './evidence/EvidenceFileDialog.js';
 import { EvidenceViewerContext, type EvidenceTarget, type EvidenceViewer } from './evidence/evidenceViewer.js';
 import { FileBrowserSection } from './files/FileBrowserSection.js';
 import { FilesSection } from './FilesSection.js';
-import { GrantsSection } from './platform/GrantsSection.js';
-import { InitServicesSection } from './platform/InitServicesSection.js';
-import { SettingsSection } from './platform/SettingsSection.js';
-import { SysconfigSection } from './platform/SysconfigSection.js';
+import { SettingsView } from './platform/SettingsView.js';
 import { ProblemsSection } from './ProblemsSection.js';
-import { PropertiesSection } from './PropertiesSection.js';
 import { TextDiffsSection } from './TextDiffsSection.js';
 import { ClaimCheckerSection } from './verdicts/ClaimCheckerSection.js';
 import { ClaimsSection } from './verdicts/ClaimsSection.js';
@@ -96,16 +92,7 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
           </>,
         )}
         {panel('apps', <AppsSection apps={result.apps} openApp={route.view === 'apps' ? route.app : undefined} />)}
-        {panel(
-          'settings',
-          <>
-            <SettingsSection settings={result.settings} />
-            <GrantsSection grants={result.permissionGrants} />
-            <SysconfigSection sysconfig={result.sysconfig} />
-            <InitServicesSection services={result.initServices} />
-            <PropertiesSection properties={result.properties} />
-          </>,
-        )}
+        {panel('settings', <SettingsView diffs={result} />)}
         {panel(
           'files',
           <>

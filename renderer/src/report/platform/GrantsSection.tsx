@@ -3,12 +3,7 @@ import type { PermissionGrant } from '../../../../shared/inventory.js';
 import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { ReportSection } from '../ReportSection.js';
-
-const GRANT_KINDS: Record<string, string> = {
-  'default-permission': 'Granted by default',
-  'privapp-permission': 'Privileged permission',
-  'privapp-deny': 'Privileged permission denied',
-};
+import { GRANT_KINDS, grantTexts, matchesWords } from './platformSearch.js';
 
 type GrantRow = { kind: 'added' | 'removed'; grant: PermissionGrant };
 
@@ -25,11 +20,12 @@ const GRANT_COLUMNS: readonly ChangeColumn<GrantRow>[] = [
 ];
 
 /** Permissions the platform's configuration grants to apps without asking the user. */
-export function GrantsSection({ grants }: { grants: GrantDiff }) {
-  const rows: GrantRow[] = [
+export function GrantsSection({ grants, words }: { grants: GrantDiff; words: readonly string[] }) {
+  const all: GrantRow[] = [
     ...grants.added.map((grant) => ({ kind: 'added' as const, grant })),
     ...grants.removed.map((grant) => ({ kind: 'removed' as const, grant })),
   ];
+  const rows = all.filter(({ grant }) => matchesWords(grantTexts(grant), words));
   return (
     <ReportSection
       id="grants"
@@ -37,7 +33,7 @@ export function GrantsSection({ grants }: { grants: GrantDiff }) {
       intro="Permissions that configuration files (default-permissions, privapp-permissions) give to apps without asking the user."
     >
       {rows.length === 0 ? (
-        <p className="empty">No permission grant was added or removed.</p>
+        <p className="empty">{all.length === 0 ? 'No permission grant was added or removed.' : 'None match the search.'}</p>
       ) : (
         <ChangeTable
           rows={rows}

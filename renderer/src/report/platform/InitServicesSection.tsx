@@ -5,6 +5,7 @@ import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { OldToNew } from '../OldToNew.js';
 import { ReportSection } from '../ReportSection.js';
+import { matchesWords, serviceChangeTexts, serviceTexts } from './platformSearch.js';
 
 /** What differs between two declarations of one service, one phrase each. */
 function ServiceDifferences({ change }: { change: ValueChange<InitService> }) {
@@ -55,16 +56,17 @@ const SERVICE_COLUMNS: readonly ChangeColumn<ServiceRow>[] = [
 ];
 
 /** Services started by init (`service` blocks of `*.rc` files). */
-export function InitServicesSection({ services }: { services: InitServiceDiff }) {
-  const rows: ServiceRow[] = [
+export function InitServicesSection({ services, words }: { services: InitServiceDiff; words: readonly string[] }) {
+  const all: ServiceRow[] = [
     ...services.changed.map((change) => ({ kind: 'changed' as const, service: change.new, change })),
     ...services.added.map((service) => ({ kind: 'added' as const, service })),
     ...services.removed.map((service) => ({ kind: 'removed' as const, service })),
   ];
+  const rows = all.filter(({ service, change }) => matchesWords(change === undefined ? serviceTexts(service) : serviceChangeTexts(change), words));
   return (
     <ReportSection id="init-services" title="Init services" intro="Services started by init, from the service blocks of .rc files.">
       {rows.length === 0 ? (
-        <p className="empty">No init service was added, removed or changed.</p>
+        <p className="empty">{all.length === 0 ? 'No init service was added, removed or changed.' : 'None match the search.'}</p>
       ) : (
         <ChangeTable
           rows={rows}

@@ -1,12 +1,11 @@
-import { useState } from 'react';
 import type { SettingChange, SettingDiff } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
 import type { ChangeKind } from '../changeKind.js';
 import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
-import { FilterBox } from '../FilterBox.js';
 import { OldToNew } from '../OldToNew.js';
 import { ReportSection } from '../ReportSection.js';
+import { matchesWords, settingTexts } from './platformSearch.js';
 
 /** The APK that sets the value; both when the source moved (an overlay took over, or stopped). */
 function Source({ change }: { change: SettingChange }) {
@@ -22,16 +21,6 @@ function Source({ change }: { change: SettingChange }) {
   }
   const either = newSource ?? oldSource;
   return either === null ? <span className="value-missing">—</span> : <DevicePath path={either} />;
-}
-
-/** Whether a setting matches every word of the query, in its name, type, values or the APK that sets it. */
-export function settingMatches(change: SettingChange, query: string): boolean {
-  const haystack = [change.name, change.type, change.old ?? '', change.new ?? '', change.oldSource ?? '', change.newSource ?? ''].join('\n').toLowerCase();
-  return query
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((word) => word !== '')
-    .every((word) => haystack.includes(word));
 }
 
 type SettingRow = { kind: ChangeKind; change: SettingChange };
@@ -52,14 +41,13 @@ const SETTING_COLUMNS: readonly ChangeColumn<SettingRow>[] = [
 ];
 
 /** SettingsProvider defaults (`def_*` resources) after overlays, as a new phone starts with them. */
-export function SettingsSection({ settings }: { settings: SettingDiff }) {
-  const [query, setQuery] = useState('');
+export function SettingsSection({ settings, words }: { settings: SettingDiff; words: readonly string[] }) {
   const all: SettingRow[] = [
     ...settings.changed.map((change) => ({ kind: 'changed' as const, change })),
     ...settings.added.map((change) => ({ kind: 'added' as const, change })),
     ...settings.removed.map((change) => ({ kind: 'removed' as const, change })),
   ];
-  const rows = all.filter(({ change }) => settingMatches(change, query));
+  const rows = all.filter(({ change }) => matchesWords(settingTexts(change), words));
   return (
     <ReportSection
       id="settings"
@@ -72,19 +60,8 @@ export function SettingsSection({ settings }: { settings: SettingDiff }) {
         </>
       }
     >
-      {all.length > 0 && (
-        <FilterBox
-          label="Filter settings"
-          placeholder="Name, value or APK, e.g. location"
-          testId="setting-filter"
-          query={query}
-          onQueryChange={setQuery}
-          matching={rows.length}
-          totalText={countOf(all.length, 'setting', 'settings')}
-        />
-      )}
       {rows.length === 0 ? (
-        <p className="empty">{all.length === 0 ? 'No setting default changed.' : 'None match the filter.'}</p>
+        <p className="empty">{all.length === 0 ? 'No setting default changed.' : 'None match the search.'}</p>
       ) : (
         <ChangeTable
           rows={rows}

@@ -3,6 +3,7 @@ import type { SysconfigEntry } from '../../../../shared/inventory.js';
 import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { ReportSection } from '../ReportSection.js';
+import { matchesWords, sysconfigTexts } from './platformSearch.js';
 
 type SysconfigRow = { kind: 'added' | 'removed'; entry: SysconfigEntry };
 
@@ -18,11 +19,12 @@ const SYSCONFIG_COLUMNS: readonly ChangeColumn<SysconfigRow>[] = [
 ];
 
 /** Allow lists and other entries of `etc/sysconfig` and `etc/permissions`. */
-export function SysconfigSection({ sysconfig }: { sysconfig: SysconfigDiff }) {
-  const rows: SysconfigRow[] = [
+export function SysconfigSection({ sysconfig, words }: { sysconfig: SysconfigDiff; words: readonly string[] }) {
+  const all: SysconfigRow[] = [
     ...sysconfig.added.map((entry) => ({ kind: 'added' as const, entry })),
     ...sysconfig.removed.map((entry) => ({ kind: 'removed' as const, entry })),
   ];
+  const rows = all.filter(({ entry }) => matchesWords(sysconfigTexts(entry), words));
   return (
     <ReportSection
       id="sysconfig"
@@ -30,7 +32,7 @@ export function SysconfigSection({ sysconfig }: { sysconfig: SysconfigDiff }) {
       intro="Entries of etc/sysconfig and etc/permissions, such as apps allowed to run in the background while the battery saver is on."
     >
       {rows.length === 0 ? (
-        <p className="empty">No system configuration entry was added or removed.</p>
+        <p className="empty">{all.length === 0 ? 'No system configuration entry was added or removed.' : 'None match the search.'}</p>
       ) : (
         <ChangeTable
           rows={rows}
