@@ -66,7 +66,14 @@ export function diffFiles(before: readonly FileEntry[], after: readonly FileEntr
     added: added.map((entry) => change(null, entry)),
     removed: removed.map((entry) => change(entry, null)),
     changed: both.filter(([old, current]) => entryChanged(old, current)).map(([old, current]) => change(old, current)),
+    unchanged: both.filter(([old, current]) => entryUnchanged(old, current)).map(([, current]) => ({ path: current.path, size: size(current), sha256: current.sha256 })),
   };
+}
+
+/** Known to be the same: a file whose content could not be read on a side is neither changed nor unchanged (it is a problem). */
+function entryUnchanged(before: FileEntry, after: FileEntry): boolean {
+  if (entryChanged(before, after)) return false;
+  return before.type !== 'file' || (before.sha256 !== null && after.sha256 !== null);
 }
 
 function entryChanged(before: FileEntry, after: FileEntry): boolean {

@@ -111,10 +111,24 @@ export interface FileChange {
   newSha256: string | null;
 }
 
+/** A file both builds have with the same content (or a symlink with the same target). */
+export interface UnchangedFile {
+  path: string;
+  /** Bytes; null for a symlink. */
+  size: number | null;
+  /** SHA-256 of the content, the same on both sides; null for a symlink. */
+  sha256: string | null;
+}
+
 export interface FileDiff {
   added: FileChange[];
   removed: FileChange[];
   changed: FileChange[];
+  /**
+   * Files known to be the same, so the Files view can show the whole device tree. A file unreadable
+   * on a side is in none of these lists: it is a problem of that side.
+   */
+  unchanged: UnchangedFile[];
 }
 
 /** One side of a comparison: the package and the partitions found in it. */

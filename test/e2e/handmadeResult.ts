@@ -306,6 +306,11 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
       added: [{ path: '/system/app/New/New.apk', oldSize: null, newSize: 48_213, oldSha256: null, newSha256: 'c'.repeat(64) }],
       removed: [{ path: '/system/app/Old/Old.apk', oldSize: 1_024, newSize: null, oldSha256: 'd'.repeat(64), newSha256: null }],
       changed: [{ path: '/system/build.prop', oldSize: 2_047, newSize: 2_110, oldSha256: 'e'.repeat(64), newSha256: 'f'.repeat(64) }],
+      unchanged: [
+        { path: '/system/app/Keep/Keep.apk', size: 9_000, sha256: '9'.repeat(64) },
+        { path: '/system/bin/sh', size: null, sha256: null },
+        { path: '/vendor/etc/hosts', size: 56, sha256: '8'.repeat(64) },
+      ],
     },
     evidenceFiles: { old: {}, new: {} },
     textDiffs: [

@@ -68,6 +68,34 @@ function oraclePreference(zipPath: string): OraclePreference {
   return preference;
 }
 
+/**
+ * Every node of the file tree, with every folder opened: the tree is virtualised, so the rows are
+ * read while scrolling it from top to bottom.
+ */
+async function collectTreeNodes(page: Page): Promise<{ path: string; kind: string }[]> {
+  const tree = page.getByTestId('file-tree');
+  for (;;) {
+    const closed = tree.locator('[data-testid="tree-row"][aria-expanded="false"]').first();
+    if ((await closed.count()) > 0) {
+      await closed.click();
+      continue;
+    }
+    const atEnd = await tree.evaluate((element) => element.scrollTop + element.clientHeight >= element.scrollHeight - 1);
+    if (atEnd) break;
+    await tree.evaluate((element) => { element.scrollTop += element.clientHeight / 2; });
+  }
+  const seen = new Map<string, string>();
+  await tree.evaluate((element) => { element.scrollTop = 0; });
+  for (;;) {
+    for (const [path, kind] of await tree.getByTestId('tree-row').evaluateAll((rows) => rows.map((row): [string, string] => [row.getAttribute('data-path') ?? '', row.getAttribute('data-kind') ?? '']))) seen.set(path, kind);
+    const atEnd = await tree.evaluate((element) => element.scrollTop + element.clientHeight >= element.scrollHeight - 1);
+    if (atEnd) break;
+    await tree.evaluate((element) => { element.scrollTop += element.clientHeight / 2; });
+    await page.waitForTimeout(20);
+  }
+  return [...seen].map(([path, kind]) => ({ path, kind }));
+}
+
 async function openCloudMessagingEvidence(page: Page): Promise<void> {
   const card = page.locator('[data-testid="feature-card"][data-feature="cloud-messaging"]');
   const details = card.getByTestId('feature-evidence');
@@ -269,13 +297,32 @@ describe('browsing the changed files of the sample', () => {
     expect(await opened.page.getByTestId('file-detail').getAttribute('data-path')).toBe(truth.path);
     expect(await opened.page.getByTestId('side-by-side').textContent()).toContain(truth.key);
   });
+
+  it('shows the whole device tree on request: every file both zips share byte for byte, as unzip and SHA-256 say', async () => {
+    const { page } = opened;
+    expect(expected.files.unchanged.length).toBeGreaterThan(0);
+    await page.getByTestId('tree-show-unchanged').locator('input').check();
+    const unchangedNodes = (await collectTreeNodes(page)).filter((node) => node.kind === 'unchanged').map((node) => node.path);
+    expect(unchangedNodes.sort()).toEqual(expected.files.unchanged.map((file) => file.path));
+    const sample = expected.files.unchanged.find((file) => file.sha256 !== null);
+    if (sample === undefined) throw new Error('the sample should share a file between its builds');
+    // Its address opens it, wherever the virtualised tree is scrolled.
+    await page.evaluate((path) => { window.location.hash = `#/files/${encodeURIComponent(path)}`; }, sample.path);
+    const detail = page.locator(`[data-testid="file-detail"][data-path="${sample.path}"]`);
+    await detail.getByTestId('file-unchanged').waitFor();
+    expect(await detail.getByTestId('file-hashes').locator('dd').allTextContents()).toEqual([sample.sha256]);
+    // Changes are still counted as before.
+    const counts = (await row('/system').getByTestId('tree-counts').locator('.visually-hidden').textContent()) ?? '';
+    expect(counts).toBe((['changed', 'added', 'removed'] as const).filter((kind) => expected.files[kind].length > 0).map((kind) => `${expected.files[kind].length} ${kind}`).join(', '));
+    await page.getByTestId('tree-show-unchanged').locator('input').uncheck();
+  });
 });
 
 describe('browsing tens of thousands of changed files', () => {
   it('renders only the rows in view, and reaches the last one with the End key', async () => {
     const added = Array.from({ length: 30_000 }, (_, index) => ({ path: `/system/many/f${String(index).padStart(5, '0')}.bin`, oldSize: null, newSize: index, oldSha256: null, newSha256: null }));
     const file = join(workDir, 'many.html');
-    await writeFile(file, await renderHtmlReport(handmadeResult({ files: { added, removed: [], changed: [] }, textDiffs: [] })));
+    await writeFile(file, await renderHtmlReport(handmadeResult({ files: { added, removed: [], changed: [], unchanged: [] }, textDiffs: [] })));
     const page = await browser.newPage({ viewport: { width: 1024, height: 720 } });
     const errors = recordPageErrors(page);
     await page.goto(pathToFileURL(file).href);

@@ -29,6 +29,8 @@ export interface ExpectedFileDiff {
   added: ExpectedFile[];
   removed: ExpectedFile[];
   changed: ExpectedFile[];
+  /** Files both packages hold byte for byte (links with the same target), with the content's SHA-256 (null for a link). */
+  unchanged: { path: string; sha256: string | null }[];
 }
 
 /** A file member's content hash and size, or a symbolic link's target. */
@@ -130,6 +132,10 @@ export function expectedFileDiff(oldFiles: Map<string, SampleEntry>, newFiles: M
     added: sorted([...newFiles.keys()].filter((path) => !oldFiles.has(path))),
     removed: sorted([...oldFiles.keys()].filter((path) => !newFiles.has(path))),
     changed: sorted([...oldFiles].filter(([path, entry]) => newFiles.has(path) && !sameEntry(entry, newFiles.get(path) as SampleEntry)).map(([path]) => path)),
+    unchanged: [...oldFiles]
+      .filter(([path, entry]) => newFiles.has(path) && sameEntry(entry, newFiles.get(path) as SampleEntry))
+      .map(([path, entry]) => ({ path, sha256: entry.kind === 'file' ? entry.sha256 : null }))
+      .sort((a, b) => (a.path < b.path ? -1 : 1)),
   };
 }
 

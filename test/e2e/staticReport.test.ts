@@ -440,7 +440,7 @@ describe('static HTML report with hostile firmware content', () => {
         added: [{ name: 'ro.hostile', old: null, new: HOSTILE_VALUE, oldLayer: null, newLayer: '/system/build.prop' }],
         removed: [],
       },
-      files: { added: [{ path: `/system/${HOSTILE_VALUE}`, oldSize: null, newSize: 12, oldSha256: null, newSha256: null }], removed: [], changed: [] },
+      files: { added: [{ path: `/system/${HOSTILE_VALUE}`, oldSize: null, newSize: 12, oldSha256: null, newSha256: null }], removed: [], changed: [], unchanged: [] },
       textDiffs: [{ path: `/system/etc/${HOSTILE_VALUE}`, patch: `--- a\told build\n+++ a\tnew build\n@@ -1 +1 @@\n-${SCRIPT_BREAKOUT}\n+${HOSTILE_VALUE}\n` }],
     });
     opened = await openReport(result, 'hostile');
@@ -523,7 +523,7 @@ describe('static HTML report with long lists', () => {
 
   beforeAll(async () => {
     const added = Array.from({ length: ADDED_COUNT }, (_, index) => ({ path: `/system/app/App${String(index).padStart(4, '0')}/base.apk`, oldSize: null, newSize: index, oldSha256: null, newSha256: null }));
-    opened = await openReport(handmadeResult({ files: { added, removed: [], changed: [] } }), 'long');
+    opened = await openReport(handmadeResult({ files: { added, removed: [], changed: [], unchanged: [] } }), 'long');
   });
 
   afterAll(async () => {

@@ -18,7 +18,7 @@ function filePaths(files: FileDiff): { added: string[]; removed: string[]; chang
 }
 
 /** The expected file diff, computed from Info-ZIP's listing and extraction alone. */
-function oracleFileDiff(oldZip: string, newZip: string): { added: string[]; removed: string[]; changed: string[] } {
+function oracleFileDiff(oldZip: string, newZip: string): { added: string[]; removed: string[]; changed: string[]; unchanged: [string, string][] } {
   const hashes = (zip: string): Map<string, string> =>
     new Map(
       unzipNames(zip)
@@ -31,6 +31,7 @@ function oracleFileDiff(oldZip: string, newZip: string): { added: string[]; remo
     added: [...after.keys()].filter((path) => !before.has(path)).sort(),
     removed: [...before.keys()].filter((path) => !after.has(path)).sort(),
     changed: [...after.keys()].filter((path) => before.has(path) && before.get(path) !== after.get(path)).sort(),
+    unchanged: [...after].filter(([path, hash]) => before.get(path) === hash).sort(([a], [b]) => (a < b ? -1 : 1)),
   };
 }
 
@@ -59,7 +60,11 @@ describe('comparePackages on the sample pair', () => {
 
   it('finds exactly the file changes Info-ZIP extraction shows', async () => {
     const result = await comparePackages(SAMPLE_OLD, SAMPLE_NEW);
-    expect(filePaths(result.files)).toEqual(oracleFileDiff(SAMPLE_OLD, SAMPLE_NEW));
+    const { unchanged, ...changes } = oracleFileDiff(SAMPLE_OLD, SAMPLE_NEW);
+    expect(filePaths(result.files)).toEqual(changes);
+    // Unchanged files (not the links the updater-script makes, which have no content) with the hash of what unzip extracts.
+    expect(unchanged.length).toBeGreaterThan(0);
+    expect(result.files.unchanged.filter((file) => file.sha256 !== null).map((file) => [file.path, file.sha256])).toEqual(unchanged);
     const sizeOf = (zip: string, path: string): number => unzipMember(zip, path.slice(1)).length;
     for (const change of result.files.changed) expect([change.oldSize, change.newSize], change.path).toEqual([sizeOf(SAMPLE_OLD, change.path), sizeOf(SAMPLE_NEW, change.path)]);
     for (const change of result.files.added) expect(change.newSize, change.path).toBe(sizeOf(SAMPLE_NEW, change.path));
@@ -102,9 +107,11 @@ describe('damaged input', () => {
     const result = await comparePackages(SAMPLE_OLD, damaged);
     expect(result.problems.new.map((problem) => problem.path)).toEqual(['/system/bin/toolbox']);
     expect(result.problems.new[0]?.message).toMatch(/damaged-new\.zip: zip › system\/bin\/toolbox/);
-    const expected = oracleFileDiff(SAMPLE_OLD, SAMPLE_NEW);
-    // Same size, unknown content: the damaged file is not claimed to have changed; everything else is.
+    const { unchanged, ...expected } = oracleFileDiff(SAMPLE_OLD, SAMPLE_NEW);
+    // Same size, unknown content: the damaged file is claimed neither changed nor unchanged; everything else is as unzip says.
     expect(filePaths(result.files)).toEqual({ ...expected, changed: expected.changed.filter((path) => path !== '/system/bin/toolbox') });
+    expect(unchanged.map(([path]) => path)).toContain('/system/bin/toolbox');
+    expect(result.files.unchanged.filter((file) => file.sha256 !== null).map((file) => [file.path, file.sha256])).toEqual(unchanged.filter(([path]) => path !== '/system/bin/toolbox'));
     expect(result.properties.changed.length).toBeGreaterThan(0);
   });
 

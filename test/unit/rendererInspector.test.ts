@@ -39,6 +39,7 @@ describe('buildChangeTree', () => {
       { path: '/system/build.prop', oldSize: 1, newSize: 2, oldSha256: null, newSha256: null },
       { path: '/system/app/Mms/Mms.apk', oldSize: 3, newSize: 4, oldSha256: null, newSha256: null },
     ],
+    unchanged: [{ path: '/system/etc/hosts', size: 7, sha256: 'a'.repeat(64) }, { path: '/odm/etc/x.conf', size: 1, sha256: null }],
   };
 
   it('counts changes per folder and hangs decoded archive members under their archive', () => {
@@ -73,8 +74,17 @@ describe('buildChangeTree', () => {
     ]);
   });
 
+  it('shows unchanged files only on request, without counting them as changes', () => {
+    expect(buildChangeTree(files, []).children.map((node) => node.path)).toEqual(['/system', '/vendor']);
+    const whole = buildChangeTree(files, [], true);
+    expect(whole.children.map((node) => node.path)).toEqual(['/odm', '/system', '/vendor']);
+    expect(whole.counts).toEqual({ added: 1, removed: 1, changed: 2 });
+    const hosts = whole.children.find((node) => node.path === '/system')?.children.find((node) => node.path === '/system/etc')?.children[0];
+    expect(hosts).toMatchObject({ path: '/system/etc/hosts', kind: 'unchanged', file: { oldSize: 7, newSize: 7, oldSha256: 'a'.repeat(64), newSha256: 'a'.repeat(64) } });
+  });
+
   it('opens only the top level of a large tree', () => {
-    const many = { added: Array.from({ length: 500 }, (_, index) => ({ path: `/system/d${index}/f`, oldSize: null, newSize: 1, oldSha256: null, newSha256: null })), removed: [], changed: [] };
+    const many = { added: Array.from({ length: 500 }, (_, index) => ({ path: `/system/d${index}/f`, oldSize: null, newSize: 1, oldSha256: null, newSha256: null })), removed: [], changed: [], unchanged: [] };
     const root = buildChangeTree(many, []);
     expect([...initiallyExpanded(root)]).toEqual(['/system']);
     expect(visibleRows(root, initiallyExpanded(root))).toHaveLength(501);

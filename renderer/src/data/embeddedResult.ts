@@ -38,7 +38,7 @@ const LIST_PARTS: readonly [string, readonly string[]][] = [
   ['permissionGrants', ['added', 'removed']],
   ['sysconfig', ['added', 'removed']],
   ['initServices', ['added', 'removed', 'changed']],
-  ['files', ['added', 'removed', 'changed']],
+  ['files', ['added', 'removed', 'changed', 'unchanged']],
   ['problems', ['old', 'new']],
 ];
 

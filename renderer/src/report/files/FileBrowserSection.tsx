@@ -1,20 +1,21 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TextDiff } from '../../../../shared/appDiff.js';
 import type { FileDiff } from '../../../../shared/model.js';
-import { formatBytes, formatExactBytes } from '../../text/format.js';
+import { countOf, formatBytes, formatExactBytes } from '../../text/format.js';
 import { ReportSection } from '../ReportSection.js';
 import { fileHash } from '../views/inspectorViews.js';
-import { buildChangeTree, initiallyExpanded, nodePaths, visibleRows, type ChangeCounts, type ChangeKind, type ChangeNode, type TreeRow } from './changeTree.js';
+import { buildChangeTree, initiallyExpanded, nodePaths, visibleRows, type ChangeCounts, type ChangeNode, type NodeKind, type TreeRow } from './changeTree.js';
 import { SideBySideDiff } from './SideBySideDiff.js';
 import { VirtualList } from './VirtualList.js';
 
 const ROW_HEIGHT = 30;
 const VIEW_HEIGHT = 420;
 
-const KIND_MARKS: Record<ChangeKind, { sign: string; word: string }> = {
+const KIND_MARKS: Record<NodeKind, { sign: string; word: string }> = {
   added: { sign: '+', word: 'added' },
   removed: { sign: '−', word: 'removed' },
   changed: { sign: '~', word: 'changed' },
+  unchanged: { sign: '', word: 'unchanged' },
 };
 
 function countsText(counts: ChangeCounts): string {
@@ -67,22 +68,40 @@ function FileDetail({ node, diff }: { node: ChangeNode; diff: TextDiff | undefin
           </span>{' '}
           {node.kind[0]?.toUpperCase()}
           {node.kind.slice(1)}
-          {node.file !== null && (
-            <>
-              {' · '}size <Size bytes={node.file.oldSize} /> → <Size bytes={node.file.newSize} />
-            </>
-          )}
+          {node.file !== null &&
+            (node.kind === 'unchanged' ? (
+              <>
+                {' · '}the same in both builds · size <Size bytes={node.file.newSize} />
+              </>
+            ) : (
+              <>
+                {' · '}size <Size bytes={node.file.oldSize} /> → <Size bytes={node.file.newSize} />
+              </>
+            ))}
         </p>
       )}
       {node.file !== null && (node.file.oldSha256 !== null || node.file.newSha256 !== null) && (
         <dl className="file-hashes" data-testid="file-hashes">
-          <dt>SHA-256, old build</dt>
-          <dd className="mono hash">{node.file.oldSha256 ?? '—'}</dd>
-          <dt>SHA-256, new build</dt>
-          <dd className="mono hash">{node.file.newSha256 ?? '—'}</dd>
+          {node.kind === 'unchanged' ? (
+            <>
+              <dt>SHA-256, both builds</dt>
+              <dd className="mono hash">{node.file.newSha256}</dd>
+            </>
+          ) : (
+            <>
+              <dt>SHA-256, old build</dt>
+              <dd className="mono hash">{node.file.oldSha256 ?? '—'}</dd>
+              <dt>SHA-256, new build</dt>
+              <dd className="mono hash">{node.file.newSha256 ?? '—'}</dd>
+            </>
+          )}
         </dl>
       )}
-      {diff !== undefined ? (
+      {node.kind === 'unchanged' ? (
+        <p className="empty" data-testid="file-unchanged">
+          Both builds have this file byte for byte; there is nothing to compare.
+        </p>
+      ) : diff !== undefined ? (
         <SideBySideDiff key={diff.path} patch={diff.patch} path={diff.path} />
       ) : node.children.length > 0 ? (
         <p className="empty">{countsText(node.counts) || 'Changed members inside'}: open it in the tree to see them.</p>
@@ -116,7 +135,8 @@ function findNode(root: ChangeNode, devicePath: string): ChangeNode | null {
 /** The changed files as a device tree with counts per folder; picking a file shows its side-by-side diff or its sizes. */
 export function FileBrowserSection({ files, textDiffs, openPath, navigated = 0 }: FileBrowserSectionProps) {
   const diffsByPath = useMemo(() => new Map(textDiffs.map((diff) => [diff.path, diff])), [textDiffs]);
-  const root = useMemo(() => buildChangeTree(files, [...diffsByPath.keys()]), [files, diffsByPath]);
+  const [withUnchanged, setWithUnchanged] = useState(false);
+  const root = useMemo(() => buildChangeTree(files, [...diffsByPath.keys()], withUnchanged), [files, diffsByPath, withUnchanged]);
   const [expanded, setExpanded] = useState(() => initiallyExpanded(root));
   const [selected, setSelected] = useState<ChangeNode | null>(null);
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
@@ -205,9 +225,23 @@ export function FileBrowserSection({ files, textDiffs, openPath, navigated = 0 }
   return (
     <ReportSection
       id="file-browser"
-      title="Browse changed files"
-      intro="The device tree of what changed: + added, − removed, ~ changed, with counts per folder. Pick a file to see its lines side by side (decoded XML for binary XML), or its sizes. Arrow keys move through the tree."
+      title="Device tree"
+      intro="The device's folders with what changed in them: + added, − removed, ~ changed, with counts per folder. Pick a file to see its lines side by side (decoded XML for binary XML), or its sizes and hashes. Arrow keys move through the tree."
     >
+      {files.unchanged.length > 0 && (
+        <label className="checkbox tree-option" data-testid="tree-show-unchanged">
+          <input
+            type="checkbox"
+            checked={withUnchanged}
+            onChange={(event) => {
+              setWithUnchanged(event.target.checked);
+              // The picked node belongs to the old tree; pick again in the new one.
+              setSelected(null);
+            }}
+          />{' '}
+          Show the {countOf(files.unchanged.length, 'file')} both builds share unchanged, for the whole device tree
+        </label>
+      )}
       <div className="file-browser">
         <VirtualList
           items={rows}

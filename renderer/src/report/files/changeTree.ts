@@ -8,14 +8,17 @@ export interface ChangeCounts {
   changed: number;
 }
 
-/** A folder, file or archive member on the way to a changed file. */
+/** What the tree says of a node: a change, or a file both builds share unchanged. */
+export type NodeKind = ChangeKind | 'unchanged';
+
+/** A folder, file or archive member on the way to a changed file, or an unchanged file when those are shown. */
 export interface ChangeNode {
   name: string;
   /** Device path; members of an archive follow `!/`, e.g. `/system/app/A.apk!/res/xml`. */
   path: string;
-  /** What happened to this file; null for a folder that only holds changes. */
-  kind: ChangeKind | null;
-  /** Sizes, for a file listed in the file diff. */
+  /** What happened to this file; null for a folder. */
+  kind: NodeKind | null;
+  /** Sizes and hashes, for a file listed in the file diff (the same on both sides when unchanged). */
   file: FileChange | null;
   /** Whether a line diff of this file is in the result. */
   hasTextDiff: boolean;
@@ -57,7 +60,7 @@ function emptyNode(path: string): ChangeNode {
 }
 
 /** The changed files as a tree from `/`, with counts per folder; archive members with a line diff hang under their archive. */
-export function buildChangeTree(files: FileDiff, textDiffPaths: readonly string[]): ChangeNode {
+export function buildChangeTree(files: FileDiff, textDiffPaths: readonly string[], withUnchanged = false): ChangeNode {
   const root = emptyNode('');
   const byPath = new Map<string, ChangeNode>([['', root]]);
   const childrenOf = new Map<ChangeNode, Map<string, ChangeNode>>();
@@ -87,6 +90,13 @@ export function buildChangeTree(files: FileDiff, textDiffPaths: readonly string[
       leaf.kind = kind;
       leaf.file = file;
       for (const node of chain) node.counts[kind]++;
+    }
+  }
+  if (withUnchanged) {
+    for (const { path, size, sha256 } of files.unchanged) {
+      const leaf = ensure(path).at(-1) ?? root;
+      leaf.kind = 'unchanged';
+      leaf.file = { path, oldSize: size, newSize: size, oldSha256: sha256, newSha256: sha256 };
     }
   }
   for (const path of textDiffPaths) {
