@@ -3,10 +3,10 @@ import { dialog, type BaseWindow, type OpenDialogOptions, type SaveDialogOptions
 import type { ExportFormat, PackageKind, Side } from '../shared/api.js';
 
 const PACKAGE_FILTERS: OpenDialogOptions['filters'] = [
-  { name: 'Android packages (zip, img, tgz)', extensions: ['zip', 'img', 'tgz', 'gz'] },
+  { name: 'Android packages (zip, img, tar, tgz)', extensions: ['zip', 'img', 'tar', 'tgz', 'gz'] },
   { name: 'OTA / ROM zip', extensions: ['zip'] },
   { name: 'Disk images', extensions: ['img'] },
-  { name: 'Tarballs', extensions: ['tgz', 'gz'] },
+  { name: 'Tarballs', extensions: ['tar', 'tgz', 'gz'] },
   { name: 'All files', extensions: ['*'] },
 ];
 
