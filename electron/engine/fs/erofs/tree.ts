@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { Problem } from '../../../../shared/model.js';
-import { sortByKey } from '../../../../shared/sort.js';
 import { InputError } from '../../errors.js';
 import type { ByteSource } from '../../io/byteSource.js';
 import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from '../../vfs/fileTree.js';
+import { ProblemLog } from '../../vfs/problemLog.js';
 import { mapCompressedData } from './compressedMap.js';
 import { readDirectory, type DirectoryEntry } from './directory.js';
 import type { Extent, ExtentMap } from './extentMap.js';
@@ -33,7 +33,7 @@ interface Resolved {
  */
 export class ErofsTree implements FileTree {
   private readonly directories = new Map<number, Promise<Map<string, DirectoryEntry>>>();
-  private readonly problemsByPath = new Map<string, string>();
+  private readonly problemLog = new ProblemLog();
 
   constructor(
     private readonly reader: ImageReader,
@@ -43,10 +43,7 @@ export class ErofsTree implements FileTree {
 
   /** What could not be read so far (paths relative to the tree), in path order. */
   get problems(): Problem[] {
-    return sortByKey(
-      [...this.problemsByPath].map(([path, message]) => ({ path, message })),
-      (problem) => problem.path,
-    );
+    return this.problemLog.problems;
   }
 
   async list(path: string): Promise<TreeNode[] | null> {
@@ -185,6 +182,6 @@ export class ErofsTree implements FileTree {
   }
 
   private report(path: string, message: string): void {
-    if (!this.problemsByPath.has(path)) this.problemsByPath.set(path, message);
+    this.problemLog.record(path, message);
   }
 }

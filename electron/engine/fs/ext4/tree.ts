@@ -1,6 +1,9 @@
 import { Readable } from 'node:stream';
+import type { Problem } from '../../../../shared/model.js';
+import { InputError } from '../../errors.js';
 import { readChunks, type ByteSource } from '../../io/byteSource.js';
 import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from '../../vfs/fileTree.js';
+import { ProblemLog } from '../../vfs/problemLog.js';
 import { aboutPath } from './blockReader.js';
 import type { DirectoryEntry } from './directory.js';
 import { Ext4FileSource } from './fileSource.js';
@@ -24,17 +27,25 @@ interface Located {
  * An ext4 image as a FileTree. Paths are resolved from the root inode through the directories
  * (cached); a directory entry that leads back to a directory already on the path, or to a
  * directory already seen at another path, is a loop in a corrupt image and an InputError, so a
- * walk over a hostile image always ends.
+ * walk over a hostile image always ends. Listing a directory leaves out an entry that cannot be
+ * read (a bad inode, a loop) and records it in `problems`, so its siblings are still compared; a
+ * directory whose own blocks cannot be read fails to list.
  */
 export class Ext4Tree implements FileTree {
   private readonly directories = new PromiseLru<number, Map<string, DirectoryEntry>>(CACHED_DIRECTORIES);
   /** Directories have exactly one parent: each directory inode met so far, with its path. */
   private readonly directoryPaths = new Map<number, string>([[ROOT_INODE, '']]);
+  private readonly problemLog = new ProblemLog();
 
   constructor(
     private readonly volume: Ext4Volume,
     private readonly root: Inode,
   ) {}
+
+  /** Entries left out of listings because they could not be read, in path order. */
+  get problems(): Problem[] {
+    return this.problemLog.problems;
+  }
 
   async list(path: string): Promise<TreeNode[] | null> {
     const found = await this.locate(path);
@@ -43,10 +54,21 @@ export class Ext4Tree implements FileTree {
     const nodes: TreeNode[] = [];
     for (let start = 0; start < entries.length; start += LIST_BATCH) {
       const batch = entries.slice(start, start + LIST_BATCH);
-      const described = await Promise.all(batch.map(async (entry) => this.describe(await this.child(found, entry), entry.name)));
+      const described = await Promise.all(batch.map((entry) => this.describeEntry(found, entry)));
       for (const node of described) if (node !== null) nodes.push(node);
     }
     return nodes.sort(byName);
+  }
+
+  /** One listed entry, or null (recorded as a problem) when its inode cannot be read. */
+  private async describeEntry(directory: Located, entry: DirectoryEntry): Promise<TreeNode | null> {
+    try {
+      return await this.describe(await this.child(directory, entry), entry.name);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      this.problemLog.record(joinTreePath(directory.path, entry.name), error.message);
+      return null;
+    }
   }
 
   async stat(path: string): Promise<TreeNode | null> {
