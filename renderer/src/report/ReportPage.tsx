@@ -126,7 +126,7 @@ function ViewPanel({ view, route, navigated, children }: ViewPanelProps) {
   const panelRef = useRef<HTMLDivElement>(null);
   const active = route.view === view.id;
   useEffect(() => {
-    if (!active || navigated === 0 && route.section === undefined) return;
+    if (!active || (navigated === 0 && route.section === undefined)) return;
     const section = route.section === undefined ? null : document.getElementById(route.section);
     if (section !== null) {
       section.scrollIntoView({ block: 'start' });
