@@ -154,6 +154,26 @@ describe('evidence drill-down in the static report of the sample', () => {
     });
   }
 
+  it('goes from the verdict’s evidence to the SMS app whole, whose preference default is the one aapt reads', async () => {
+    const { page } = opened;
+    await showView(page, 'summary');
+    const truth = oraclePreference(SAMPLE_NEW);
+    await openCloudMessagingEvidence(page);
+    const item = page
+      .locator('[data-testid="feature-card"][data-feature="cloud-messaging"]')
+      .getByTestId('evidence-new')
+      .getByTestId('evidence-item')
+      .filter({ hasText: truth.path });
+    await item.getByTestId('evidence-app').click();
+    const detail = page.getByTestId('app-detail');
+    await detail.waitFor({ state: 'visible' });
+    const apk = truth.path.slice(0, truth.path.indexOf('!/'));
+    expect(await detail.locator('[data-testid="app-fact"][data-fact="APK"] td').last().textContent()).toBe(apk);
+    const row = detail.locator(`[data-testid="app-preferences-row"][data-name="${truth.path.slice(apk.length + 2)} ${truth.key}"]`);
+    expect(await row.locator('td').nth(2).textContent()).toMatch(new RegExp(`→ ${truth.defaultOn ? 'true' : 'false'} `));
+    await showView(page, 'summary');
+  });
+
   it('goes from a piece of evidence to the file’s side-by-side diff in Files, and the address names the file', async () => {
     const { page } = opened;
     const usage = sampleExpectations().properties.changed.get('persist.sys.usage_stats');

@@ -44,7 +44,16 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
   const evidenceViewer = useMemo<EvidenceViewer>(() => {
     const { added, removed, changed } = result.files;
     const filesShown = new Set([...added, ...removed, ...changed].map((file) => file.path).concat(result.textDiffs.map((diff) => diff.path)));
-    return { open: setEvidenceTarget, has: (side, path) => Object.hasOwn(result.evidenceFiles[side], path), inFiles: (path) => filesShown.has(path) };
+    const appsByPath = {
+      old: new Map(result.apps.profiles.old.map((app) => [app.path, app])),
+      new: new Map(result.apps.profiles.new.map((app) => [app.path, app])),
+    };
+    return {
+      open: setEvidenceTarget,
+      has: (side, path) => Object.hasOwn(result.evidenceFiles[side], path),
+      inFiles: (path) => filesShown.has(path),
+      appAt: (side, apkPath) => appsByPath[side].get(apkPath) ?? null,
+    };
   }, [result]);
 
   const views = useMemo(() => inspectorViews(result), [result]);

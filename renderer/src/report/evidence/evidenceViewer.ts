@@ -17,6 +17,8 @@ export interface EvidenceViewer {
   has(side: EvidenceSide, path: string): boolean;
   /** Whether the Files view lists this path as changed, added or removed (with its diff when it has one). */
   inFiles(path: string): boolean;
+  /** The app whose APK is at this path on that side, when the Apps view lists it (added, removed or changed). */
+  appAt(side: EvidenceSide, apkPath: string): { package: string; label: string | null } | null;
 }
 
 /** Opens the file view at a piece of evidence; null outside a report (nothing to open). */

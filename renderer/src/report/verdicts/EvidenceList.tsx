@@ -1,7 +1,21 @@
 import type { Evidence } from '../../../../shared/verdict.js';
 import { stateExplanation, stateLabel } from '../../text/verdictText.js';
 import { EvidenceLink } from '../evidence/EvidenceLink.js';
-import type { EvidenceSide } from '../evidence/evidenceViewer.js';
+import { useEvidenceViewer, type EvidenceSide } from '../evidence/evidenceViewer.js';
+import { appDetailHash } from '../views/inspectorViews.js';
+
+/** A link to the app the evidence sits in, when the Apps view shows that app whole. */
+function AppOfEvidence({ side, path }: { side: EvidenceSide; path: string }) {
+  const viewer = useEvidenceViewer();
+  const archive = path.indexOf('!/');
+  const app = viewer === null || archive < 0 ? null : viewer.appAt(side, path.slice(0, archive));
+  if (app === null) return null;
+  return (
+    <a href={appDetailHash(app.package)} className="evidence-app" data-testid="evidence-app">
+      See {app.label ?? app.package} whole in Apps
+    </a>
+  );
+}
 
 /** Each piece of evidence: where it is, what was found there, and what it alone says. */
 export function EvidenceList({ evidence, side, emptyText }: { evidence: readonly Evidence[]; side: EvidenceSide; emptyText: string }) {
@@ -20,6 +34,7 @@ export function EvidenceList({ evidence, side, emptyText }: { evidence: readonly
           <p className="evidence-detail" data-testid="evidence-detail">
             {item.detail}
           </p>
+          <AppOfEvidence side={side} path={item.path} />
         </li>
       ))}
     </ul>
