@@ -12,12 +12,13 @@ import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { exportFileName, type AppInfo, type CompareOutcome, type CompareRequest, type ExportFormat, type ExportOutcome, type InvokeApi, type InvokeChannel, type PackageKind, type PackagePair, type PickedPackage, type RecentComparison, type Side } from '../shared/api.js';
+import { exportFileName, type AppInfo, type CompareOutcome, type CompareRequest, type ExportFormat, type ExportOutcome, type FileText, type FileTextOutcome, type InvokeApi, type InvokeChannel, type PackageKind, type PackagePair, type PickedPackage, type RecentComparison, type Side } from '../shared/api.js';
 import type { ComparisonResult, Progress } from '../shared/model.js';
 import { markdownSummary } from '../shared/summary.js';
-import { expectAtMostArgs, parseCompareRequest, parseExportRequest, parsePackageKind, parseRecentId, parseSide, UsageError } from '../shared/validate.js';
+import { expectAtMostArgs, parseCompareRequest, parseDevicePath, parseExportRequest, parsePackageKind, parseRecentId, parseSide, UsageError } from '../shared/validate.js';
 import type { CompareOptions } from './engine/compare.js';
 import { compareInWorker } from './engine/compareInWorker.js';
+import { readFileTextInWorker } from './engine/fileTextInWorker.js';
 import { CancelledError, describeFsError, InputError } from './engine/errors.js';
 import { isSameFile } from './engine/io/sameFile.js';
 import { renderHtmlReport } from './report/htmlReport.js';
@@ -48,7 +49,12 @@ export interface HandlerDeps {
   onRecentChanged?: () => void;
   /** Where unexpected errors are recorded; defaults to console.error. */
   logError?: (message: string, error: unknown) => void;
+  /** Reads one file of a package as text; defaults to a worker thread. */
+  readText?: (packagePath: string, devicePath: string, signal: AbortSignal) => Promise<FileText>;
 }
+
+/** How long reading one file for the page may take before it is stopped. */
+const FILE_TEXT_TIME_LIMIT_MS = 60_000;
 
 export type Handlers = {
   [K in InvokeChannel]: (ctx: HandlerContext, ...args: unknown[]) => ReturnType<InvokeApi[K]>;
@@ -62,6 +68,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   let running: AbortController | null = null;
   /** Every package compared in this session: an export must never be written over one. */
   const comparedPaths = new Set<string>();
+  /** The pair the page shows: file texts are read only from these two packages, never from a path the page names. */
+  let shown: CompareRequest | null = null;
+  const readText = deps.readText ?? readFileTextInWorker;
 
   async function compare(ctx: HandlerContext, ...args: unknown[]): Promise<CompareOutcome> {
     let request: CompareRequest;
@@ -89,6 +98,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       });
       // A cancel that raced with the last step still wins: the UI has already moved on.
       if (controller.signal.aborted) throw new CancelledError();
+      shown = request;
       if (deps.recentFile !== undefined) {
         await rememberComparison(deps.recentFile, request, result).then(deps.onRecentChanged, (error: unknown) => logError('could not store the recent comparison:', error));
       }
@@ -115,6 +125,28 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     compare,
+
+    readFileText: async (_ctx, ...args): Promise<FileTextOutcome> => {
+      let side: Side;
+      let devicePath: string;
+      try {
+        expectAtMostArgs('readFileText', args, 2);
+        side = parseSide(args[0]);
+        devicePath = parseDevicePath(args[1]);
+      } catch (error) {
+        return { ok: false, message: error instanceof Error ? error.message : String(error) };
+      }
+      if (shown === null) return { ok: false, message: 'Compare two packages first.' };
+      const packagePath = side === 'old' ? shown.oldPath : shown.newPath;
+      try {
+        return { ok: true, file: await readText(packagePath, devicePath, AbortSignal.timeout(FILE_TEXT_TIME_LIMIT_MS)) };
+      } catch (error) {
+        if (error instanceof CancelledError) return { ok: false, message: `Reading ${devicePath} took longer than ${FILE_TEXT_TIME_LIMIT_MS / 1000} s and was stopped.` };
+        if (error instanceof InputError || error instanceof UsageError) return { ok: false, message: error.message };
+        logError('reading a file failed unexpectedly:', error);
+        return { ok: false, message: `OTA Lens could not read ${devicePath}; the details were written to its log.` };
+      }
+    },
 
     cancelCompare: async (_ctx, ...args): Promise<void> => {
       expectAtMostArgs('cancelCompare', args, 0);

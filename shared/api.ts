@@ -75,6 +75,15 @@ export interface RecentComparison extends PackagePair {
   headline: string;
 }
 
+/** One file of a compared package as text: binary XML decoded to XML. */
+export interface FileText {
+  text: string;
+  /** Whether the file was binary XML, decoded. */
+  decoded: boolean;
+}
+
+export type FileTextOutcome = { ok: true; file: FileText } | { ok: false; message: string };
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -97,6 +106,11 @@ export interface InvokeApi {
   recentComparisons(): Promise<RecentComparison[]>;
   /** Forgets one recent comparison; resolves the list left. */
   forgetRecent(id: string): Promise<RecentComparison[]>;
+  /**
+   * The text of one file (by device path, `!/` entering archives) of a package of the last
+   * comparison, read again from that package; binary and very large files are refused.
+   */
+  readFileText(side: Side, devicePath: string): Promise<FileTextOutcome>;
 }
 
 export type InvokeChannel = keyof InvokeApi;
@@ -110,6 +124,7 @@ export const INVOKE_CHANNELS = [
   'samplePackages',
   'recentComparisons',
   'forgetRecent',
+  'readFileText',
 ] as const satisfies readonly InvokeChannel[];
 
 /** A package chosen outside the page (File › Open old/new… in the app menu). */
@@ -180,6 +195,7 @@ export function createApiClient(invoke: Invoker, subscribe: Subscribe, pathForFi
     samplePackages: () => invoke('samplePackages') as Promise<PackagePair | null>,
     recentComparisons: () => invoke('recentComparisons') as Promise<RecentComparison[]>,
     forgetRecent: (id) => invoke('forgetRecent', id) as Promise<RecentComparison[]>,
+    readFileText: (side, devicePath) => invoke('readFileText', side, devicePath) as Promise<FileTextOutcome>,
     onProgress: (listener) => subscribe('progress', listener),
     onPackageChosen: (listener) => subscribe('packageChosen', listener),
     onExportRequested: (listener) => subscribe('exportRequested', listener),

@@ -93,6 +93,17 @@ export function parseAbsolutePath(value: unknown, field: string): string {
   return value;
 }
 
+/** A device path inside a package: `/system/build.prop`, `/system/app/A.apk!/res/xml/p.xml`. */
+export function parseDevicePath(value: unknown): string {
+  if (typeof value !== 'string') throw new UsageError(`a device path must be a string, got ${describe(value)}`);
+  if (!value.startsWith('/')) throw new UsageError(`a device path must start with /, got ${JSON.stringify(truncate(value))}`);
+  if (value.length > MAX_PATH_LENGTH) throw new UsageError(`the device path is ${value.length} characters long; the limit is ${MAX_PATH_LENGTH}`);
+  if (value.split(/\/|!\//).some((segment) => segment === '.' || segment === '..' || segment.includes('\0'))) {
+    throw new UsageError('a device path may not contain ".", ".." or NUL');
+  }
+  return value;
+}
+
 export function isAbsolutePathSyntax(path: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || /^\\\\[^\\/]+[\\/][^\\/]+/.test(path);
 }

@@ -12,10 +12,17 @@ export type SerializedError =
   | { kind: 'input'; problem: string; details: InputErrorDetails }
   | { kind: 'cancelled' | 'internal'; message: string };
 
-export type WorkerMessage =
+/** What a worker posts: progress now and then, then its result or its error. */
+export type WorkerMessage<Result = ComparisonResult> =
   | { type: 'progress'; progress: Progress }
-  | { type: 'result'; result: ComparisonResult }
+  | { type: 'result'; result: Result }
   | { type: 'error'; error: SerializedError };
+
+/** What the file-text worker is asked: one file of one package. */
+export interface FileTextRequest {
+  packagePath: string;
+  devicePath: string;
+}
 
 /** Errors cross the thread boundary as plain data; the kind says how to rebuild them. */
 export function serializeError(error: unknown): SerializedError {

@@ -283,6 +283,8 @@ describe('browsing the changed files of the sample', () => {
     await row('/system/build.prop').click();
     const detail = opened.page.getByTestId('file-detail');
     expect(await detail.getAttribute('data-path')).toBe('/system/build.prop');
+    // A saved report has no packages behind it to read files from.
+    expect(await detail.getByTestId('read-text-old').count()).toBe(0);
     const changedRows = await detail.locator('[data-testid="sbs-row"][data-changed="true"]').evaluateAll((rows) =>
       rows.map((tableRow) => Array.from(tableRow.querySelectorAll('.sbs-text')).map((cell) => (cell.lastChild?.textContent ?? '').trim())),
     );

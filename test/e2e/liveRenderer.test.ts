@@ -8,6 +8,7 @@ import type { Side } from '../../shared/api.js';
 import type { ComparisonResult } from '../../shared/model.js';
 import { APP_ORIGIN, emitApiEvent, openLiveRenderer, type BridgeHandlers, type LiveRenderer } from '../support/bridge.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
+import { unzipMember } from '../support/oracles.js';
 import { expectFilesShown, expectPropertiesShown, openAppDetail, readAppDetailRows, readCell, readVerdictCard, showView, waitForReport } from './reportPage.js';
 import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtHandlers } from '../support/built.js';
@@ -123,6 +124,27 @@ describe('live renderer with the real handlers', () => {
     await openAppDetail(page, name);
     const rows = await readAppDetailRows(page, 'app-requested-permissions');
     expect(rows.filter(([kind]) => kind !== 'removed').map(([, permission]) => permission).sort()).toEqual(apps.usesPermissions.new.get(name));
+    await showView(page, 'summary');
+  });
+
+  it('reads any file of either package again in the window: a text as unzip extracts it, and says why a binary one has none', async () => {
+    const { page } = session;
+    await showView(page, 'files');
+    await page.locator('[data-testid="tree-row"][data-path="/system/build.prop"]').click();
+    await page.getByTestId('read-text-old').click();
+    const dialog = page.getByTestId('evidence-file');
+    await dialog.waitFor({ state: 'visible' });
+    expect(await dialog.getAttribute('data-side')).toBe('old');
+    expect(await dialog.getByTestId('evidence-file-text').locator('.line-text').allTextContents()).toEqual(
+      unzipMember(SAMPLE_OLD, 'system/build.prop').toString('utf8').replace(/\n$/, '').split('\n'),
+    );
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('tree-show-unchanged').locator('input').check();
+    await page.evaluate(() => { window.location.hash = `#/files/${encodeURIComponent('/system/bin/toolbox')}`; });
+    await page.locator('[data-testid="file-detail"][data-path="/system/bin/toolbox"]').getByTestId('read-text-new').click();
+    expect(await page.getByTestId('read-text-error').textContent()).toMatch(/sample-new\.zip: \/system\/bin\/toolbox: a binary file/);
+    await page.getByTestId('tree-show-unchanged').locator('input').uncheck();
     await showView(page, 'summary');
   });
 

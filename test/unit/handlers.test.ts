@@ -57,6 +57,36 @@ describe('appInfo', () => {
   });
 });
 
+describe('readFileText', () => {
+  it('reads only from the packages of the last comparison, after one', async () => {
+    const h = handlers();
+    await expect(h.readFileText(recordingContext(), 'new', '/system/build.prop')).resolves.toEqual({ ok: false, message: 'Compare two packages first.' });
+    const outcome = await h.compare(recordingContext(), { oldPath: oldSample, newPath: newSample });
+    expect(outcome.ok).toBe(true);
+    for (const [side, zip] of [['old', oldSample], ['new', newSample]] as const) {
+      const expected = execFileSync('unzip', ['-p', zip, 'system/build.prop'], { encoding: 'utf8' });
+      await expect(h.readFileText(recordingContext(), side, '/system/build.prop')).resolves.toEqual({ ok: true, file: { text: expected, decoded: false } });
+    }
+    const binary = await h.readFileText(recordingContext(), 'new', '/system/bin/toolbox');
+    expect(binary).toMatchObject({ ok: false, message: expect.stringMatching(/binary file/) });
+  });
+
+  it('refuses a side or device path it does not accept, naming it', async () => {
+    const h = handlers();
+    const message = async (...args: unknown[]) => {
+      const outcome = await h.readFileText(recordingContext(), ...args);
+      if (outcome.ok) throw new Error('expected a refusal');
+      return outcome.message;
+    };
+    expect(await message('both', '/system/build.prop')).toMatch(/side must be 'old' or 'new'/);
+    expect(await message('old', 'system/build.prop')).toMatch(/must start with \//);
+    expect(await message('old', '/system/../../etc/passwd')).toMatch(/may not contain/);
+    expect(await message('old', '/system/app/A.apk!/../../x')).toMatch(/may not contain/);
+    expect(await message('old', 42)).toMatch(/must be a string/);
+    expect(await message('old', '/a', 'extra')).toMatch(/readFileText takes 2 arguments, got 3/);
+  });
+});
+
 describe('choosePackage', () => {
   it('passes the validated side and kind to the dialog and returns path and base name', async () => {
     const calls: unknown[][] = [];

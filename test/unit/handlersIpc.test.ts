@@ -55,6 +55,7 @@ function recordingHandlers() {
     samplePackages: record('samplePackages'),
     recentComparisons: record('recentComparisons'),
     forgetRecent: record('forgetRecent'),
+    readFileText: record('readFileText'),
   } as unknown as Handlers;
   return { handlers, calls };
 }
@@ -65,7 +66,7 @@ describe('registerIpcHandlers', () => {
   it('registers exactly the contract channels, prefixed', () => {
     const { ipcMain, registered } = fakeIpcMain();
     registerIpcHandlers(ipcMain, recordingHandlers().handlers, policy.isAppUrl);
-    expect([...registered.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:recentComparisons', 'otalens:samplePackages']);
+    expect([...registered.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:readFileText', 'otalens:recentComparisons', 'otalens:samplePackages']);
     expect(registered.size).toBe(INVOKE_CHANNELS.length);
   });
 

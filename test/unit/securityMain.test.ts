@@ -124,7 +124,7 @@ describe('main process wiring', () => {
   });
 
   it('answers IPC on exactly the contract channels, and only from the app\'s page', async () => {
-    expect([...state.ipcHandlers.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:recentComparisons', 'otalens:samplePackages']);
+    expect([...state.ipcHandlers.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:readFileText', 'otalens:recentComparisons', 'otalens:samplePackages']);
     const appInfo = installed(state.ipcHandlers.get('otalens:appInfo'), 'the appInfo channel');
     const sender = { isDestroyed: () => false, send: () => {} };
     await expect(appInfo({ senderFrame: { url: 'app://otalens/index.html' }, sender })).resolves.toEqual({ name: 'OTA Lens', version: '0.1.0' });

@@ -73,7 +73,7 @@ describe('preload', () => {
 
   it('exposes exactly one global, otalens, with exactly the contract\'s members', () => {
     expect([...preload.exposed.keys()]).toEqual(['otalens']);
-    expect(Object.keys(api).sort()).toEqual(['appInfo', 'cancelCompare', 'choosePackage', 'compare', 'exportReport', 'forgetRecent', 'onExportRequested', 'onPackageChosen', 'onProgress', 'pathForFile', 'recentComparisons', 'samplePackages']);
+    expect(Object.keys(api).sort()).toEqual(['appInfo', 'cancelCompare', 'choosePackage', 'compare', 'exportReport', 'forgetRecent', 'onExportRequested', 'onPackageChosen', 'onProgress', 'pathForFile', 'readFileText', 'recentComparisons', 'samplePackages']);
     expect(Object.values(api).every((member) => typeof member === 'function')).toBe(true);
   });
 

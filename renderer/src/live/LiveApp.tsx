@@ -110,7 +110,7 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
         />
       );
     case 'report':
-      return <ReportPage result={state.result} exporter={appExporter(api, state.result)} exportRequests={(listener) => api.onExportRequested(listener)} onNewComparison={startOver} />;
+      return <ReportPage result={state.result} exporter={appExporter(api, state.result)} exportRequests={(listener) => api.onExportRequested(listener)} onNewComparison={startOver} readFileText={api.readFileText} />;
   }
 }
 

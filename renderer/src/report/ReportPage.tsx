@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { OtaLensApi } from '../../../shared/api.js';
 import type { ComparisonResult } from '../../../shared/model.js';
 import { reportTitle } from '../text/format.js';
 import { AppsSection } from './apps/AppsSection.js';
@@ -10,6 +11,7 @@ import type { ReportExporter } from './export/exportFormats.js';
 import { EvidenceFileDialog } from './evidence/EvidenceFileDialog.js';
 import { EvidenceViewerContext, type EvidenceTarget, type EvidenceViewer } from './evidence/evidenceViewer.js';
 import { FileBrowserSection } from './files/FileBrowserSection.js';
+import { FileTextReaderContext, type FileTextReader } from './files/fileTextReader.js';
 import { FilesSection } from './FilesSection.js';
 import { SettingsView } from './platform/SettingsView.js';
 import { ProblemsSection } from './ProblemsSection.js';
@@ -30,10 +32,12 @@ interface ReportPageProps {
   exporter?: ReportExporter;
   /** Export requests from the app menu, in the window. */
   exportRequests?: ExportRequests;
+  /** Reads a file of a compared package as text, in the window. */
+  readFileText?: OtaLensApi['readFileText'];
 }
 
 /** The comparison, identical in the app window and in a saved HTML report: the answer first, then the detail. */
-export function ReportPage({ result, onNewComparison, exporter, exportRequests }: ReportPageProps) {
+export function ReportPage({ result, onNewComparison, exporter, exportRequests, readFileText }: ReportPageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = reportTitle(result.old.file, result.new.file);
@@ -41,6 +45,22 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
   }, [result, onNewComparison]);
   const partial = result.problems.old.length + result.problems.new.length > 0;
   const [evidenceTarget, setEvidenceTarget] = useState<EvidenceTarget | null>(null);
+  // Texts read on request in the window, shown by the same file view as the evidence's.
+  const [readTexts, setReadTexts] = useState<ComparisonResult['evidenceFiles']>({ old: {}, new: {} });
+  const texts = useMemo(
+    () => ({ old: { ...result.evidenceFiles.old, ...readTexts.old }, new: { ...result.evidenceFiles.new, ...readTexts.new } }),
+    [result, readTexts],
+  );
+  const fileTextReader = useMemo<FileTextReader | null>(() => {
+    if (readFileText === undefined) return null;
+    return async (side, path) => {
+      const outcome = await readFileText(side, path);
+      if (!outcome.ok) return outcome.message;
+      setReadTexts((current) => ({ ...current, [side]: { ...current[side], [path]: outcome.file.text } }));
+      setEvidenceTarget({ side, path, detail: outcome.file.decoded ? 'Binary XML, decoded by OTA Lens.' : undefined });
+      return null;
+    };
+  }, [readFileText]);
   const evidenceViewer = useMemo<EvidenceViewer>(() => {
     const { added, removed, changed } = result.files;
     const filesShown = new Set([...added, ...removed, ...changed].map((file) => file.path).concat(result.textDiffs.map((diff) => diff.path)));
@@ -50,11 +70,11 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
     };
     return {
       open: setEvidenceTarget,
-      has: (side, path) => Object.hasOwn(result.evidenceFiles[side], path),
+      has: (side, path) => Object.hasOwn(texts[side], path),
       inFiles: (path) => filesShown.has(path),
       appAt: (side, apkPath) => appsByPath[side].get(apkPath) ?? null,
     };
-  }, [result]);
+  }, [result, texts]);
 
   const views = useMemo(() => inspectorViews(result), [result]);
   const { route, navigated } = useInspectorRoute(views);
@@ -69,6 +89,7 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
 
   return (
     <EvidenceViewerContext.Provider value={evidenceViewer}>
+      <FileTextReaderContext.Provider value={fileTextReader}>
       <main className="page report" data-testid="report">
         <header className="page-header report-header">
           <div>
@@ -112,9 +133,10 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests }
         )}
         {panel('problems', <ProblemsSection problems={result.problems} />)}
         {evidenceTarget !== null && (
-          <EvidenceFileDialog files={result.evidenceFiles} target={evidenceTarget} inFiles={evidenceViewer.inFiles(evidenceTarget.path)} onClose={() => setEvidenceTarget(null)} />
+          <EvidenceFileDialog files={texts} target={evidenceTarget} inFiles={evidenceViewer.inFiles(evidenceTarget.path)} onClose={() => setEvidenceTarget(null)} />
         )}
       </main>
+      </FileTextReaderContext.Provider>
     </EvidenceViewerContext.Provider>
   );
 }

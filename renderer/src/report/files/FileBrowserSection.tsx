@@ -5,6 +5,7 @@ import { countOf, formatBytes, formatExactBytes } from '../../text/format.js';
 import { ReportSection } from '../ReportSection.js';
 import { fileHash } from '../views/inspectorViews.js';
 import { buildChangeTree, initiallyExpanded, nodePaths, visibleRows, type ChangeCounts, type ChangeNode, type NodeKind, type TreeRow } from './changeTree.js';
+import { useFileTextReader } from './fileTextReader.js';
 import { SideBySideDiff } from './SideBySideDiff.js';
 import { VirtualList } from './VirtualList.js';
 
@@ -57,10 +58,47 @@ function Size({ bytes }: { bytes: number | null }) {
   return bytes === null ? <span className="value-missing">—</span> : <span title={formatExactBytes(bytes)}>{formatBytes(bytes)}</span>;
 }
 
+const SIDE_WORDS = { old: 'old', new: 'new' } as const;
+
+/** In the window: read the file's whole text from either package again (decoded when binary XML). */
+function ReadTextButtons({ node }: { node: ChangeNode }) {
+  const reader = useFileTextReader();
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => setMessage(null), [node]);
+  if (reader === null || node.children.length > 0) return null;
+  const sides = (['old', 'new'] as const).filter((side) => (side === 'old' ? node.kind !== 'added' : node.kind !== 'removed'));
+  const read = async (side: 'old' | 'new') => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      setMessage(await reader(side, node.path));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="read-text">
+      {sides.map((side) => (
+        <button key={side} type="button" disabled={busy} onClick={() => void read(side)} data-testid={`read-text-${side}`}>
+          Read the {SIDE_WORDS[side]} build’s text
+        </button>
+      ))}
+      {busy && <span role="status"> Reading…</span>}
+      {message !== null && (
+        <p className="notice-inline" role="alert" data-testid="read-text-error">
+          {message}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function FileDetail({ node, diff }: { node: ChangeNode; diff: TextDiff | undefined }) {
   return (
     <div className="file-detail" data-testid="file-detail" data-path={node.path}>
       <h3 className="mono device-path">{node.path}</h3>
+      <ReadTextButtons node={node} />
       {node.kind !== null && (
         <p>
           <span className={`tree-mark kind-${node.kind}`} aria-hidden="true">
