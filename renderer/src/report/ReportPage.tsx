@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { OtaLensApi } from '../../../shared/api.js';
 import type { ComparisonResult } from '../../../shared/model.js';
 import { reportTitle } from '../text/format.js';
@@ -9,9 +9,10 @@ import { CopySummaryButton } from './CopySummaryButton.js';
 import { ExportButtons, type ExportRequests } from './export/ExportButtons.js';
 import type { ReportExporter } from './export/exportFormats.js';
 import { EvidenceFileDialog } from './evidence/EvidenceFileDialog.js';
-import { EvidenceViewerContext, type EvidenceTarget, type EvidenceViewer } from './evidence/evidenceViewer.js';
+import { EvidenceViewerContext } from './evidence/evidenceViewer.js';
+import { useFileViewer } from './evidence/useFileViewer.js';
 import { FileBrowserSection } from './files/FileBrowserSection.js';
-import { FileTextReaderContext, type FileTextReader } from './files/fileTextReader.js';
+import { FileTextReaderContext } from './files/fileTextReader.js';
 import { FilesSection } from './FilesSection.js';
 import { SettingsView } from './platform/SettingsView.js';
 import { ProblemsSection } from './ProblemsSection.js';
@@ -44,37 +45,7 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
     if (onNewComparison !== undefined) headingRef.current?.focus();
   }, [result, onNewComparison]);
   const partial = result.problems.old.length + result.problems.new.length > 0;
-  const [evidenceTarget, setEvidenceTarget] = useState<EvidenceTarget | null>(null);
-  // Texts read on request in the window, shown by the same file view as the evidence's.
-  const [readTexts, setReadTexts] = useState<ComparisonResult['evidenceFiles']>({ old: {}, new: {} });
-  const texts = useMemo(
-    () => ({ old: { ...result.evidenceFiles.old, ...readTexts.old }, new: { ...result.evidenceFiles.new, ...readTexts.new } }),
-    [result, readTexts],
-  );
-  const fileTextReader = useMemo<FileTextReader | null>(() => {
-    if (readFileText === undefined) return null;
-    return async (side, path) => {
-      const outcome = await readFileText(side, path);
-      if (!outcome.ok) return outcome.message;
-      setReadTexts((current) => ({ ...current, [side]: { ...current[side], [path]: outcome.file.text } }));
-      setEvidenceTarget({ side, path, detail: outcome.file.decoded ? 'Binary XML, decoded by OTA Lens.' : undefined });
-      return null;
-    };
-  }, [readFileText]);
-  const evidenceViewer = useMemo<EvidenceViewer>(() => {
-    const { added, removed, changed } = result.files;
-    const filesShown = new Set([...added, ...removed, ...changed].map((file) => file.path).concat(result.textDiffs.map((diff) => diff.path)));
-    const appsByPath = {
-      old: new Map(result.apps.profiles.old.map((app) => [app.path, app])),
-      new: new Map(result.apps.profiles.new.map((app) => [app.path, app])),
-    };
-    return {
-      open: setEvidenceTarget,
-      has: (side, path) => Object.hasOwn(texts[side], path),
-      inFiles: (path) => filesShown.has(path),
-      appAt: (side, apkPath) => appsByPath[side].get(apkPath) ?? null,
-    };
-  }, [result, texts]);
+  const files = useFileViewer(result, readFileText);
 
   const views = useMemo(() => inspectorViews(result), [result]);
   const { route, navigated } = useInspectorRoute(views);
@@ -88,8 +59,8 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
   };
 
   return (
-    <EvidenceViewerContext.Provider value={evidenceViewer}>
-      <FileTextReaderContext.Provider value={fileTextReader}>
+    <EvidenceViewerContext.Provider value={files.viewer}>
+      <FileTextReaderContext.Provider value={files.reader}>
       <main className="page report" data-testid="report">
         <header className="page-header report-header">
           <div>
@@ -132,9 +103,7 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
           </>,
         )}
         {panel('problems', <ProblemsSection problems={result.problems} />)}
-        {evidenceTarget !== null && (
-          <EvidenceFileDialog files={texts} target={evidenceTarget} inFiles={evidenceViewer.inFiles(evidenceTarget.path)} onClose={() => setEvidenceTarget(null)} />
-        )}
+        {files.target !== null && <EvidenceFileDialog files={files.texts} target={files.target} inFiles={files.viewer.inFiles(files.target.path)} onClose={files.close} />}
       </main>
       </FileTextReaderContext.Provider>
     </EvidenceViewerContext.Provider>
