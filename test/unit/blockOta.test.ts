@@ -10,6 +10,7 @@ import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '.
 import { CountingSource } from '../support/countingSource.js';
 import { ext4RdumpDigest } from '../support/ext4.js';
 import { REPO_ROOT, run, sha256, sha256sumFile, unzipMember } from '../support/oracles.js';
+import { expectInputError } from '../support/inputError.js';
 
 const FIXTURES = `${REPO_ROOT}test/fixtures/block-ota`;
 const SOURCE_IMAGE = `${FIXTURES}/system.img`;
@@ -71,15 +72,6 @@ function readPlan(size: number, count: number): { offset: number; length: number
     plan.push({ offset: next() % (size - length), length });
   }
   return plan;
-}
-
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
 }
 
 function isZero(bytes: Buffer): boolean {
@@ -203,7 +195,7 @@ describe('block OTA image (transfer.list + new.dat)', () => {
     expect(list.isIncremental).toBe(true);
     expect(list.firstIncremental).toEqual({ command: 'bsdiff', line: expectedLine });
 
-    const error = await inputError(
+    const error = await expectInputError(
       openBlockImage({ name: 'system', transferList: text, transferListName: 'inc.zip › system.transfer.list', newData: new BufferByteSource('system.new.dat', Buffer.alloc(0)) }),
     );
     expect(error).toBeInstanceOf(UnsupportedFormatError);
@@ -284,7 +276,7 @@ describe('corrupt block OTA input', () => {
   it('refuses a truncated new.dat (half downloaded) naming the file and where it ends', async () => {
     const bytes = readFileSync(newDatPath);
     const half = bytes.subarray(0, Math.floor(bytes.length / 2));
-    const error = await inputError(openBlockImage({ name: 'system', transferList, newData: new BufferByteSource('system.new.dat', half) }));
+    const error = await expectInputError(openBlockImage({ name: 'system', transferList, newData: new BufferByteSource('system.new.dat', half) }));
     expect(error.file).toBe('system.new.dat');
     expect(error.format).toBe('new.dat');
     expect(error.offset).toBe(half.length);
@@ -297,7 +289,7 @@ describe('corrupt block OTA input', () => {
     const image = await openBlockImage({ name: 'system', transferList, newData: new BufferByteSource('system.new.dat.br', half), newDataEncoding: 'brotli' });
     try {
       expect((await image.read(0, BLOCK)).equals(sourceImage.subarray(0, BLOCK))).toBe(true);
-      const error = await inputError(image.read(image.size - BLOCK * 1000, BLOCK * 1000));
+      const error = await expectInputError(image.read(image.size - BLOCK * 1000, BLOCK * 1000));
       expect(error.file).toBe('system.new.dat.br');
       expect(error.format).toBe('brotli');
       expect(error.offset).toBe(half.length);
@@ -312,7 +304,7 @@ describe('corrupt block OTA input', () => {
     for (let at = 100; at < 400; at++) bytes[at] = (bytes[at] ?? 0) ^ 0x5a;
     const image = await openBlockImage({ name: 'system', transferList, newData: new BufferByteSource('system.new.dat.br', bytes), newDataEncoding: 'brotli' });
     try {
-      const error = await inputError(sha256Of(image));
+      const error = await expectInputError(sha256Of(image));
       expect(error.file).toBe('system.new.dat.br');
       expect(error.format).toBe('brotli');
     } finally {
@@ -360,7 +352,7 @@ describe('corrupt block OTA input', () => {
 
   it('refuses a new range past the end of new.dat as a truncated new.dat', async () => {
     const text = ['4', '3', '0', '0', 'new 2,0,3', ''].join('\n');
-    const error = await inputError(openBlockImage({ name: 'img', transferList: text, newData: new BufferByteSource('img.new.dat', Buffer.alloc(2 * BLOCK)) }));
+    const error = await expectInputError(openBlockImage({ name: 'img', transferList: text, newData: new BufferByteSource('img.new.dat', Buffer.alloc(2 * BLOCK)) }));
     expect(error.file).toBe('img.new.dat');
     expect(error.offset).toBe(2 * BLOCK);
     expect(error.expected).toBe(`${3 * BLOCK} bytes`);

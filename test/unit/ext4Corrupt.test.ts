@@ -9,6 +9,7 @@ import { ext4FileSystem } from '../../electron/engine/fs/ext4/index.js';
 import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
 import { type Entry, debugfsEntries, debugfsText, inodeLocation, readAll, sha256, tempDir, tool, unpackImages, walkFolder, writeSourceTree } from '../support/ext4.js';
+import { expectInputError } from '../support/inputError.js';
 
 const temp = tempDir('ext4-corrupt');
 let images: ReturnType<typeof unpackImages>;
@@ -40,15 +41,6 @@ function imageBytes(name: keyof typeof images): Buffer {
 
 function open(bytes: Buffer, name = 'bad.img'): Promise<FileTree> {
   return ext4FileSystem.open(new BufferByteSource(name, bytes));
-}
-
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
 }
 
 function blockSizeOf(image: string): number {
@@ -111,7 +103,7 @@ describe('ext4 superblock problems', () => {
     const bytes = imageBytes('ext4-4k.img');
     bytes.writeUInt8(bytes.readUInt8(1024 + 0x38) ^ 0xff, 1024 + 0x38);
     expect(await ext4FileSystem.detect(new BufferByteSource('bad.img', bytes))).toBe(false);
-    const error = await inputError(open(bytes));
+    const error = await expectInputError(open(bytes));
     expect(error).toMatchObject({ file: 'bad.img', format: 'ext4 › superblock', offset: 1024 + 0x38, expected: 'magic 0xef53' });
     expect(error.message).toMatch(/not an ext2\/3\/4 file system/);
   });
@@ -119,13 +111,13 @@ describe('ext4 superblock problems', () => {
   it('names unknown and unsupported incompatible features, and reads through unknown read-only ones', async () => {
     const unknown = imageBytes('ext4-4k.img');
     unknown.writeUInt32LE(unknown.readUInt32LE(1024 + 0x60) | 0x80000, 1024 + 0x60);
-    const unknownError = await inputError(open(unknown));
+    const unknownError = await expectInputError(open(unknown));
     expect(unknownError).toMatchObject({ format: 'ext4 › superblock', offset: 1024 + 0x60 });
     expect(unknownError.problem).toMatch(/unknown 0x80000/);
 
     const compressed = imageBytes('ext2-1k.img');
     compressed.writeUInt32LE(compressed.readUInt32LE(1024 + 0x60) | 0x1, 1024 + 0x60);
-    expect((await inputError(open(compressed))).problem).toMatch(/\bcompression\b/);
+    expect((await expectInputError(open(compressed))).problem).toMatch(/\bcompression\b/);
 
     const roUnknown = imageBytes('ext4-4k.img');
     roUnknown.writeUInt32LE((roUnknown.readUInt32LE(1024 + 0x64) | 0x80000000) >>> 0, 1024 + 0x64);
@@ -136,10 +128,10 @@ describe('ext4 superblock problems', () => {
   it('refuses absurd superblock fields (block size, inode size)', async () => {
     const blockSize = imageBytes('ext4-4k.img');
     blockSize.writeUInt32LE(20, 1024 + 0x18);
-    expect(await inputError(open(blockSize))).toMatchObject({ format: 'ext4 › superblock', offset: 1024 + 0x18 });
+    expect(await expectInputError(open(blockSize))).toMatchObject({ format: 'ext4 › superblock', offset: 1024 + 0x18 });
     const inodeSize = imageBytes('ext4-4k.img');
     inodeSize.writeUInt16LE(300, 1024 + 0x58);
-    expect(await inputError(open(inodeSize))).toMatchObject({ format: 'ext4 › superblock', offset: 1024 + 0x58 });
+    expect(await expectInputError(open(inodeSize))).toMatchObject({ format: 'ext4 › superblock', offset: 1024 + 0x58 });
   });
 });
 
@@ -147,13 +139,13 @@ describe('truncated ext4 images', () => {
   it('fails to open with the layer that is missing when the metadata is cut', async () => {
     const bytes = imageBytes('ext4-4k.img');
     for (const cut of [0, 100, 1500, 2047]) {
-      expect(await inputError(open(bytes.subarray(0, cut), 'cut.img')), `cut at ${cut}`).toMatchObject({ file: 'cut.img', format: 'ext4 › superblock' });
+      expect(await expectInputError(open(bytes.subarray(0, cut), 'cut.img')), `cut at ${cut}`).toMatchObject({ file: 'cut.img', format: 'ext4 › superblock' });
     }
     // The group descriptors live in block 1 (4096…8191).
-    expect(await inputError(open(bytes.subarray(0, 6000), 'cut.img'))).toMatchObject({ format: 'ext4 › group descriptors', offset: 4096 });
+    expect(await expectInputError(open(bytes.subarray(0, 6000), 'cut.img'))).toMatchObject({ format: 'ext4 › group descriptors', offset: 4096 });
     // The root inode (2) is the second inode of the first inode table.
     const table = Number(/Inode table at (\d+)/.exec(tool('dumpe2fs', [images['ext4-4k.img']]).toString())?.[1]);
-    expect(await inputError(open(bytes.subarray(0, table * 4096 + 100), 'cut.img'))).toMatchObject({ format: 'ext4 › inode 2', offset: table * 4096 });
+    expect(await expectInputError(open(bytes.subarray(0, table * 4096 + 100), 'cut.img'))).toMatchObject({ format: 'ext4 › inode 2', offset: table * 4096 });
   });
 
   it('still lists and reads what lies before the cut, and names the extent past it', async () => {
@@ -202,7 +194,7 @@ describe('corrupt ext4 metadata', () => {
     bytes.writeUInt16LE(0x1234, offset + 0x28);
     const tree = await open(bytes);
     expect(await tree.stat('bin/toolbox')).toMatchObject({ type: 'file', size: 12_345 });
-    const error = await inputError(tree.openSource('bin/toolbox').then((file) => file.read(0, 10)));
+    const error = await expectInputError(tree.openSource('bin/toolbox').then((file) => file.read(0, 10)));
     expect(error).toMatchObject({ file: 'bad.img', format: `ext4 › inode ${inode} › extent tree`, offset: offset + 0x28, expected: 'magic 0xf30a' });
     expect(error.message).toContain('bin/toolbox');
   });
@@ -213,7 +205,7 @@ describe('corrupt ext4 metadata', () => {
     const bytes = imageBytes('ext4-4k.img');
     // First extent after the 12-byte header: ee_block, ee_len, ee_start_hi, ee_start_lo.
     bytes.writeUInt32LE(0x00f00000, offset + 0x28 + 12 + 8);
-    const error = await inputError((await open(bytes)).openSource('bin/toolbox').then((file) => file.read(0, 10)));
+    const error = await expectInputError((await open(bytes)).openSource('bin/toolbox').then((file) => file.read(0, 10)));
     expect(error).toMatchObject({ format: `ext4 › inode ${inode} › extent 0`, offset: offset + 0x28 + 12 + 6 });
     expect(error.problem).toMatch(/^bin\/toolbox: extent points to blocks 15728640.* outside the file system/);
   });
@@ -223,7 +215,7 @@ describe('corrupt ext4 metadata', () => {
     const { inode, offset } = inodeLocation(image, '/lib/fragmented.bin');
     const deep = imageBytes('ext4-4k.img');
     deep.writeUInt16LE(40, offset + 0x28 + 6);
-    expect(await inputError((await open(deep)).openSource('lib/fragmented.bin').then((file) => file.read(0, 1)))).toMatchObject({
+    expect(await expectInputError((await open(deep)).openSource('lib/fragmented.bin').then((file) => file.read(0, 1)))).toMatchObject({
       format: `ext4 › inode ${inode} › extent tree`,
       offset: offset + 0x28 + 6,
     });
@@ -234,7 +226,7 @@ describe('corrupt ext4 metadata', () => {
     const cyclic = imageBytes('ext4-4k.img');
     cyclic.writeUInt16LE(1, leaf * 4096 + 6);
     cyclic.writeUInt32LE(leaf, leaf * 4096 + 12 + 4);
-    const error = await inputError((await open(cyclic)).openSource('lib/fragmented.bin').then((file) => file.read(0, 1)));
+    const error = await expectInputError((await open(cyclic)).openSource('lib/fragmented.bin').then((file) => file.read(0, 1)));
     expect(error.format).toBe(`ext4 › inode ${inode} › extent tree`);
     expect(error.offset).toBe(leaf * 4096 + 6);
   });
@@ -244,7 +236,7 @@ describe('corrupt ext4 metadata', () => {
     const { inode, offset } = inodeLocation(image, '/bin/toolbox');
     const direct = imageBytes('ext2-1k.img');
     direct.writeUInt32LE(0x7fffffff, offset + 0x28);
-    expect(await inputError((await open(direct)).openSource('bin/toolbox').then((file) => file.read(0, 10)))).toMatchObject({
+    expect(await expectInputError((await open(direct)).openSource('bin/toolbox').then((file) => file.read(0, 10)))).toMatchObject({
       format: `ext4 › inode ${inode} › block map`,
       offset: offset + 0x28,
     });
@@ -252,7 +244,7 @@ describe('corrupt ext4 metadata', () => {
     indirect.writeUInt32LE(0x7fffffff, offset + 0x28 + 12 * 4);
     const file = await (await open(indirect)).openSource('bin/toolbox');
     expect((await file.read(0, 100)).length).toBe(100);
-    expect(await inputError(file.read(12 * 1024, 10))).toMatchObject({ format: `ext4 › inode ${inode} › block map`, offset: offset + 0x28 + 48 });
+    expect(await expectInputError(file.read(12 * 1024, 10))).toMatchObject({ format: `ext4 › inode ${inode} › block map`, offset: offset + 0x28 + 48 });
   });
 
   it('refuses an absurd file size', async () => {
@@ -264,7 +256,7 @@ describe('corrupt ext4 metadata', () => {
     const listed = (await tree.list('bin'))?.map((node) => node.name);
     expect(listed).toEqual([...inodesIn(images['ext4-4k.img'], '/bin').keys()].filter((name) => !['.', '..', 'toolbox'].includes(name)).sort());
     expect(tree.problems).toEqual([{ path: 'bin/toolbox', message: expect.stringMatching(new RegExp(`^bad\\.img: ext4 › inode ${inode} at offset ${offset + 4}: bin/toolbox: .*absurd`)) }]);
-    expect(await inputError(tree.stat('bin/toolbox'))).toMatchObject({ format: `ext4 › inode ${inode}`, offset: offset + 4 });
+    expect(await expectInputError(tree.stat('bin/toolbox'))).toMatchObject({ format: `ext4 › inode ${inode}`, offset: offset + 4 });
   });
 });
 
@@ -294,7 +286,7 @@ describe('corrupt ext4 directories (an entry that cannot be read is left out of 
     expect(tree.problems).toEqual([
       { path: 'a/b/c/d', message: expect.stringMatching(new RegExp(`ext4 › inode ${inodesIn(image, '/a/b').get('c')} › directory at offset \\d+: a/b/c/d: directory loop: entry points back to a \\(inode \\d+\\)`)) },
     ]);
-    expect(await inputError(tree.stat('a/b/c/d/b/c/d'))).toBeInstanceOf(InputError);
+    expect(await expectInputError(tree.stat('a/b/c/d/b/c/d'))).toBeInstanceOf(InputError);
     const walked = await open(bytes);
     const { failed, readable } = await walkTolerantly(walked);
     expect(failed).toEqual([]);
@@ -319,7 +311,7 @@ describe('corrupt ext4 directories (an entry that cannot be read is left out of 
     const tree = await open(bytes);
     expect((await tree.list('a/b/c'))?.map((node) => node.name)).not.toContain('d');
     expect(tree.problems).toEqual([{ path: 'a/b/c/d', message: expect.stringMatching(/^bad\.img: ext4 › inode 2147483647: a\/b\/c\/d: inode number 2147483647 does not exist/) }]);
-    expect(await inputError(tree.stat('a/b/c/d'))).toMatchObject({ format: 'ext4 › inode 2147483647' });
+    expect(await expectInputError(tree.stat('a/b/c/d'))).toMatchObject({ format: 'ext4 › inode 2147483647' });
   });
 
   it('refuses a zero record length instead of looping', async () => {
@@ -327,7 +319,7 @@ describe('corrupt ext4 directories (an entry that cannot be read is left out of 
     const bytes = imageBytes('ext4-4k.img');
     const at = direntOffset(image, bytes, '/a/b/c', 'd');
     bytes.writeUInt16LE(0, at + 4);
-    const error = await inputError((await open(bytes)).list('a/b/c'));
+    const error = await expectInputError((await open(bytes)).list('a/b/c'));
     expect(error).toMatchObject({ format: `ext4 › inode ${inodesIn(image, '/a/b').get('c')} › directory`, offset: at + 4 });
     expect(error.problem).toMatch(/^a\/b\/c: bad directory record length 0/);
   });

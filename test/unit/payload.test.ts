@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PayloadArchive } from '../../electron/engine/containers/payload/payloadArchive.js';
-import { InputError, UnsupportedFormatError } from '../../electron/engine/errors.js';
+import { UnsupportedFormatError } from '../../electron/engine/errors.js';
 import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import { REPO_ROOT, run, sha256, unzipMember, unzipNames, zipLayout } from '../support/oracles.js';
 // The fixture script's payload writer, used to make variants (oracles stay the image bytes).
 import { writePayload } from '../../scripts/fixtures/build-payload.mjs';
 import { CountingSource } from '../support/countingSource.js';
+import { expectInputError } from '../support/inputError.js';
 
 interface OpInfo {
   type: number;
@@ -37,15 +38,6 @@ function payloadBytes(zip: string): Buffer {
 }
 
 const fullPayload = payloadBytes('ota-full.zip');
-
-async function expectInputError(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-}
 
 function opAt(partition: string, block: number): { index: number; op: OpInfo } {
   const ops = info.full.partitions[partition]!.ops;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSparseImage, openSparseImage } from '../../electron/engine/containers/sparse.js';
-import { InputError } from '../../electron/engine/errors.js';
 import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
 import { REPO_ROOT, run, sha256 } from '../support/oracles.js';
+import { expectInputError } from '../support/inputError.js';
 
 const SUPER_SIMG = `${REPO_ROOT}test/fixtures/sparse/super.simg`;
 const temp = mkdtempSync(join(tmpdir(), 'otalens-sparse-test-'));
@@ -59,15 +59,6 @@ function sparseFile(blockSize: number, totalBlocks: number, chunks: { type: numb
     parts.push(chunkHeader, chunk.data);
   }
   return Buffer.concat(parts);
-}
-
-async function expectInputError(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
 }
 
 describe('openSparseImage', () => {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSuperImage } from '../../electron/engine/containers/superImage.js';
-import { InputError } from '../../electron/engine/errors.js';
 import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
 import { REPO_ROOT, run, sha256 } from '../support/oracles.js';
 // The fixture script's own liblp writer, used to make variants (the oracle stays the image bytes).
 import { writeSuperImage } from '../../scripts/fixtures/build-sparse-super.mjs';
+import { expectInputError } from '../support/inputError.js';
 
 interface ImagesJson {
   images: Record<'system' | 'vendor', { partition: string; size: number; sha256: string }>;
@@ -31,15 +31,6 @@ async function hashSource(source: ByteSource): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of readChunks(source)) hash.update(chunk);
   return hash.digest('hex');
-}
-
-async function expectInputError(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
 }
 
 describe('openSuperImage', () => {

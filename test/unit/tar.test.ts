@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TarArchive, type TarMember } from '../../electron/engine/containers/tar/tarArchive.js';
-import { InputError } from '../../electron/engine/errors.js';
 import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
 import { ZipArchive } from '../../electron/engine/zip/zipArchive.js';
 import { ext4RdumpDigest } from '../support/ext4.js';
+import { expectInputError } from '../support/inputError.js';
 import { REPO_ROOT, run, sha256, unzipMember, unzipNames } from '../support/oracles.js';
 
 const FACTORY = `${REPO_ROOT}test/fixtures/factory`;
@@ -136,15 +136,6 @@ function member(archive: TarArchive, name: string): TarMember {
   const found = archive.get(name);
   if (found === undefined) throw new Error(`no member ${name}`);
   return found;
-}
-
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
 }
 
 describe('TarArchive against GNU tar', () => {
@@ -283,7 +274,7 @@ describe('factory package fixtures', () => {
     expect(readdirSync(spool)).toEqual([]);
 
     const half = readFileSync(path).subarray(0, 300_000);
-    await inputError(TarArchive.open(new BufferByteSource('half.tgz', half), { spoolDirectory: spool }));
+    await expectInputError(TarArchive.open(new BufferByteSource('half.tgz', half), { spoolDirectory: spool }));
     expect(readdirSync(spool), 'a failed open leaves nothing behind').toEqual([]);
   });
 
@@ -360,7 +351,7 @@ describe('corrupt and hostile tar input', () => {
     const listing = run('python3', ['-c', 'import sys,tarfile; print(tarfile.open(sys.argv[1]).getmembers()[3].offset)', path]);
     const headerOffset = Number(listing.trim());
     bytes[headerOffset + 5] = (bytes[headerOffset + 5] ?? 0) ^ 0x01;
-    const error = await inputError(TarArchive.open(new BufferByteSource('bad.tar', bytes)));
+    const error = await expectInputError(TarArchive.open(new BufferByteSource('bad.tar', bytes)));
     expect(error.file).toBe('bad.tar');
     expect(error.format).toBe('tar');
     expect(error.offset).toBe(headerOffset);
@@ -379,7 +370,7 @@ describe('corrupt and hostile tar input', () => {
     writeFileSync(cut, half);
     // tar -t seeks over data and may not notice; extracting does.
     expect(() => execFileSync('tar', ['-xOf', cut], { stdio: 'ignore' }), 'GNU tar also rejects it').toThrow();
-    const error = await inputError(TarArchive.open(new BufferByteSource('half.tar', half)));
+    const error = await expectInputError(TarArchive.open(new BufferByteSource('half.tar', half)));
     expect(error.file).toBe('half.tar');
     expect(error.format).toBe('tar');
     expect(error.offset).toBe(dataOffset);
@@ -388,7 +379,7 @@ describe('corrupt and hostile tar input', () => {
 
     const tgz = readFileSync(`${FACTORY}/example-factory-1234.tgz`);
     const halfTgz = tgz.subarray(0, Math.floor(tgz.length / 2));
-    const gzipError = await inputError(TarArchive.open(new BufferByteSource('half.tgz', halfTgz)));
+    const gzipError = await expectInputError(TarArchive.open(new BufferByteSource('half.tgz', halfTgz)));
     expect(gzipError.file).toBe('half.tgz');
     expect(gzipError.format).toBe('gzip');
     expect(gzipError.offset).toBe(halfTgz.length);
@@ -396,7 +387,7 @@ describe('corrupt and hostile tar input', () => {
   });
 
   it('refuses a file that is not a tar at all', async () => {
-    const error = await inputError(TarArchive.open(new BufferByteSource('notes.txt', Buffer.from('hello world\n'.repeat(100)))));
+    const error = await expectInputError(TarArchive.open(new BufferByteSource('notes.txt', Buffer.from('hello world\n'.repeat(100)))));
     expect(error.offset).toBe(0);
     expect(error.message).toMatch(/not a tar archive/);
   });
@@ -410,7 +401,7 @@ describe('corrupt and hostile tar input', () => {
     let sum = 0;
     for (let i = at; i < at + 512; i++) sum += bytes[i] ?? 0;
     bytes.write(`${sum.toString(8).padStart(6, '0')}\0 `, at + 148, 'latin1');
-    const error = await inputError(TarArchive.open(new BufferByteSource('long.tar', bytes)));
+    const error = await expectInputError(TarArchive.open(new BufferByteSource('long.tar', bytes)));
     expect(error.offset).toBe(at);
     expect(error.message).toMatch(/larger than the \d+ allowed/);
   });
