@@ -4,7 +4,7 @@ import type { AppModel } from '../../shared/app.js';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { readApk } from '../engine/android/apkReader.js';
 import { describeFsError, InputError } from '../engine/errors.js';
-import { closePackage, openPackage } from '../engine/formats/registry.js';
+import { withPackage } from '../engine/formats/registry.js';
 import { FileByteSource } from '../engine/io/byteSource.js';
 import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
@@ -30,14 +30,11 @@ async function readApkFile(path: string): Promise<AppModel> {
 }
 
 async function readApkInPackage(packagePath: string, devicePath: string): Promise<AppModel> {
-  const handle = await openPackage(packagePath);
-  try {
+  return withPackage(packagePath, async (handle) => {
     const entry = await handle.opened.tree.stat(devicePath);
     if (entry?.type !== 'file') throw new InputError('no such APK in the package', { file: handle.probe.name, format: devicePath });
-    return await readApk(await handle.opened.tree.openSource(devicePath), { file: devicePath });
-  } finally {
-    await closePackage(handle);
-  }
+    return readApk(await handle.opened.tree.openSource(devicePath), { file: devicePath });
+  });
 }
 
 function appSummary(app: AppModel): string {

@@ -4,18 +4,13 @@ import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { TreeEntry } from '../../shared/model.js';
 import { decodeBinaryXmlFile } from '../engine/android/decodeMember.js';
 import { InputError } from '../engine/errors.js';
-import { closePackage, openPackage } from '../engine/formats/registry.js';
+import { withPackage } from '../engine/formats/registry.js';
 import type { DeviceTree } from '../engine/vfs/deviceTree.js';
 import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
-async function withTree<T>(packagePath: string, use: (tree: DeviceTree, packageName: string) => Promise<T>): Promise<T> {
-  const handle = await openPackage(packagePath);
-  try {
-    return await use(handle.opened.tree, handle.probe.name);
-  } finally {
-    await closePackage(handle);
-  }
+function withTree<T>(packagePath: string, use: (tree: DeviceTree, packageName: string) => Promise<T>): Promise<T> {
+  return withPackage(packagePath, (handle) => use(handle.opened.tree, handle.probe.name));
 }
 
 export async function lsCommand(args: string[]): Promise<void> {

@@ -1,12 +1,11 @@
 import type { PackageDescription, Problem } from '../../shared/model.js';
 import { sortByKey } from '../../shared/sort.js';
-import { closePackage, openPackage } from './formats/registry.js';
+import { withPackage } from './formats/registry.js';
 import { buildFacts, readProperties } from './buildFacts.js';
 
 /** What a package is, without hashing it: kind, build facts, OTA metadata and partitions. */
 export async function describePackage(path: string): Promise<PackageDescription> {
-  const handle = await openPackage(path);
-  try {
+  return withPackage(path, async (handle) => {
     const problems: Problem[] = [...handle.opened.problems];
     const properties = await readProperties(handle.opened.tree, problems);
     return {
@@ -17,7 +16,5 @@ export async function describePackage(path: string): Promise<PackageDescription>
       partitions: handle.opened.partitions,
       problems: sortByKey(problems, (problem) => problem.path),
     };
-  } finally {
-    await closePackage(handle);
-  }
+  });
 }

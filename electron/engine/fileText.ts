@@ -1,7 +1,7 @@
 import type { FileText } from '../../shared/api.js';
-import { decodeBinaryXmlFile } from './android/decodeMember.js';
+import { decodeBinaryXml } from './android/decodeMember.js';
 import { InputError } from './errors.js';
-import { closePackage, openPackage } from './formats/registry.js';
+import { withPackage } from './formats/registry.js';
 
 /** Larger files are not shown as text: a reader wants configuration, not a dump. */
 export const FILE_TEXT_LIMIT = 4 << 20;
@@ -13,30 +13,25 @@ const BINARY_SNIFF = 8192;
  * enclosing APK), text as it is. A folder, a binary file or a file over the limit is an InputError
  * that says so.
  */
-export async function readFileText(packagePath: string, devicePath: string): Promise<FileText> {
-  const handle = await openPackage(packagePath);
-  try {
+export function readFileText(packagePath: string, devicePath: string): Promise<FileText> {
+  return withPackage(packagePath, async (handle) => {
     const tree = handle.opened.tree;
     const packageName = handle.probe.name;
+    const where = { file: packageName, format: devicePath };
     const entry = await tree.stat(devicePath);
-    if (entry === null) throw new InputError('no such file in the package', { file: packageName, format: devicePath });
-    if (entry.type !== 'file') throw new InputError(`a ${entry.type === 'directory' ? 'folder' : 'symbolic link'}, not a file`, { file: packageName, format: devicePath });
-    if (entry.size > FILE_TEXT_LIMIT) {
-      throw new InputError(`${entry.size} bytes: too large to show as text`, { file: packageName, format: devicePath, expected: `at most ${FILE_TEXT_LIMIT} bytes` });
-    }
-    const decoded = await decodeBinaryXmlFile(tree, devicePath, packageName);
-    if (decoded !== null) return { text: decoded, decoded: true };
+    if (entry === null) throw new InputError('no such file in the package', where);
+    if (entry.type !== 'file') throw new InputError(`a ${entry.type === 'directory' ? 'folder' : 'symbolic link'}, not a file`, where);
+    if (entry.size > FILE_TEXT_LIMIT) throw new InputError(`${entry.size} bytes: too large to show as text`, { ...where, expected: `at most ${FILE_TEXT_LIMIT} bytes` });
     const source = await tree.openSource(devicePath);
+    let bytes: Buffer;
     try {
-      const bytes = await source.read(0, source.size);
-      if (bytes.subarray(0, BINARY_SNIFF).includes(0)) {
-        throw new InputError('a binary file: there is no text to show (its size and SHA-256 are in Files)', { file: packageName, format: devicePath });
-      }
-      return { text: bytes.toString('utf8'), decoded: false };
+      bytes = await source.read(0, source.size);
     } finally {
       await source.close();
     }
-  } finally {
-    await closePackage(handle);
-  }
+    const decoded = await decodeBinaryXml(bytes, tree, devicePath, packageName);
+    if (decoded !== null) return { text: decoded, decoded: true };
+    if (bytes.subarray(0, BINARY_SNIFF).includes(0)) throw new InputError('a binary file: there is no text to show (its size and SHA-256 are in Files)', where);
+    return { text: bytes.toString('utf8'), decoded: false };
+  });
 }

@@ -22,14 +22,18 @@ export async function decodeBinaryXmlFile(tree: DeviceTree, devicePath: string, 
   const source = await tree.openSource(devicePath);
   try {
     if (source.size > DECODE_LIMIT) return null;
-    const bytes = await source.read(0, source.size);
-    if (!isBinaryXml(bytes)) return null;
-    const document = decodeAxml(bytes, { file: packageName, member: devicePath });
-    const resolver = await enclosingResources(tree, devicePath, packageName);
-    return axmlToXmlText(document, resolver === null ? {} : { resolveReference: (id) => resolver.nameOf(id) });
+    return await decodeBinaryXml(await source.read(0, source.size), tree, devicePath, packageName);
   } finally {
     await source.close();
   }
+}
+
+/** The same for a file's bytes already read; null when they are not binary XML. */
+export async function decodeBinaryXml(bytes: Buffer, tree: DeviceTree, devicePath: string, packageName: string): Promise<string | null> {
+  if (!isBinaryXml(bytes)) return null;
+  const document = decodeAxml(bytes, { file: packageName, member: devicePath });
+  const resolver = await enclosingResources(tree, devicePath, packageName);
+  return axmlToXmlText(document, resolver === null ? {} : { resolveReference: (id) => resolver.nameOf(id) });
 }
 
 async function enclosingResources(tree: DeviceTree, devicePath: string, packageName: string): Promise<ResourceResolver | null> {

@@ -48,6 +48,16 @@ export async function closePackage(handle: PackageHandle): Promise<void> {
   await handle.probe.close();
 }
 
+/** Opens a package, lets `use` read it, and closes it whatever happens. */
+export async function withPackage<T>(path: string, use: (handle: PackageHandle) => Promise<T>): Promise<T> {
+  const handle = await openPackage(path);
+  try {
+    return await use(handle);
+  } finally {
+    await closePackage(handle);
+  }
+}
+
 async function unsupportedError(probe: PackageProbe): Promise<InputError> {
   if (probe.stats.size === 0) return new UnsupportedFormatError('the file is empty', { file: probe.name, format: 'file', offset: 0 });
   const zip = await probe.zip();
