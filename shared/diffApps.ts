@@ -1,5 +1,5 @@
 /** Apps of two builds matched by package name (wherever the APK sits) and compared field by field. */
-import type { AppComponent, AppModel, PreferenceDefault } from './app.js';
+import type { ApkSigner, AppComponent, AppModel, PreferenceDefault } from './app.js';
 import type { AppChange, AppDiff, AppProfile, AppRef, ComponentChange, PermissionDeclaration, PreferenceChange } from './appDiff.js';
 import { pairByKey } from './diff.js';
 import type { InventoryApp } from './inventory.js';
@@ -72,14 +72,10 @@ function profilesOf(apps: readonly ReadApp[]): AppProfile[] {
   return apps.map(appProfile).sort((a, b) => compareStrings(a.package, b.package));
 }
 
-function appProfile({ entry, app }: ReadApp): AppProfile {
+function appProfile(read: ReadApp): AppProfile {
+  const { app } = read;
   return {
-    package: app.package,
-    label: app.label,
-    path: entry.path,
-    partition: entry.partition,
-    versionCode: app.versionCode,
-    versionName: app.versionName,
+    ...appRef(read),
     minSdkVersion: app.minSdkVersion,
     targetSdkVersion: app.targetSdkVersion,
     sharedUserId: app.sharedUserId,
@@ -114,9 +110,14 @@ function appChange(old: ReadApp, current: ReadApp): AppChange {
   if (old.app.versionCode !== current.app.versionCode) change.versionCode = { old: old.app.versionCode, new: current.app.versionCode };
   if (old.app.versionName !== current.app.versionName) change.versionName = { old: old.app.versionName, new: current.app.versionName };
   if (old.app.targetSdkVersion !== current.app.targetSdkVersion) change.targetSdkVersion = { old: old.app.targetSdkVersion, new: current.app.targetSdkVersion };
-  const signerKey = (app: AppModel): string => [...new Set(app.signers.map((signer) => signer.certificateSha256))].sort().join(',');
-  if (signerKey(old.app) !== signerKey(current.app)) change.signers = { old: old.app.signers, new: current.app.signers };
+  if (!sameSigners(old.app.signers, current.app.signers)) change.signers = { old: old.app.signers, new: current.app.signers };
   return change;
+}
+
+/** Whether two signer lists hold the same set of certificates (schemes aside), as an in-place update needs. */
+export function sameSigners(before: readonly ApkSigner[], after: readonly ApkSigner[]): boolean {
+  const key = (signers: readonly ApkSigner[]): string => [...new Set(signers.map((signer) => signer.certificateSha256))].sort().join(',');
+  return key(before) === key(after);
 }
 
 function listDiff(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {

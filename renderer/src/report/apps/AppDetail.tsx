@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApkSigner, DeclaredPermission, PreferenceDefault, UsesPermission } from '../../../../shared/app.js';
 import type { AppProfile, ComponentFacts } from '../../../../shared/appDiff.js';
+import { sameSigners } from '../../../../shared/diffApps.js';
 import type { ChangeKind } from '../changeKind.js';
 import { ChangeKindMark } from '../ChangeKindMark.js';
 import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
@@ -65,7 +66,6 @@ function SignerList({ signers }: { signers: readonly ApkSigner[] }) {
   );
 }
 
-const signerKey = (signers: readonly ApkSigner[]): string => [...new Set(signers.map((signer) => signer.certificateSha256))].sort().join(',');
 
 function FactsTable({ old, current, signersDiffer }: { old: AppProfile | null; current: AppProfile | null; signersDiffer: boolean }) {
   const differs = (a: string | null, b: string | null) => old !== null && current !== null && a !== b;
@@ -192,7 +192,7 @@ export function AppDetail({ kind, old, new: current, levels }: AppDetailProps) {
   // The new build's declaration for what it asks for, the old build's for what only it asked for.
   const levelOf = (item: PairedItem<UsesPermission>) => (item.new !== null ? levels.new : levels.old)(item.key);
   const asksDangerous = requested.some((item) => isDangerousLevel(levelOf(item)));
-  const signersDiffer = old !== null && current !== null && signerKey(old.signers) !== signerKey(current.signers);
+  const signersDiffer = old !== null && current !== null && !sameSigners(old.signers, current.signers);
 
   return (
     <article className="app-detail" data-testid="app-detail" data-package={app.package} data-kind={kind}>
