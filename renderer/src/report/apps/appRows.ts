@@ -1,4 +1,5 @@
 import type { AppChange, AppDiff, AppProfile, AppRef } from '../../../../shared/appDiff.js';
+import { countOf } from '../../text/format.js';
 import type { ChangeKind } from '../changeKind.js';
 import { describeVersion, hasVisibleChanges, searchTextOfChange } from './appFilter.js';
 import { isDangerousLevel, protectionLevels, type ProtectionLevelLookup } from './platformPermissions.js';
@@ -46,7 +47,7 @@ function refRow(kind: 'added' | 'removed', app: AppRef, profile: AppProfile | un
 }
 
 function counted(count: number, noun: string): string | null {
-  return count === 0 ? null : `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return count === 0 ? null : countOf(count, noun);
 }
 
 function otherChangesOf(app: AppChange): string[] {

@@ -19,14 +19,15 @@ interface EvidenceLinkProps {
  */
 export function EvidenceLink({ side, path, line, detail, testId }: EvidenceLinkProps) {
   const viewer = useEvidenceViewer();
-  if (viewer !== null && !viewer.has(side, path) && viewer.inFiles(path)) {
+  if (viewer === null) return <DevicePath path={path} line={line} testId={testId} />;
+  if (!viewer.has(side, path)) {
+    if (!viewer.inFiles(path)) return <DevicePath path={path} line={line} testId={testId} />;
     return (
       <a href={fileHash(path)} className="evidence-link" data-testid="evidence-in-files" aria-label={`Show the changes of ${pathWithLine(path, line)} in Files`}>
         <DevicePath path={path} line={line} testId={testId} />
       </a>
     );
   }
-  if (viewer === null || !viewer.has(side, path)) return <DevicePath path={path} line={line} testId={testId} />;
   return (
     <button
       type="button"

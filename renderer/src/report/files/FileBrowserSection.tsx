@@ -58,8 +58,6 @@ function Size({ bytes }: { bytes: number | null }) {
   return bytes === null ? <span className="value-missing">—</span> : <span title={formatExactBytes(bytes)}>{formatBytes(bytes)}</span>;
 }
 
-const SIDE_WORDS = { old: 'old', new: 'new' } as const;
-
 /** In the window: read the file's whole text from either package again (decoded when binary XML). */
 function ReadTextButtons({ node }: { node: ChangeNode }) {
   const reader = useFileTextReader();
@@ -81,7 +79,7 @@ function ReadTextButtons({ node }: { node: ChangeNode }) {
     <div className="read-text">
       {sides.map((side) => (
         <button key={side} type="button" disabled={busy} onClick={() => void read(side)} data-testid={`read-text-${side}`}>
-          Read the {SIDE_WORDS[side]} build’s text
+          Read the {side} build’s text
         </button>
       ))}
       {busy && <span role="status"> Reading…</span>}
