@@ -1,8 +1,12 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileText } from '../../electron/engine/fileText.js';
 import { readFileTextInWorker } from '../../electron/engine/fileTextInWorker.js';
 import { InputError } from '../../electron/engine/errors.js';
 import { findPreferenceByTitle } from '../e2e/sampleApkOracle.js';
+import { expectInputError } from '../support/inputError.js';
 import { SAMPLE_NEW, SAMPLE_OLD, unzipMember } from '../support/oracles.js';
 
 describe('readFileText: one file of a package, as people read it', () => {
@@ -27,6 +31,27 @@ describe('readFileText: one file of a package, as people read it', () => {
     await expect(readFileText(SAMPLE_NEW, '/system/etc')).rejects.toThrow(/a folder, not a file/);
     await expect(readFileText(SAMPLE_NEW, '/system/nothing-here')).rejects.toThrow(InputError);
     await expect(readFileText(SAMPLE_NEW, '/system/nothing-here')).rejects.toThrow(/sample-new\.zip: \/system\/nothing-here: no such file in the package/);
+  });
+
+  it('names the package and where it broke for a truncated package and for binary XML cut short', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otalens-filetext-'));
+    try {
+      const truncated = join(dir, 'truncated.zip');
+      writeFileSync(truncated, readFileSync(SAMPLE_NEW).subarray(0, 1500));
+      const cut = await expectInputError(readFileText(truncated, '/system/build.prop'));
+      expect(cut.message).toMatch(/^truncated\.zip: zip at offset 1500: /);
+      // An AXML header (chunk type 3, header size 8) that declares 4 KiB but stops after 16 bytes.
+      mkdirSync(join(dir, 'folder', 'system', 'etc'), { recursive: true });
+      const header = Buffer.alloc(16);
+      header.writeUInt16LE(0x0003, 0);
+      header.writeUInt16LE(8, 2);
+      header.writeUInt32LE(4096, 4);
+      writeFileSync(join(dir, 'folder', 'system', 'etc', 'cut.xml'), header);
+      const axml = await expectInputError(readFileText(join(dir, 'folder'), '/system/etc/cut.xml'));
+      expect(axml.message).toContain('/system/etc/cut.xml');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives the same in a worker thread, and its errors as InputErrors', async () => {
