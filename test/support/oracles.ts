@@ -89,3 +89,8 @@ export function run(command: string, args: string[], cwd?: string): string {
     throw error;
   }
 }
+
+/** What a command prints on stdout, as bytes (a decompressor's output, say). */
+export function toolOutput(command: string, args: string[]): Buffer {
+  return tool(command, args);
+}

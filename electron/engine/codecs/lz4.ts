@@ -25,6 +25,11 @@ export interface Lz4BlockOptions {
    * unrelated bytes). By default the block must end exactly at the end of `input`.
    */
   stopAtOutputSize?: boolean;
+  /**
+   * Output that came just before this block (an LZ4 frame's linked blocks): matches may reach back
+   * into it. It is not part of the result.
+   */
+  dictionary?: Uint8Array;
 }
 
 /** Below this many bytes a plain loop beats the call overhead of Buffer.copy/copyWithin. */
@@ -39,11 +44,14 @@ const MIN_MATCH = 4;
 export function decompressLz4Block(input: Uint8Array, outputSize: number, options: Lz4BlockOptions = {}): Buffer {
   if (!Number.isSafeInteger(outputSize) || outputSize < 0) throw new RangeError(`invalid LZ4 output size ${outputSize}`);
   const src = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const out = Buffer.allocUnsafe(outputSize);
+  const base = options.dictionary?.length ?? 0;
+  const outputEnd = base + outputSize;
+  const out = Buffer.allocUnsafe(outputEnd);
+  if (options.dictionary !== undefined) out.set(options.dictionary, 0);
   const stopAtOutputSize = options.stopAtOutputSize === true;
   const inputEnd = src.length;
   let ip = 0;
-  let op = 0;
+  let op = base;
 
   while (true) {
     if (ip >= inputEnd) throw new Lz4FormatError('the block ends where a sequence token was expected', ip);
@@ -63,10 +71,10 @@ export function decompressLz4Block(input: Uint8Array, outputSize: number, option
       if (ip + literalLength > inputEnd) {
         throw new Lz4FormatError(`a run of ${literalLength} literals runs past the end of the block (${inputEnd - ip} bytes left)`, ip);
       }
-      if (op + literalLength > outputSize) {
+      if (op + literalLength > outputEnd) {
         if (!stopAtOutputSize) throw overflow(outputSize, ip);
-        src.copy(out, op, ip, ip + (outputSize - op));
-        return out;
+        src.copy(out, op, ip, ip + (outputEnd - op));
+        return result(out, base, outputEnd);
       }
       if (literalLength < SHORT_COPY) {
         for (let i = 0; i < literalLength; i++) out[op + i] = src[ip + i]!;
@@ -77,13 +85,13 @@ export function decompressLz4Block(input: Uint8Array, outputSize: number, option
       op += literalLength;
     }
     if (ip === inputEnd) break; // The last sequence has literals only.
-    if (stopAtOutputSize && op === outputSize) return out;
+    if (stopAtOutputSize && op === outputEnd) return result(out, base, outputEnd);
 
     // Match.
     if (ip + 2 > inputEnd) throw new Lz4FormatError('the block ends inside a match offset', ip);
     const offset = src[ip]! | (src[ip + 1]! << 8);
     if (offset === 0) throw new Lz4FormatError('match offset 0', ip);
-    if (offset > op) throw new Lz4FormatError(`match offset ${offset} reaches before the start of the output (${op} bytes decoded)`, ip);
+    if (offset > op) throw new Lz4FormatError(`match offset ${offset} reaches before the start of the output (${op - base} bytes decoded)`, ip);
     ip += 2;
     let matchLength = (token & 15) + MIN_MATCH;
     if ((token & 15) === 15) {
@@ -94,15 +102,20 @@ export function decompressLz4Block(input: Uint8Array, outputSize: number, option
         matchLength += extra;
       } while (extra === 255);
     }
-    if (op + matchLength > outputSize) {
+    if (op + matchLength > outputEnd) {
       if (!stopAtOutputSize) throw overflow(outputSize, ip);
-      matchLength = outputSize - op;
+      matchLength = outputEnd - op;
     }
     copyMatch(out, op, offset, matchLength);
     op += matchLength;
-    if (stopAtOutputSize && op === outputSize) return out;
+    if (stopAtOutputSize && op === outputEnd) return result(out, base, outputEnd);
   }
-  return op === outputSize ? out : out.subarray(0, op);
+  return result(out, base, op);
+}
+
+/** The decoded bytes without the dictionary in front of them. */
+function result(out: Buffer, base: number, end: number): Buffer {
+  return base === 0 && end === out.length ? out : out.subarray(base, end);
 }
 
 function overflow(outputSize: number, ip: number): Lz4FormatError {

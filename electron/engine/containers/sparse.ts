@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { lastStartAtOrBefore } from '../io/sortedSearch.js';
 import { checkRange, type ByteSource } from '../io/byteSource.js';
+import { WindowReader } from '../io/windowReader.js';
 
 const SPARSE_MAGIC = 0xed26ff3a;
 const FILE_HEADER_SIZE = 28;
@@ -9,8 +10,6 @@ const CHUNK_RAW = 0xcac1;
 const CHUNK_FILL = 0xcac2;
 const CHUNK_DONT_CARE = 0xcac3;
 const CHUNK_CRC32 = 0xcac4;
-/** Chunk headers are read through a window this large, so runs of small chunks cost one read. */
-const HEADER_WINDOW = 64 * 1024;
 
 /**
  * One run of output bytes and where they come from: a range of the parent source, a repeated
@@ -171,19 +170,4 @@ async function readChunkMap(source: ByteSource, header: SparseHeader): Promise<S
     throw new InputError(`chunks cover ${block} blocks, the header declares ${header.totalBlocks}`, { file: source.name, format: 'sparse', offset, expected: `${header.totalBlocks} blocks` });
   }
   return segments;
-}
-
-/** Serves small reads from a window of the source, so consecutive headers cost one read. */
-class WindowReader {
-  private windowStart = 0;
-  private window: Buffer = Buffer.alloc(0);
-  constructor(private readonly source: ByteSource) {}
-
-  async read(offset: number, length: number): Promise<Buffer> {
-    if (offset < this.windowStart || offset + length > this.windowStart + this.window.length) {
-      this.windowStart = offset;
-      this.window = await this.source.read(offset, Math.max(length, Math.min(HEADER_WINDOW, this.source.size - offset)));
-    }
-    return this.window.subarray(offset - this.windowStart, offset - this.windowStart + length);
-  }
 }
