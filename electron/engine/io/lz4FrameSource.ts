@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { checkRange, type ByteSource } from './byteSource.js';
 import { decodeBlockAt, indexLz4Frames, LZ4_FORMAT, type Lz4Block, type Lz4Frame, type Lz4FrameIndex } from './lz4FrameIndex.js';
 import { lastStartAtOrBefore } from './sortedSearch.js';
-import { Spool } from './spool.js';
+import { spoolStream } from './spool.js';
 
 const DEFAULT_CACHE_BYTES = 64 << 20;
 const MiB = 1 << 20;
@@ -176,26 +176,18 @@ function checkContent(source: ByteSource, frame: Lz4Frame, digest: number): void
   });
 }
 
+/** `decoded` under the compressed file's name, with a description of how it is read. */
+export function describedAs(decoded: ByteSource, name: string, description: string): DecodedSource {
+  return { name, size: decoded.size, description, read: (offset, length) => decoded.read(offset, length), close: () => decoded.close() };
+}
+
 /** Decodes linked-block frames once, in order, into a temporary file; checks sizes and checksums. */
 async function spoolLinkedFrames(compressed: ByteSource, index: Lz4FrameIndex, spoolDirectory: string): Promise<DecodedSource> {
-  const spool = await Spool.create(spoolDirectory);
   try {
-    for await (const _chunk of spool.tee(decodeInOrder(compressed, index))) {
-      // tee() writes each block as it passes
-    }
-    const decoded = await spool.finish(`${compressed.name} (decompressed)`);
+    const decoded = await spoolStream(decodeInOrder(compressed, index), spoolDirectory, `${compressed.name} (decompressed)`);
     const first = index.frames[0] as Lz4Frame;
     const checksums = index.frames.every((frame) => frame.contentChecksum !== null) ? ', content checksum verified' : ', no content checksum';
-    return {
-      name: compressed.name,
-      size: decoded.size,
-      description: `LZ4, ${blockWords(first)} linked blocks, decoded once to a temporary file${checksums}`,
-      read: (offset, length) => decoded.read(offset, length),
-      close: () => decoded.close(),
-    };
-  } catch (error) {
-    await spool.discard();
-    throw error;
+    return describedAs(decoded, compressed.name, `LZ4, ${blockWords(first)} linked blocks, decoded once to a temporary file${checksums}`);
   } finally {
     await compressed.close();
   }

@@ -59,20 +59,30 @@ export class Spool {
 }
 
 /**
+ * A stream's bytes written once to a temporary file, then read at random from there (the file is
+ * deleted when the returned source is closed). On failure nothing is left behind.
+ */
+export async function spoolStream(chunks: AsyncIterable<Buffer>, parent: string, name: string): Promise<ByteSource> {
+  const spool = await Spool.create(parent);
+  try {
+    for await (const _chunk of spool.tee(chunks)) {
+      // tee() writes each chunk as it passes
+    }
+    return await spool.finish(name);
+  } catch (error) {
+    await spool.discard();
+    throw error;
+  }
+}
+
+/**
  * A copy of `source` in a temporary file, for bytes that are costly to reach at random (a deflated
  * multi-GB image inside a zip): decoded once, front to back, then read at random from disk. The
  * file is deleted when the returned source is closed; `source` is closed right away.
  */
 export async function spoolToDisk(source: ByteSource, parent: string): Promise<ByteSource> {
-  const spool = await Spool.create(parent);
   try {
-    for await (const _chunk of spool.tee(readChunks(source))) {
-      // tee() writes each chunk as it passes
-    }
-    return await spool.finish(source.name);
-  } catch (error) {
-    await spool.discard();
-    throw error;
+    return await spoolStream(readChunks(source), parent, source.name);
   } finally {
     await source.close();
   }
