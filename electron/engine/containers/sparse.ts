@@ -16,7 +16,8 @@ const CHUNK_CRC32 = 0xcac4;
  * 4-byte pattern (aligned to the segment's start), or zeros.
  */
 export type Segment = { start: number; length: number } & (
-  | { kind: 'copy'; from: number }
+  /** Bytes at `from` of the parent, or of `source` when the segment names one (split sparse images). */
+  | { kind: 'copy'; from: number; source?: ByteSource }
   | { kind: 'fill'; pattern: Buffer }
   | { kind: 'zero' }
 );
@@ -41,10 +42,16 @@ export class MappedByteSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Buffer> {
     checkRange(this, this.format, offset, length);
-    const output = Buffer.alloc(length);
     const end = offset + length;
+    const firstIndex = lastStartAtOrBefore(this.starts, offset);
+    const first = this.segments[firstIndex];
+    // Most reads fall inside one copied run: pass them on without copying.
+    if (first?.kind === 'copy' && first.start <= offset && end <= first.start + first.length && length > 0) {
+      return (first.source ?? this.parent).read(first.from + (offset - first.start), length);
+    }
+    const output = Buffer.alloc(length);
     const copies: Promise<void>[] = [];
-    for (let index = lastStartAtOrBefore(this.starts, offset); index < this.segments.length; index++) {
+    for (let index = firstIndex; index < this.segments.length; index++) {
       const segment = this.segments[index] as Segment;
       if (segment.start >= end) break;
       const from = Math.max(offset, segment.start);
@@ -53,7 +60,7 @@ export class MappedByteSource implements ByteSource {
       const target = from - offset;
       if (segment.kind === 'copy') {
         const source = segment.from + (from - segment.start);
-        copies.push(this.parent.read(source, to - from).then((bytes) => void bytes.copy(output, target)));
+        copies.push((segment.source ?? this.parent).read(source, to - from).then((bytes) => void bytes.copy(output, target)));
       } else if (segment.kind === 'fill') {
         const phase = (from - segment.start) % 4;
         const pattern = phase === 0 ? segment.pattern : Buffer.concat([segment.pattern.subarray(phase), segment.pattern.subarray(0, phase)]);
@@ -63,8 +70,6 @@ export class MappedByteSource implements ByteSource {
     await Promise.all(copies);
     return output;
   }
-
-
 
   async close(): Promise<void> {}
 }
@@ -89,9 +94,14 @@ export interface SparseHeader {
  * returned source reads from `source`, which stays open until the caller closes it.
  */
 export async function openSparseImage(source: ByteSource): Promise<MappedByteSource> {
-  const header = await readSparseHeader(source);
-  const segments = await readChunkMap(source, header);
+  const { header, segments } = await readSparseLayout(source);
   return new MappedByteSource(source.name, header.totalBlocks * header.blockSize, source, segments, 'sparse image');
+}
+
+/** A sparse image's header and the segments its chunks map (DONT_CARE chunks leave gaps). */
+export async function readSparseLayout(source: ByteSource): Promise<{ header: SparseHeader; segments: Segment[] }> {
+  const header = await readSparseHeader(source);
+  return { header, segments: await readChunkMap(source, header) };
 }
 
 async function readSparseHeader(source: ByteSource): Promise<SparseHeader> {
@@ -150,7 +160,8 @@ async function readChunkMap(source: ByteSource, header: SparseHeader): Promise<S
       case CHUNK_FILL: {
         if (dataSize !== 4) fail(`fill chunk holds ${dataSize} bytes`, '4 bytes');
         const pattern = Buffer.from(await reader.read(dataAt, 4));
-        if (blocks > 0 && pattern.readUInt32LE(0) !== 0) segments.push({ kind: 'fill', start, length: outputBytes, pattern });
+        // A zero fill reads as zeros anyway, but it still covers what an earlier split chunk wrote.
+        if (blocks > 0) segments.push(pattern.readUInt32LE(0) === 0 ? { kind: 'zero', start, length: outputBytes } : { kind: 'fill', start, length: outputBytes, pattern });
         break;
       }
       case CHUNK_DONT_CARE:

@@ -1,10 +1,9 @@
 import { tmpdir } from 'node:os';
 import type { Problem } from '../../../shared/model.js';
-import type { PartitionImage } from '../containers/types.js';
 import { TarArchive } from '../containers/tar/tarArchive.js';
 import { InputError } from '../errors.js';
 import { ZipArchive } from '../zip/zipArchive.js';
-import { imagePartitionName, zipImageMembers } from './imageMembers.js';
+import { findPartitionImages, zipPartitionImages, type FoundImage, type ImageFile } from './imageMembers.js';
 import { PartitionMounts } from './partitionMounts.js';
 import type { PackageFormatModule } from './types.js';
 
@@ -12,8 +11,8 @@ const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const USTAR_OFFSET = 257;
 
 /**
- * A factory image archive (`.tgz`/`.tar`): partition images directly (`images/system.img`) or in
- * an inner zip (`image-<device>-<build>.zip`, as Pixel factory images ship). A gzip archive is
+ * A factory image archive (`.tgz`/`.tar`): partition images directly (`images/system.img`, maybe
+ * compressed or split into sparse chunks) or in an inner zip (`image-<device>-<build>.zip`, as Pixel factory images ship). A gzip archive is
  * decompressed once into a temporary file (deleted on close), since it cannot be read at random.
  */
 export const factoryTarFormat: PackageFormatModule = {
@@ -35,24 +34,25 @@ export const factoryTarFormat: PackageFormatModule = {
       await tar.close();
     };
     try {
-      const images: { image: PartitionImage; origin: string }[] = [];
+      const imageFiles: ImageFile[] = [];
+      const nested: FoundImage[] = [];
       for (const member of tar.members) {
         if (member.type !== 'file') continue;
-        const name = imagePartitionName(member.name);
-        if (name !== null) {
-          images.push({ image: { name, size: member.size, open: async () => member.open() }, origin: member.name });
-        } else if (member.name.endsWith('.zip')) {
+        if (member.name.endsWith('.zip')) {
           try {
             const zip = await ZipArchive.open(member.open());
             innerZips.push(zip);
             problems.push(...zip.problems);
-            for (const image of zipImageMembers(zip)) images.push({ image, origin: `${member.name} › ${image.name}.img` });
+            for (const { image, origin } of zipPartitionImages(zip)) nested.push({ image, origin: `${member.name} › ${origin}` });
           } catch (error) {
             if (!(error instanceof InputError)) throw error;
             problems.push({ path: member.name, message: `inner zip not read: ${error.message}` });
           }
+        } else {
+          imageFiles.push({ name: member.name, size: member.size, open: async () => member.open() });
         }
       }
+      const images = [...findPartitionImages(imageFiles), ...nested];
       for (const { image, origin } of images) await mounts.add(image, origin);
       return await mounts.finish({ format: 'factory-tar', otaMetadata: null, problems, closeContainer });
     } catch (error) {

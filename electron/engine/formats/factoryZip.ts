@@ -1,9 +1,12 @@
-import { hasMountableImage, zipImageMembers } from './imageMembers.js';
+import { hasMountableImage, zipPartitionImages } from './imageMembers.js';
 import { PartitionMounts } from './partitionMounts.js';
 import type { PackageFormatModule } from './types.js';
 import { readZipOtaMetadata } from './zipMetadata.js';
 
-/** A zip of partition images (`image-*.zip` of a factory package, fastboot zips, `images/*.img`). */
+/**
+ * A zip of partition images (`image-*.zip` of a factory package, fastboot zips, `images/*.img`),
+ * compressed ones (`images/super.img.zst`) and split sparse chunks (`super.img_sparsechunk.N`) too.
+ */
 export const factoryZipFormat: PackageFormatModule = {
   id: 'factory-zip',
   description: 'factory / fastboot image zip',
@@ -16,7 +19,7 @@ export const factoryZipFormat: PackageFormatModule = {
     if (zip === null) throw new Error('detect() accepted a file that is not a zip');
     probe.claim();
     const mounts = new PartitionMounts(probe.name);
-    for (const image of zipImageMembers(zip)) await mounts.add(image, image.name === 'super' ? 'super.img' : `${image.name}.img`);
+    for (const { image, origin } of zipPartitionImages(zip)) await mounts.add(image, origin);
     return mounts.finish({ format: 'factory-zip', otaMetadata: await readZipOtaMetadata(zip), problems: zip.problems, closeContainer: () => zip.close() });
   },
 };
