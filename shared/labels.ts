@@ -9,6 +9,11 @@ export const PACKAGE_FORMAT_LABELS: Readonly<Record<PackageFormat, string>> = {
   'factory-zip': 'factory / fastboot image zip',
   'factory-tar': 'factory image archive (tar/tgz)',
   'raw-image': 'partition image',
+  'payload-bin': 'A/B OTA payload (payload.bin)',
+  'odin-tar': 'Samsung Odin firmware (.tar.md5)',
+  'odin-set': 'Samsung Odin firmware set (AP, BL, CP, CSC)',
+  'factory-folder': 'folder of partition images',
+  'super-empty': 'partition layout without data (super_empty.img)',
 };
 
 /** The label for a format; one this version does not know (a newer report) is shown as stored. */

@@ -16,7 +16,12 @@ export type PackageFormat =
   | 'block-ota-zip'
   | 'factory-zip'
   | 'factory-tar'
-  | 'raw-image';
+  | 'raw-image'
+  | 'payload-bin'
+  | 'odin-tar'
+  | 'odin-set'
+  | 'factory-folder'
+  | 'super-empty';
 
 export interface PackageInfo {
   /** Base name of the package file or folder, never a full path (results are shareable). */

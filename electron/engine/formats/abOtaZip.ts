@@ -1,5 +1,5 @@
 import { PayloadArchive } from '../containers/payload/payloadArchive.js';
-import { incrementalPackageError, rejectIncrementalMetadata } from './incremental.js';
+import { describeDeltaPayload, incrementalPackageError, rejectIncrementalMetadata } from './incremental.js';
 import { PartitionMounts } from './partitionMounts.js';
 import type { PackageFormatModule } from './types.js';
 import { readZipOtaMetadata } from './zipMetadata.js';
@@ -23,7 +23,7 @@ export const abOtaZipFormat: PackageFormatModule = {
     const otaMetadata = await readZipOtaMetadata(zip);
     rejectIncrementalMetadata(probe.name, otaMetadata);
     const payload = await PayloadArchive.open(await zip.openSource(member), { label: PAYLOAD });
-    if (payload.isDelta) throw incrementalPackageError(probe.name, otaMetadata, `payload.bin has minor version ${payload.minorVersion} and operations that patch the old partitions`);
+    if (payload.isDelta) throw incrementalPackageError(probe.name, otaMetadata, `payload.bin: ${describeDeltaPayload(payload.manifest)}`);
     probe.claim();
     const mounts = new PartitionMounts(probe.name);
     for (const partition of payload.partitions) await mounts.add(partition, PAYLOAD);

@@ -15,6 +15,8 @@ import { isPartitionName } from './partitions.js';
 const IMAGE_FILE = /(?:^|\/)([a-z0-9_]+?)(?:_[ab])?\.img(?:\.ext4)?(?:\.(?:lz4|zst|gz|xz|bz2|br))?$/;
 /** `super.img_sparsechunk.0` … `.N`: one image split into sparse chunks (Motorola). */
 const SPARSE_CHUNK = /^(.*?)([a-z0-9_]+?)(?:_[ab])?\.img_sparsechunk\.(\d+)$/;
+/** Odin tars also carry raw partition contents as `.bin` (`modem.bin.lz4`, `sboot.bin.lz4`, `NON-HLOS.bin`). */
+const BINARY_FILE = /(?:^|\/)([A-Za-z0-9_-]+?)(?:_[ab])?\.bin(?:\.(?:lz4|zst|gz|xz|bz2|br))?$/;
 const METHOD_STORED = 0;
 
 /** `images/system.img` → `system`, `super.img.lz4` → `super`, `vbmeta_a.img` → `vbmeta`; null for other files. */
@@ -50,9 +52,11 @@ export interface FoundImage {
  * its magic: LZ4, zstd, gzip, xz, bzip2; brotli by its `.br` name) is decoded when opened: LZ4 by
  * random access, the others once into a temporary file. Split sparse chunks become one image; a
  * missing chunk makes that image unreadable (its partition becomes a problem) rather than
- * silently incomplete. Other files are left out.
+ * silently incomplete. `binaries`: `*.bin` files are partition contents too (Odin tars). Other
+ * files are left out.
  */
-export function findPartitionImages(files: readonly ImageFile[], spoolDirectory = tmpdir()): FoundImage[] {
+export function findPartitionImages(files: readonly ImageFile[], options: { binaries?: boolean; spoolDirectory?: string } = {}): FoundImage[] {
+  const spoolDirectory = options.spoolDirectory ?? tmpdir();
   const found: FoundImage[] = [];
   const chunkGroups = new Map<string, { partition: string; chunks: Map<number, ImageFile> }>();
   for (const file of files) {
@@ -68,7 +72,7 @@ export function findPartitionImages(files: readonly ImageFile[], spoolDirectory 
       group.chunks.set(Number(chunk[3]), file);
       continue;
     }
-    const partition = IMAGE_FILE.exec(file.name)?.[1];
+    const partition = IMAGE_FILE.exec(file.name)?.[1] ?? (options.binaries === true ? BINARY_FILE.exec(file.name)?.[1]?.toLowerCase() : undefined);
     if (partition === undefined) continue;
     found.push({ image: { name: partition, size: file.size, open: () => openImageFile(file, spoolDirectory) }, origin: file.name });
   }

@@ -5,6 +5,8 @@ import { directoryFormat } from './directory.js';
 import { factoryTarFormat } from './factoryTar.js';
 import { factoryZipFormat } from './factoryZip.js';
 import { fileOtaZipFormat } from './fileOtaZip.js';
+import { odinSetFormat, odinTarFormat } from './odin.js';
+import { payloadFileFormat } from './payloadFile.js';
 import { rawImageFormat } from './rawImage.js';
 import { PackageProbe } from './probe.js';
 import type { OpenedPackage, PackageFormatModule } from './types.js';
@@ -14,12 +16,15 @@ import type { OpenedPackage, PackageFormatModule } from './types.js';
  * their members (payload.bin, transfer lists, system/ files, images), the rest by magic.
  */
 export const PACKAGE_FORMATS: readonly PackageFormatModule[] = [
+  odinSetFormat,
   directoryFormat,
   abOtaZipFormat,
   blockOtaZipFormat,
   fileOtaZipFormat,
   factoryZipFormat,
+  odinTarFormat,
   factoryTarFormat,
+  payloadFileFormat,
   rawImageFormat,
 ];
 

@@ -1,4 +1,5 @@
 import type { PackageFormat, PartitionSummary, Problem } from '../../../shared/model.js';
+import type { DigestCheck } from '../io/packageDigests.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import type { PackageProbe } from './probe.js';
 
@@ -12,6 +13,11 @@ export interface OpenedPackage {
   partitions: PartitionSummary[];
   /** Members skipped while opening (unsafe names, unreadable links…). */
   problems: Problem[];
+  /**
+   * Digests the package states for parts of its files (an Odin tar's MD5 line), to be checked
+   * when the inventory reads the package file whole for its SHA-256 anyway.
+   */
+  digestChecks?: DigestCheck[];
   close(): Promise<void>;
 }
 

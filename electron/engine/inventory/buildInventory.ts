@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, InitService } from '../../../shared/inventory.js';
 import type { FileEntry, Problem } from '../../../shared/model.js';
 import { sortByKey } from '../../../shared/sort.js';
 import type { NamedResourceValue } from '../android/resourceValues.js';
 import { configFileKind, layerProperties, parseDefaultPermissions, parseInitRc, parseSystemConfigXml } from '../config/index.js';
 import { InputError, throwIfAborted } from '../errors.js';
-import { closePackage, openPackage, type PackageHandle } from '../formats/registry.js';
+import { closePackage, openPackage } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
 import { hashStream } from '../io/hash.js';
+import { hashPackage } from '../io/packageDigests.js';
 import { buildFacts } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
@@ -94,7 +94,8 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     const problems: Problem[] = [...handle.opened.problems];
     const files: FileEntry[] = [];
     const maxEntries = options.maxEntries ?? MAX_ENTRIES;
-    const packageHash = hashPackageFile(handle);
+    // The package file is read once for its SHA-256 and any digests it states (an Odin tar's MD5).
+    const packageHash = hashPackage(handle.probe.path, !handle.probe.isDirectory, handle.opened.digestChecks ?? []);
     // An unpacked folder's files are real files on disk: their sizes are what they are.
     const sizeCap = handle.probe.isDirectory ? null : Math.max(FILE_SIZE_FLOOR, handle.probe.stats.size * MAX_FILE_EXPANSION);
     const reader = new FileReader(handle.opened.tree, handle.probe.name, sizeCap, pool, options, problems, files);
@@ -109,7 +110,8 @@ export async function buildInventory(path: string, options: InventoryOptions = {
       await reader.add({ ...entry, sha256: null });
     }
     await reader.finish();
-    const packageSha256 = await packageHash;
+    const { sha256: packageSha256, problems: digestProblems } = await packageHash;
+    problems.push(...digestProblems);
     throwIfAborted(options.signal);
     problems.push(...handle.opened.tree.treeProblems);
 
@@ -162,11 +164,6 @@ function parseConfig<T>(parse: () => T, path: string, problems: Problem[]): T | 
     problems.push({ path, message: `not read: ${error.message}` });
     return null;
   }
-}
-
-async function hashPackageFile(handle: PackageHandle): Promise<string | null> {
-  if (handle.probe.isDirectory) return null;
-  return hashStream(createReadStream(handle.probe.path));
 }
 
 /** Reads every file once: hashes it, keeps texts, hands APK bytes to the parsers. */

@@ -189,7 +189,8 @@ export class ZipArchive {
     return Buffer.concat(chunks);
   }
 
-  private dataStart(member: ZipMember): Promise<number> {
+  /** Where a member's data starts in the archive file (for a stored member: its bytes, as they are). */
+  dataStart(member: ZipMember): Promise<number> {
     return new Promise<number>((resolve, reject) => {
       this.zipfile.readLocalFileHeader(member.entry, { minimal: true }, (error, header) => {
         if (error) reject(new InputError(error.message, { file: this.source.name, format: `zip › ${member.name}`, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
