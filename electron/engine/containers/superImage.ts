@@ -158,12 +158,30 @@ async function readGeometryAt(source: ByteSource, offset: number): Promise<Super
   return geometry;
 }
 
-async function readMetadata(source: ByteSource, geometry: SuperGeometry, offset: number): Promise<SuperMetadata> {
+/**
+ * The layout of a super_empty.img (what `lpmake` writes for fastboot to create the partitions):
+ * the geometry at offset 0 and the metadata right after it, without the reserved area, the backup
+ * copies or any partition data.
+ */
+export async function readEmptySuperMetadata(source: ByteSource): Promise<SuperMetadata> {
+  const geometry = await readGeometryAt(source, 0);
+  return readMetadata(source, geometry, GEOMETRY_SIZE, { unpadded: true });
+}
+
+/** Whether the file starts with a liblp geometry: a super_empty.img (a full super.img has 4 KiB of zeros first). */
+export async function isEmptySuperImage(source: ByteSource): Promise<boolean> {
+  if (source.size < GEOMETRY_SIZE + HEADER_V1_0_SIZE) return false;
+  return (await source.read(0, 4)).readUInt32LE(0) === GEOMETRY_MAGIC;
+}
+
+async function readMetadata(source: ByteSource, geometry: SuperGeometry, offset: number, options: { unpadded?: boolean } = {}): Promise<SuperMetadata> {
   const fail = (problem: string, at: number, expected?: string): never => {
     throw new InputError(problem, { file: source.name, format: 'super.img › metadata', offset: offset + at, expected });
   };
-  if (offset + geometry.metadataMaxSize > source.size) fail('the file ends inside the metadata', 0, `${offset + geometry.metadataMaxSize} bytes`);
-  const area = await source.read(offset, geometry.metadataMaxSize);
+  // super_empty.img stops right after the tables; a super.img keeps the whole metadata_max_size.
+  const areaSize = options.unpadded === true ? Math.min(geometry.metadataMaxSize, source.size - offset) : geometry.metadataMaxSize;
+  if (offset + areaSize > source.size || areaSize < HEADER_V1_0_SIZE) fail('the file ends inside the metadata', 0, `${offset + geometry.metadataMaxSize} bytes`);
+  const area = await source.read(offset, areaSize);
   if (area.readUInt32LE(0) !== HEADER_MAGIC) fail('no metadata header', 0, 'magic 0x414c5030');
   const majorVersion = area.readUInt16LE(4);
   const minorVersion = area.readUInt16LE(6);
@@ -179,6 +197,7 @@ async function readMetadata(source: ByteSource, geometry: SuperGeometry, offset:
   if (!createHash('sha256').update(header).digest().equals(storedHeaderSum)) fail('metadata header checksum mismatch', 12, 'SHA-256 of the header');
   const tablesSize = area.readUInt32LE(44);
   if (tablesSize > geometry.metadataMaxSize - headerSize) fail(`tables size ${tablesSize} exceeds metadata_max_size`, 44);
+  if (headerSize + tablesSize > area.length) fail('the file ends inside the metadata tables', area.length, `${headerSize + tablesSize} bytes of metadata`);
   const tables = area.subarray(headerSize, headerSize + tablesSize);
   if (!createHash('sha256').update(tables).digest().equals(area.subarray(48, 80))) fail('metadata tables checksum mismatch', 48, 'SHA-256 of the tables');
 

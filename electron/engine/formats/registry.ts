@@ -2,12 +2,14 @@ import { InputError, UnsupportedFormatError } from '../errors.js';
 import { abOtaZipFormat } from './abOtaZip.js';
 import { blockOtaZipFormat } from './blockOtaZip.js';
 import { directoryFormat } from './directory.js';
+import { factoryFolderFormat } from './factoryFolder.js';
 import { factoryTarFormat } from './factoryTar.js';
 import { factoryZipFormat } from './factoryZip.js';
 import { fileOtaZipFormat } from './fileOtaZip.js';
 import { odinSetFormat, odinTarFormat } from './odin.js';
 import { payloadFileFormat } from './payloadFile.js';
 import { rawImageFormat } from './rawImage.js';
+import { superEmptyFormat } from './superEmpty.js';
 import { PackageProbe } from './probe.js';
 import type { OpenedPackage, PackageFormatModule } from './types.js';
 
@@ -17,6 +19,7 @@ import type { OpenedPackage, PackageFormatModule } from './types.js';
  */
 export const PACKAGE_FORMATS: readonly PackageFormatModule[] = [
   odinSetFormat,
+  factoryFolderFormat,
   directoryFormat,
   abOtaZipFormat,
   blockOtaZipFormat,
@@ -25,6 +28,7 @@ export const PACKAGE_FORMATS: readonly PackageFormatModule[] = [
   odinTarFormat,
   factoryTarFormat,
   payloadFileFormat,
+  superEmptyFormat,
   rawImageFormat,
 ];
 
