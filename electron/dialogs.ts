@@ -3,9 +3,11 @@ import { dialog, type BaseWindow, type OpenDialogOptions, type SaveDialogOptions
 import type { ExportFormat, PackageKind, Side } from '../shared/api.js';
 
 const PACKAGE_FILTERS: OpenDialogOptions['filters'] = [
-  { name: 'Android packages (zip, img, tar, tgz)', extensions: ['zip', 'img', 'tar', 'tgz', 'gz'] },
+  { name: 'Android packages (zip, img, tar, tgz, md5, bin)', extensions: ['zip', 'img', 'tar', 'tgz', 'gz', 'md5', 'bin', 'lz4', 'zst', 'xz', 'bz2', 'br'] },
   { name: 'OTA / ROM zip', extensions: ['zip'] },
-  { name: 'Disk images', extensions: ['img'] },
+  { name: 'Samsung firmware (tar.md5)', extensions: ['md5', 'tar'] },
+  { name: 'A/B payload (payload.bin)', extensions: ['bin'] },
+  { name: 'Disk images', extensions: ['img', 'lz4', 'zst', 'xz', 'gz', 'bz2', 'br'] },
   { name: 'Tarballs', extensions: ['tar', 'tgz', 'gz'] },
   { name: 'All files', extensions: ['*'] },
 ];
