@@ -2,8 +2,14 @@
 // on the same data (sha256sum of the package, and xz/zstd decoding the payload's own blobs). Not a
 // test: it prints numbers. Run after `npm run build`:
 //
-//   node bench/open.mjs [--size-gb 2] [--files 5000] [--seed 1] [--rebuild] [--keep-cache]
-//                       [--profile] [--engine DIST_DIR]
+//   node bench/open.mjs [--kind ab|samsung] [--size-gb 2] [--files 5000] [--seed 1] [--rebuild]
+//                       [--keep-cache] [--profile] [--engine DIST_DIR]
+//
+// --kind samsung measures a Samsung-like Odin package instead (bench/lib/samsungPackage.mjs): an
+// AP_….tar.md5 holding a super.img.lz4 (lz4's defaults: 4 MiB independent blocks) of a sparse
+// super.img whose system_a is an ext4 image of the generated tree, against `lz4 -dc | sha256sum`
+// of the same super.img.lz4 (decoding and hashing the content). Run it with --size-gb 2 and 6 to
+// see that OTA Lens's peak RSS does not grow with the package.
 //
 // The package (a full payload of an EROFS LZ4HC system image, operations mixing REPLACE_XZ, ZSTD,
 // ZERO and REPLACE over 2 MiB chunks; see bench/lib/benchPackage.mjs) is generated once into
@@ -26,11 +32,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureBenchPackage } from './lib/benchPackage.mjs';
+import { ensureSamsungPackage } from './lib/samsungPackage.mjs';
 import { hottestFunctions } from './lib/cpuProfile.mjs';
 import { timedRun } from './lib/timedRun.mjs';
 
 const { values } = parseArgs({
   options: {
+    kind: { type: 'string', default: 'ab' },
     'size-gb': { type: 'string', default: '2' },
     files: { type: 'string', default: '5000' },
     seed: { type: 'string', default: '1' },
@@ -99,6 +107,67 @@ if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 
   console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
   process.exit(1);
 }
+if (values.kind === 'samsung') {
+  await measureSamsung();
+  process.exit(0);
+}
+if (values.kind !== 'ab') {
+  console.error('--kind must be ab or samsung');
+  process.exit(1);
+}
+
+/** The Samsung-like case: OTA Lens on the AP .tar.md5 against lz4 -dc | sha256sum on its super.img.lz4. */
+async function measureSamsung() {
+  console.log(`Samsung-like package: ${params.sizeGb} GiB of content, ${params.files} files, seed ${params.seed}`);
+  const { apPath, lz4Path, info, generated } = await ensureSamsungPackage(params, { rebuild: values.rebuild, keepOthers: values['keep-cache'] });
+  console.log(
+    `${generated ? 'generated' : 'cached (generated earlier)'} in ${info.generationSeconds.toFixed(1)} s: ${apPath}\n` +
+      `  AP tar.md5 ${(info.apBytes / MB).toFixed(0)} MB, super.img.lz4 ${(info.lz4Bytes / MB).toFixed(0)} MB, sparse super.img ${(info.sparseBytes / MB).toFixed(0)} MB ` +
+      `(super ${(info.superBytes / MB).toFixed(0)} MB, system_a ${(info.systemBytes / MB).toFixed(0)} MB), ${Object.keys(info.fileHashes).length} files with ${(info.contentBytes / MB).toFixed(0)} MB of content`,
+  );
+  const work = mkdtempSync(join(tmpdir(), 'otalens-bench-open-'));
+  try {
+    console.log(`\nload average before measuring: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    const sha256sum = timedRun('sha256sum', [apPath], work);
+    const lz4 = timedRun('lz4', ['-dc', lz4Path], work);
+    const lz4Sha = timedRun('sh', ['-c', `lz4 -dc '${lz4Path}' | sha256sum`], work);
+    const ours = measureOtaLens(apPath, work, null);
+    const hashes = checkHashes(info.fileHashes, ours.hashes);
+    const megabytes = (bytes) => (bytes === null ? '' : `${(bytes / MB).toFixed(0)} MB`);
+    const rows = [
+      ['OTA Lens: open, list, SHA-256 every file', ours, `${(ours.bytesHashed / MB / ours.seconds).toFixed(0)} MB/s hashed, ${(ours.files / ours.seconds).toFixed(0)} files/s`],
+      [`sha256sum of the AP tar.md5 (${(info.apBytes / MB).toFixed(0)} MB)`, sha256sum, `${(info.apBytes / MB / sha256sum.seconds).toFixed(0)} MB/s`],
+      ['lz4 -dc super.img.lz4', lz4, `${(info.sparseBytes / MB / lz4.seconds).toFixed(0)} MB/s out`],
+      ['lz4 -dc super.img.lz4 | sha256sum', lz4Sha, `${(info.sparseBytes / MB / lz4Sha.seconds).toFixed(0)} MB/s`],
+    ];
+    console.log(`\n${pad('', 44)} ${lpad('seconds', 8)} ${lpad('CPU s', 7)}  ${pad('throughput', 36)} ${lpad('peak RSS', 9)}`);
+    for (const [what, run, rate] of rows) {
+      console.log(`${pad(what, 44)} ${lpad(run.seconds.toFixed(2), 8)} ${lpad(run.cpuSeconds?.toFixed(2) ?? '', 7)}  ${pad(rate, 36)} ${lpad(megabytes(run.maxRssBytes), 9)}`);
+    }
+    const ratio = ours.seconds / lz4Sha.seconds;
+    console.log(
+      `\nOTA Lens: ${ours.files} files (${ours.entries} entries), ${(ours.bytesHashed / MB).toFixed(0)} MB hashed, opened in ${ours.openedSeconds.toFixed(2)} s, ` +
+        `${(ours.cpuSeconds / ours.seconds).toFixed(2)} cores busy (main thread ${threadCpu(ours)}), ${ours.problems.length} problems${ours.problems.length > 0 ? `: ${JSON.stringify(ours.problems.slice(0, 3))}` : ''}`,
+    );
+    console.log(`file hashes matching the generator's: ${hashes.matching}/${hashes.total}${hashes.wrong.length > 0 ? ` (first wrong: ${hashes.wrong.slice(0, 3).join(', ')})` : ''}`);
+    console.log(`ratio OTA Lens / (lz4 -dc | sha256sum): ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'holds' : 'MISSED'}`);
+    console.log(`ratio OTA Lens / lz4 -dc alone: ${(ours.seconds / lz4.seconds).toFixed(2)}`);
+    if (lz4Sha.cpuSeconds !== null) console.log(`CPU time ratio (all threads): ${(ours.cpuSeconds / lz4Sha.cpuSeconds).toFixed(2)}`);
+    console.log(`peak RSS ${(ours.maxRssBytes / MB).toFixed(0)} MB (target < ${TARGET_RSS_BYTES / MB} MB): ${ours.maxRssBytes < TARGET_RSS_BYTES ? 'holds' : 'MISSED'}`);
+    console.log(`load average after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
+    if (values.profile) {
+      const profileDir = join(work, 'profile');
+      const profiled = measureOtaLens(apPath, work, profileDir);
+      const profilePath = join(profileDir, readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile')));
+      const hottest = hottestFunctions(profilePath, 20, { by: 'samples' });
+      console.log(`\nprofiled run: ${profiled.seconds.toFixed(2)} s, main thread ${threadCpu(profiled)}; of the busy samples:`);
+      for (const row of hottest.rows) console.log(`${lpad((row.busyShare * 100).toFixed(1), 6)} %  ${row.name}`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 console.log(`package: ${params.sizeGb} GiB target, ${params.files} files, seed ${params.seed}`);
 const { zipPath, info, generated } = await ensureBenchPackage(params, { rebuild: values.rebuild, keepOthers: values['keep-cache'] });
 console.log(

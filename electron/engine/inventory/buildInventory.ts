@@ -8,7 +8,7 @@ import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
 import { hashStream } from '../io/hash.js';
-import { hashPackage } from '../io/packageDigests.js';
+import { hashPackageInWorker } from '../io/packageDigests.js';
 import { buildFacts } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
@@ -95,7 +95,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     const files: FileEntry[] = [];
     const maxEntries = options.maxEntries ?? MAX_ENTRIES;
     // The package file is read once for its SHA-256 and any digests it states (an Odin tar's MD5).
-    const packageHash = hashPackage(handle.probe.path, !handle.probe.isDirectory, handle.opened.digestChecks ?? []);
+    const packageHash = hashPackageInWorker(handle.probe.path, !handle.probe.isDirectory, handle.opened.digestChecks ?? []);
     // An unpacked folder's files are real files on disk: their sizes are what they are.
     const sizeCap = handle.probe.isDirectory ? null : Math.max(FILE_SIZE_FLOOR, handle.probe.stats.size * MAX_FILE_EXPANSION);
     const reader = new FileReader(handle.opened.tree, handle.probe.name, sizeCap, pool, options, problems, files);

@@ -1,6 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Problem } from '../../../shared/model.js';
+import { runInWorker } from '../runInWorker.js';
+import { compiledWorkerUrl } from '../workerUrl.js';
 
 /**
  * A digest a package states for part of a file (an Odin tar's MD5 trailer), checked when that
@@ -69,4 +71,27 @@ async function hashFile(path: string, checks: readonly DigestCheck[], results: M
   }
   for (const { check, hash } of running) results.set(check, hash.digest('hex'));
   return sha256?.digest('hex') ?? null;
+}
+
+export interface PackageDigestsRequest {
+  packagePath: string;
+  isFile: boolean;
+  checks: DigestCheck[];
+}
+
+const DIGEST_WORKER_HEAP_MB = 64;
+
+/**
+ * hashPackage in a worker thread (the package file can be GBs: hashing it would otherwise take the
+ * main thread's time from listing and hashing the files); in this thread when no worker can start.
+ */
+export async function hashPackageInWorker(packagePath: string, isFile: boolean, checks: readonly DigestCheck[]): Promise<PackageDigests> {
+  if (!isFile && checks.length === 0) return { sha256: null, problems: [] };
+  const request: PackageDigestsRequest = { packagePath, isFile, checks: [...checks] };
+  try {
+    return await runInWorker<PackageDigests>(compiledWorkerUrl(import.meta.url, './packageDigestsWorker.js'), request, { heapMb: DIGEST_WORKER_HEAP_MB, label: 'hashing the package' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | undefined)?.code !== 'ERR_WORKER_PATH' && !(error instanceof Error && /Cannot find module|ERR_MODULE_NOT_FOUND/.test(error.message))) throw error;
+    return hashPackage(packagePath, isFile, checks);
+  }
 }
