@@ -113,7 +113,7 @@ function generate(params, dir, { apPath, lz4Path }, log) {
     step('tar + md5sum', () => {
       const tarPath = apPath.replace(/\.md5$/, '');
       run('tar', ['--format=ustar', '--owner=0', '--group=0', '--numeric-owner', `--mtime=@${FIXED_TIME}`, '-C', dir, '-cf', tarPath, 'super.img.lz4']);
-      const line = run('md5sum', [tarPath]).toString('utf8').replace(/^([0-9a-f]{32})  .*\//, '$1  ');
+      const line = run('md5sum', [tarPath]).toString('utf8').replace(/^([0-9a-f]{32}) {2}.*\//, '$1  ');
       appendFileSync(tarPath, line);
       run('mv', [tarPath, apPath]);
     });

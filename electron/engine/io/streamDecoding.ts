@@ -18,7 +18,7 @@ const DECODERS: Record<StreamEncoding, (input: Readable) => AsyncIterable<unknow
   gzip: (input) => pipeline(input, createGunzip(), () => {}),
   zstd: (input) => pipeline(input, zstdTransform(), () => {}),
   // xz-decompress (xz-embedded as WebAssembly) works on web streams.
-  xz: (input) => new (load('xz-decompress') as XzModule).XzReadableStream(Readable.toWeb(input) as ReadableStream<Uint8Array>),
+  xz: (input) => new (load('xz-decompress') as XzModule).XzReadableStream(Readable.toWeb(input) as ReadableStream<Uint8Array>) as unknown as AsyncIterable<Uint8Array>,
   // unbzip2-stream: a pure JavaScript streaming bzip2 decoder (an old-style stream, wrapped).
   bzip2: (input) => new Readable().wrap(input.pipe((load('unbzip2-stream') as Bzip2StreamFactory)())),
 };

@@ -3,7 +3,7 @@ import type { ByteSource } from '../../io/byteSource.js';
 const TAR_BLOCK = 512;
 /** A trailer line is an MD5 in hex, two spaces and the tar's name: far less than this. */
 const TRAILER_WINDOW = 1024;
-const TRAILER = /([0-9a-f]{32})  ([^\n/\\]{1,400})\n?$/;
+const TRAILER = /([0-9a-f]{32}) {2}([^\n/\\]{1,400})\n?$/;
 
 export interface Md5Trailer {
   /** The MD5 of the tar bytes, as the trailer states it (lower-case hex). */
