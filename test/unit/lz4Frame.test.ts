@@ -129,7 +129,7 @@ describe('LZ4 frames', () => {
   });
 });
 
-describe('the TypeScript block decoder (the fallback when lz4-napi cannot load)', () => {
+describe('the block decoder with a dictionary', () => {
   it('decodes linked blocks with the 64 KiB before them as dictionary, as lz4 -dc does', async () => {
     const { indexLz4Frames } = await import('../../electron/engine/io/lz4FrameIndex.js');
     const { decompressLz4Block } = await import('../../electron/engine/codecs/lz4.js');

@@ -92,7 +92,6 @@ export function parseLz4FrameDescriptor(bytes: Buffer): Lz4FrameDescriptor {
 }
 
 type XxhashModule = typeof import('@node-rs/xxhash');
-type Lz4Native = typeof import('lz4-napi');
 
 let xxhash: XxhashModule | undefined;
 function xxhashModule(): XxhashModule {
@@ -114,43 +113,16 @@ export function contentHasher(): { update(bytes: Uint8Array): void; digest(): nu
   };
 }
 
-let native: Lz4Native | null | undefined;
-/** lz4-napi (lz4_flex), or null where its binary cannot load: the TypeScript decoder takes over. */
-function nativeLz4(): Lz4Native | null {
-  if (native === undefined) {
-    try {
-      native = createRequire(import.meta.url)('lz4-napi') as Lz4Native;
-    } catch {
-      native = null;
-    }
-  }
-  return native;
-}
-
-/** Which decoder runs, for messages and the bench. */
-export function lz4Decoder(): 'lz4-napi' | 'typescript' {
-  return nativeLz4() === null ? 'typescript' : 'lz4-napi';
-}
-
 /**
  * Decodes one compressed block of at most `maxSize` bytes. `dictionary` is the output just before
- * it (at most 64 KiB), for linked blocks. The native decoder runs on libuv's thread pool; where it
- * is missing, or refuses a block, the TypeScript decoder decodes it (and, for a corrupt block, says
- * where in it the problem is).
+ * it (at most 64 KiB), for linked blocks.
+ *
+ * The TypeScript decoder (codecs/lz4.ts) does it: measured on a 2 GB super.img.lz4, lz4-napi
+ * decoded at about the same wall-clock speed but its output buffers are allocated outside V8's
+ * accounting, so the garbage collector ran too late and the process grew to 1.5 GB, against
+ * 240 MB with the TypeScript decoder (bench/open.mjs --kind samsung).
  */
 export async function decodeLz4Block(block: Buffer, maxSize: number, dictionary?: Buffer): Promise<Buffer> {
-  const lz4 = nativeLz4();
-  if (lz4 !== null) {
-    // lz4-napi takes the size of its output buffer as a 4-byte little-endian prefix.
-    const prefixed = Buffer.allocUnsafe(4 + block.length);
-    prefixed.writeUInt32LE(maxSize, 0);
-    block.copy(prefixed, 4);
-    try {
-      return await lz4.uncompress(prefixed, dictionary);
-    } catch {
-      // Fall through: the TypeScript decoder tells what is wrong, with its position.
-    }
-  }
   return decodeInTypeScript(block, maxSize, dictionary);
 }
 
