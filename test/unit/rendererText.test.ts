@@ -58,7 +58,7 @@ describe('small formatters', () => {
     expect(formatMegabytes(0)).toBe('0.0 MB');
     expect(formatElapsed(75_900)).toBe('75 s');
     expect(formatLabel('file-ota-zip')).toBe('file-based OTA zip');
-    expect(formatLabel('payload-bin')).toBe('payload-bin');
+    expect(formatLabel('future-format')).toBe('future-format');
     expect(formatLabel('toString')).toBe('toString');
   });
 
