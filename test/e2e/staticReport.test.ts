@@ -431,7 +431,7 @@ describe('static HTML report with hostile firmware content', () => {
     if (cloud === undefined) throw new Error('the handmade result has features');
     const hostileEvidence = { path: `/system/app/${HOSTILE_VALUE}.apk!/res/xml/${SCRIPT_BREAKOUT}.xml`, subject: 'x', line: 3, detail: `title ${HOSTILE_VALUE}`, state: 'default-on' as const };
     const result = handmadeResult({
-      old: { ...base.old, file: '<b>old</b>.zip', fingerprint: SCRIPT_BREAKOUT, partitions: [{ name: HOSTILE_VALUE, fileSystem: '<b>ext4</b>', size: 1, origin: SCRIPT_BREAKOUT }] },
+      old: { ...base.old, file: '<b>old</b>.zip', fingerprint: SCRIPT_BREAKOUT, partitions: [{ name: HOSTILE_VALUE, fileSystem: '<b>ext4</b>', size: 1, origin: SCRIPT_BREAKOUT, kind: 'file-system' }] },
       features: [{ ...cloud, title: `<b>${HOSTILE_VALUE}</b>`, summary: SCRIPT_BREAKOUT, old: { state: 'default-on', evidence: [hostileEvidence] } }],
       claims: [{ feature: 'cloud-messaging', claimed: 'opt-in', actual: 'opt-in', verdict: 'confirmed', summary: HOSTILE_VALUE, evidence: [hostileEvidence] }],
       apps: { ...base.apps, added: [{ package: 'com.hostile', label: HOSTILE_VALUE, path: `/system/app/${SCRIPT_BREAKOUT}`, partition: 'system', versionCode: 1, versionName: '<b>1</b>' }] },

@@ -112,6 +112,8 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     const packageSha256 = await packageHash;
     throwIfAborted(options.signal);
     problems.push(...handle.opened.tree.treeProblems);
+    const boot = (await handle.opened.readBoot?.()) ?? { boot: null, problems: [] };
+    problems.push(...boot.problems);
 
     const configs = reader.configTexts();
     const properties = layerProperties(configs.properties);
@@ -136,6 +138,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
         sha256: packageSha256,
         format: handle.opened.format,
         ...buildFacts(effective, handle.opened.otaMetadata),
+        boot: boot.boot,
         partitions: handle.opened.partitions,
       },
       apps: apps.inventoryApps,
