@@ -2,7 +2,7 @@
 // mkbootimg package) and the kernel it extracts, decoded by gzip / lz4 and searched for the banner
 // with a plain byte search. Fixtures: scripts/fixtures/build-boot.mjs (test/fixtures/boot).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -32,13 +32,8 @@ function unpackBootimg(name: string): Unpacked {
   const out = join(temp, name);
   const printed = run('unpack_bootimg', ['--boot_img', join(BOOT, name), '--out', out]);
   const fields = new Map(printed.split('\n').filter((line) => line.includes(': ')).map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)] as [string, string]));
-  let kernel: Buffer | null = null;
-  try {
-    kernel = readFileSync(join(out, 'kernel'));
-  } catch {
-    kernel = null;
-  }
-  return { fields, kernel };
+  const kernelFile = join(out, 'kernel');
+  return { fields, kernel: existsSync(kernelFile) ? readFileSync(kernelFile) : null };
 }
 
 /** The kernel's banner by the real decompressors: gzip -dc, lz4 -dc, or the bytes as they are. */

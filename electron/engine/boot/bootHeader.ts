@@ -69,8 +69,7 @@ function bootHeader(header: Buffer, fail: Fail): BootHeader {
       cmdline: cString(header.subarray(44, 44 + 1536)),
     };
   }
-  const pageSize = header.readUInt32LE(36);
-  checkPageSize(pageSize, 36, fail);
+  const pageSize = pageSizeAt(header, 36, fail);
   return {
     kind: 'boot-image',
     headerVersion,
@@ -85,12 +84,10 @@ function bootHeader(header: Buffer, fail: Fail): BootHeader {
 function vendorBootHeader(header: Buffer, fail: Fail): BootHeader {
   const headerVersion = header.readUInt32LE(8);
   if (headerVersion < 3 || headerVersion > 4) throw fail(`vendor boot header version ${headerVersion} is not known`, 8, 'version 3 or 4');
-  const pageSize = header.readUInt32LE(12);
-  checkPageSize(pageSize, 12, fail);
   return {
     kind: 'vendor-boot-image',
     headerVersion,
-    pageSize,
+    pageSize: pageSizeAt(header, 12, fail),
     kernel: { offset: 0, size: 0 },
     osVersion: null,
     securityPatch: null,
@@ -99,8 +96,11 @@ function vendorBootHeader(header: Buffer, fail: Fail): BootHeader {
   };
 }
 
-function checkPageSize(pageSize: number, offset: number, fail: Fail): void {
+/** The page size field at `offset`, which must be a power of two a flash page can have. */
+function pageSizeAt(header: Buffer, offset: number, fail: Fail): number {
+  const pageSize = header.readUInt32LE(offset);
   if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0) throw fail(`page size ${pageSize} is impossible`, offset, 'a power of two from 512 to 65536');
+  return pageSize;
 }
 
 /** `os_version` → `{ osVersion: 'A.B.C', securityPatch: 'YYYY-MM' }`, each null when its bits are 0. */
