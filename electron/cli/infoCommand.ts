@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
-import { formatLabel } from '../../shared/labels.js';
+import { formatLabel, partitionDisplayName } from '../../shared/labels.js';
 import type { BootInfo, PackageDescription } from '../../shared/model.js';
 import { describePackage } from '../engine/describe.js';
 import { writeStdout, writeText } from './output.js';
@@ -28,8 +28,7 @@ function describeText(description: PackageDescription): string {
   lines.push(`  partitions (${description.partitions.length}):`);
   for (const partition of description.partitions) {
     const size = partition.size === null ? '' : `, ${partition.size} bytes`;
-    const name = partition.kind === 'file-system' || partition.kind === 'apex' ? `/${partition.name}` : partition.name;
-    lines.push(`    ${name}  ${partition.fileSystem}${size}  (from ${partition.origin})`);
+    lines.push(`    ${partitionDisplayName(partition)}  ${partition.fileSystem}${size}  (from ${partition.origin})`);
   }
   for (const problem of description.problems) lines.push(`  ! ${problem.path}: ${problem.message}`);
   return `${lines.join('\n')}\n`;
