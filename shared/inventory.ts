@@ -23,6 +23,8 @@ export interface PropertyDefinitionAt {
   value: string;
   /** 1-based line in that file. */
   line: number;
+  /** The `import` line that loaded `layer`, when it was imported rather than loaded at boot by init itself. */
+  importedBy?: { layer: string; line: number };
 }
 
 /** A property with every layer that sets it, in load order, and the value that wins. */

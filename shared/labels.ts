@@ -1,4 +1,4 @@
-import type { PackageFormat } from './model.js';
+import type { PackageFormat, PartitionSummary } from './model.js';
 
 /** Plain-language names of package formats, for people. */
 export const PACKAGE_FORMAT_LABELS: Readonly<Record<PackageFormat, string>> = {
@@ -19,4 +19,9 @@ export const PACKAGE_FORMAT_LABELS: Readonly<Record<PackageFormat, string>> = {
 /** The label for a format; one this version does not know (a newer report) is shown as stored. */
 export function formatLabel(format: string): string {
   return Object.hasOwn(PACKAGE_FORMAT_LABELS, format) ? PACKAGE_FORMAT_LABELS[format as PackageFormat] : format;
+}
+
+/** A partition as listings name it: `/system` where it is mounted, the bare name (`boot`) where not. */
+export function partitionDisplayName(partition: Pick<PartitionSummary, 'name' | 'kind'>): string {
+  return partition.kind === 'file-system' || partition.kind === 'apex' ? `/${partition.name}` : partition.name;
 }

@@ -37,6 +37,61 @@ export interface PackageInfo {
   androidVersion: string | null;
   /** `ro.build.version.security_patch` (Android 6+), e.g. `2024-01-05`. */
   securityPatch: string | null;
+  /** What the boot images' headers say (patch level, OS version, kernel); null when the package has none. */
+  boot: BootInfo | null;
+}
+
+/**
+ * What a partition holds: a mounted file system (ext4, EROFS, a folder, zip members), the super
+ * partition or the APEX mount, or a partition without a file system recognised by its magic
+ * bytes: an Android boot image (`ANDROID!`: boot, init_boot, recovery), a vendor boot image
+ * (`VNDRBOOT`), AVB metadata (`AVB0`), a DTBO table, a flattened device tree, an ELF file
+ * (firmware), or raw data; `unreadable` when it could not be read.
+ */
+export type PartitionKind =
+  | 'file-system'
+  | 'super'
+  | 'apex'
+  | 'boot-image'
+  | 'vendor-boot-image'
+  | 'vbmeta'
+  | 'dtbo'
+  | 'device-tree'
+  | 'elf'
+  | 'raw-data'
+  | 'unreadable'
+  /** A partition of a `super_empty.img`: a place in the layout, no data. */
+  | 'layout-only';
+
+/** One boot image's header facts: boot, init_boot, recovery (`ANDROID!`) or vendor_boot (`VNDRBOOT`). */
+export interface BootImageInfo {
+  /** Partition name without slot suffix: `boot`, `init_boot`, `vendor_boot`, `recovery`. */
+  partition: string;
+  kind: 'boot-image' | 'vendor-boot-image';
+  /** Boot image header version, 0–4. */
+  headerVersion: number;
+  /** `os_version` of the header, e.g. `14.0.0`; null when the header leaves it 0 (vendor boot headers have none). */
+  osVersion: string | null;
+  /** The header's security patch level, `YYYY-MM`; null when 0 or absent. */
+  securityPatch: string | null;
+  /** Kernel release from the kernel's `Linux version …` banner, e.g. `6.1.57-android14-11-g0123abcd`. */
+  kernelVersion: string | null;
+  /** The whole banner line, e.g. `Linux version 6.1.57-… (build-user@build-host) (clang …) #1 SMP PREEMPT …`. */
+  kernelBanner: string | null;
+  /** How the kernel is stored: `none` (the image holds no kernel), `raw`, `gzip`, `lz4` (the kernel's legacy LZ4 format), or `unknown`. */
+  kernelEncoding: 'none' | 'raw' | 'gzip' | 'lz4' | 'unknown';
+}
+
+/** The boot images of a package and the facts a reader wants first (from boot, then init_boot, recovery, vendor_boot). */
+export interface BootInfo {
+  /** Boot security patch level, `YYYY-MM`, from the first image that states one. */
+  securityPatch: string | null;
+  /** Android version in the boot header, e.g. `14.0.0`. */
+  osVersion: string | null;
+  /** Kernel release, from the first image that holds a kernel. */
+  kernelVersion: string | null;
+  /** Every boot image read, by partition name. */
+  images: BootImageInfo[];
 }
 
 /** One partition found in a package, for `otalens info` and the report header. */
@@ -49,6 +104,8 @@ export interface PartitionSummary {
   size: number | null;
   /** Where it came from, e.g. `payload.bin`, `super.img › system_a`, `images/system.img (sparse)`. */
   origin: string;
+  /** What it holds; `file-system` partitions are mounted at `/<name>`. */
+  kind: PartitionKind;
 }
 
 /** What `otalens info` reports about one package. */
@@ -59,6 +116,7 @@ export interface PackageDescription {
   fingerprintSource: string | null;
   androidVersion: string | null;
   securityPatch: string | null;
+  boot: BootInfo | null;
   /** `META-INF/com/android/metadata` key/values, when the package has them. */
   otaMetadata: Record<string, string> | null;
   partitions: PartitionSummary[];

@@ -20,10 +20,38 @@ function countsLine(result: ComparisonResult): string[] {
   ];
 }
 
+/** A fact of both builds that says how up to date each is. */
+export interface PatchFact {
+  label: string;
+  old: string | null;
+  new: string | null;
+}
+
+/**
+ * The Android security patch (build.prop), the boot image's patch level and the kernel release of
+ * both builds, the facts that answer "does this update have this month's patch?"; a fact neither
+ * build states is left out.
+ */
+export function patchFacts(result: Pick<ComparisonResult, 'old' | 'new'>): PatchFact[] {
+  const facts: PatchFact[] = [
+    { label: 'Security patch', old: result.old.securityPatch, new: result.new.securityPatch },
+    { label: 'Boot patch level', old: result.old.boot?.securityPatch ?? null, new: result.new.boot?.securityPatch ?? null },
+    { label: 'Kernel', old: result.old.boot?.kernelVersion ?? null, new: result.new.boot?.kernelVersion ?? null },
+  ];
+  return facts.filter((fact) => fact.old !== null || fact.new !== null);
+}
+
+function patchFactText(fact: PatchFact): string {
+  if (fact.old === fact.new) return `${fact.new} (unchanged)`;
+  return `${fact.old ?? '(not stated)'} → ${fact.new ?? '(not stated)'}`;
+}
+
 /** The short terminal summary `otalens compare` prints: verdicts first, one fact per line. */
 export function textSummary(result: ComparisonResult): string {
   const lines: string[] = [`OTA Lens: ${result.old.file} → ${result.new.file}`];
-  lines.push(`  old  ${describeBuild(result.old)}`, `  new  ${describeBuild(result.new)}`, '');
+  lines.push(`  old  ${describeBuild(result.old)}`, `  new  ${describeBuild(result.new)}`);
+  for (const fact of patchFacts(result)) lines.push(`  ${`${fact.label}:`.padEnd(18)}${patchFactText(fact)}`);
+  lines.push('');
 
   lines.push('Verdicts:');
   for (const feature of result.features) {
@@ -95,6 +123,8 @@ function evidenceLine(evidence: Evidence): string {
  */
 export function markdownSummary(result: ComparisonResult): string {
   const out: string[] = [`# OTA Lens: ${code(result.old.file)} → ${code(result.new.file)}`, ''];
+  const patches = patchFacts(result);
+  if (patches.length > 0) out.push(...patches.map((fact) => `- ${fact.label}: ${fact.old === fact.new ? `${cell(fact.new)} (unchanged)` : `${cell(fact.old)} → ${cell(fact.new)}`}`), '');
   out.push('## Verdicts', '');
   for (const feature of result.features) out.push(`- **${escapeMarkdownText(feature.title)}**: ${escapeMarkdownText(feature.summary)}`);
   const note = result.features.find((feature) => feature.reachNote !== undefined)?.reachNote;
@@ -128,6 +158,8 @@ export function markdownSummary(result: ComparisonResult): string {
   out.push(`| Fingerprint | ${cell(result.old.fingerprint)} | ${cell(result.new.fingerprint)} |`);
   out.push(`| Android | ${cell(result.old.androidVersion)} | ${cell(result.new.androidVersion)} |`);
   out.push(`| Security patch | ${cell(result.old.securityPatch)} | ${cell(result.new.securityPatch)} |`);
+  out.push(`| Boot patch level | ${cell(result.old.boot?.securityPatch ?? null)} | ${cell(result.new.boot?.securityPatch ?? null)} |`);
+  out.push(`| Kernel | ${cell(result.old.boot?.kernelVersion ?? null)} | ${cell(result.new.boot?.kernelVersion ?? null)} |`);
   out.push(`| Format | ${formatLabel(result.old.format)} | ${formatLabel(result.new.format)} |`);
   out.push(`| SHA-256 | ${cell(result.old.sha256)} | ${cell(result.new.sha256)} |`, '');
 

@@ -26,7 +26,12 @@ async function readApkFile(path: string): Promise<AppModel> {
   } catch (error) {
     throw new InputError(describeFsError(error), { file: path, format: 'file', cause: error });
   }
-  return readApk(source, { file: basename(path) });
+  try {
+    return await readApk(source, { file: basename(path) });
+  } catch (error) {
+    await source.close().catch(() => undefined); // a file that is no zip at all was never handed to one
+    throw error;
+  }
 }
 
 async function readApkInPackage(packagePath: string, devicePath: string): Promise<AppModel> {

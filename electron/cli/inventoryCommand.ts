@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { PackageInventory } from '../../shared/inventory.js';
-import { formatLabel } from '../../shared/labels.js';
+import { formatLabel, partitionDisplayName } from '../../shared/labels.js';
 import { buildInventory } from '../engine/inventory/buildInventory.js';
 import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
@@ -21,7 +21,8 @@ function inventoryText(inventory: PackageInventory): string {
   const lines = [
     `${info.file}: ${formatLabel(info.format)}`,
     `  fingerprint     ${info.fingerprint ?? '(none found)'}`,
-    `  partitions      ${info.partitions.map((partition) => `/${partition.name} (${partition.fileSystem})`).join(', ') || '(none)'}`,
+    ...(info.boot === null ? [] : [`  boot            patch ${info.boot.securityPatch ?? '(not stated)'}, kernel ${info.boot.kernelVersion ?? '(not found)'}`]),
+    `  partitions      ${info.partitions.map((partition) => `${partitionDisplayName(partition)} (${partition.fileSystem})`).join(', ') || '(none)'}`,
     `  apps            ${readable.length} read${inventory.apps.length > readable.length ? `, ${inventory.apps.length - readable.length} unreadable` : ''}`,
     `  properties      ${inventory.properties.length} over ${new Set(inventory.properties.flatMap((property) => property.layers.map((layer) => layer.layer))).size} files`,
     `  settings        ${inventory.settings.length} SettingsProvider defaults (${inventory.settings.filter((setting) => setting.overlay !== undefined).length} changed by overlays)`,

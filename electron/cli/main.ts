@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CancelledError, InputError } from '../engine/errors.js';
 import { apkCommand } from './apkCommand.js';
 import { compareCommand } from './compareCommand.js';
+import { extractCommand } from './extractCommand.js';
 import { infoCommand } from './infoCommand.js';
 import { inventoryCommand } from './inventoryCommand.js';
 import { terminalSafe, writeStdout } from './output.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   inventory: inventoryCommand,
   ls: lsCommand,
   cat: catCommand,
+  extract: extractCommand,
 };
 
 function version(): string {

@@ -18,6 +18,13 @@ export const USAGE = `Usage:
   otalens cat PKG PATH [--decode]
       Write the raw bytes of a file inside the package to stdout; with --decode,
       binary XML (manifests, res/xml files) is printed as readable XML.
+  otalens extract PKG --partition NAME -o FILE [--quiet]
+  otalens extract PKG PATH -o DIR [--quiet]
+      Write one partition image (after sparse, payload or super decoding) to a
+      new FILE, or the device tree below PATH (a file, a folder, or / for all)
+      into DIR, as DIR/<last name of PATH>/…, symbolic links kept as links.
+      Never overwrites a file and never writes through a link; what could not
+      be written is listed on stderr (exit 2 when nothing could be).
   otalens apk APK [--json]
   otalens apk PKG PATH [--json]
       An app's package facts, permissions, components, preference defaults and

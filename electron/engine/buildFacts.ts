@@ -10,23 +10,30 @@ const FINGERPRINT_PROPERTIES = ['ro.build.fingerprint', 'ro.system.build.fingerp
 
 /** The effective properties of /system/build.prop alone, for a quick look (`otalens info`). */
 export async function readProperties(tree: DeviceTree, problems: Problem[]): Promise<Record<string, string>> {
-  const entry = await tree.stat(SYSTEM_BUILD_PROP);
-  if (entry?.type !== 'file') {
-    problems.push({ path: SYSTEM_BUILD_PROP, message: 'no build.prop: the package has no system properties to compare' });
-    return {};
-  }
-  if (entry.size > BUILD_PROP_LIMIT) {
-    problems.push({ path: SYSTEM_BUILD_PROP, message: `not read: ${entry.size} bytes is more than the ${BUILD_PROP_LIMIT} a property file may have` });
-    return {};
-  }
+  const read = await readPropertyText(tree, SYSTEM_BUILD_PROP, problems);
+  if (read.absent) problems.push({ path: SYSTEM_BUILD_PROP, message: 'no build.prop: the package has no system properties to compare' });
+  return read.text === null ? {} : Object.fromEntries(parsePropertyFile(read.text).values);
+}
+
+/**
+ * The text of a property file of the device tree: `absent` when there is no such file; text null
+ * when there is none or it could not be read (the reason is then added to `problems`).
+ */
+export async function readPropertyText(tree: DeviceTree, path: string, problems: Problem[]): Promise<{ text: string | null; absent: boolean }> {
   try {
+    const entry = await tree.stat(path);
+    if (entry?.type !== 'file') return { text: null, absent: true };
+    if (entry.size > BUILD_PROP_LIMIT) {
+      problems.push({ path, message: `not read: ${entry.size} bytes is more than the ${BUILD_PROP_LIMIT} a property file may have` });
+      return { text: null, absent: false };
+    }
     const chunks: Buffer[] = [];
-    for await (const chunk of await tree.openStream(SYSTEM_BUILD_PROP)) chunks.push(chunk as Buffer);
-    return Object.fromEntries(parsePropertyFile(Buffer.concat(chunks).toString('utf8')).values);
+    for await (const chunk of await tree.openStream(path)) chunks.push(chunk as Buffer);
+    return { text: Buffer.concat(chunks).toString('utf8'), absent: false };
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    problems.push({ path: SYSTEM_BUILD_PROP, message: `not read: ${error.message}` });
-    return {};
+    problems.push({ path, message: `not read: ${error.message}` });
+    return { text: null, absent: false };
   }
 }
 

@@ -8,10 +8,13 @@ export async function describePackage(path: string): Promise<PackageDescription>
   return withPackage(path, async (handle) => {
     const problems: Problem[] = [...handle.opened.problems];
     const properties = await readProperties(handle.opened.tree, problems);
+    const boot = (await handle.opened.readBoot?.()) ?? { boot: null, problems: [] };
+    problems.push(...boot.problems);
     return {
       file: handle.probe.name,
       format: handle.opened.format,
       ...buildFacts(properties, handle.opened.otaMetadata),
+      boot: boot.boot,
       otaMetadata: handle.opened.otaMetadata,
       partitions: handle.opened.partitions,
       problems: sortByKey(problems, (problem) => problem.path),

@@ -39,7 +39,8 @@ describe('otalens compare', () => {
       fingerprintSource: '/system/build.prop ro.build.fingerprint',
       androidVersion: before['ro.build.version.release'],
       securityPatch: null,
-      partitions: [{ name: 'system', fileSystem: 'zip members', size: null, origin: 'system/ in the zip' }],
+      boot: null,
+      partitions: [{ name: 'system', fileSystem: 'zip members', size: null, origin: 'system/ in the zip', kind: 'file-system' }],
     });
     expect(before['ro.build.version.security_patch']).toBeUndefined();
     expect(result.new.fingerprint).toBe(after['ro.build.fingerprint']);

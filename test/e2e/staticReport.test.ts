@@ -370,8 +370,21 @@ describe('static HTML report of a handmade comparison', () => {
     const { page } = opened;
     const vendor = page.locator('[data-testid="partition-row"][data-name="vendor"]');
     expect(await vendor.getByTestId('partition-old').textContent()).toBe('Not in this build');
-    expect(await vendor.getByTestId('partition-new').textContent()).toBe('ext4, 402.7 MBfrom payload.bin');
+    expect(await vendor.getByTestId('partition-new').textContent()).toBe('ext4, 402.7 MB, mounted at /vendorfrom payload.bin');
     expect(await vendor.getByTestId('partition-size').getAttribute('title')).toBe('402,653,184 bytes');
+    // A partition without a file system is listed with its kind, not as a mount.
+    const boot = page.locator('[data-testid="partition-row"][data-name="boot"]');
+    expect(await boot.getByTestId('partition-new').textContent()).toBe('boot image (header v4), 67.1 MBfrom payload.bin');
+    expect(await boot.getByTestId('partition-fs').getAttribute('data-kind')).toBe('boot-image');
+  });
+
+  it('shows the boot patch level and kernel next to the Android security patch', async () => {
+    const { page } = opened;
+    const boot = result.new.boot;
+    expect(await page.getByTestId('boot-patch-new').textContent()).toBe(boot?.securityPatch);
+    expect(await page.getByTestId('boot-patch-old').textContent()).toBe('No boot image in this package');
+    expect(await page.getByTestId('kernel-new').textContent()).toBe(boot?.kernelVersion);
+    expect(await page.getByTestId('build-strip-new').textContent()).toContain(`patch ${result.new.securityPatch} · boot patch ${boot?.securityPatch} · kernel ${boot?.kernelVersion}`);
   });
 
   it('opens a text diff on request, each changed line marked by its sign and a class', async () => {
@@ -431,7 +444,7 @@ describe('static HTML report with hostile firmware content', () => {
     if (cloud === undefined) throw new Error('the handmade result has features');
     const hostileEvidence = { path: `/system/app/${HOSTILE_VALUE}.apk!/res/xml/${SCRIPT_BREAKOUT}.xml`, subject: 'x', line: 3, detail: `title ${HOSTILE_VALUE}`, state: 'default-on' as const };
     const result = handmadeResult({
-      old: { ...base.old, file: '<b>old</b>.zip', fingerprint: SCRIPT_BREAKOUT, partitions: [{ name: HOSTILE_VALUE, fileSystem: '<b>ext4</b>', size: 1, origin: SCRIPT_BREAKOUT }] },
+      old: { ...base.old, file: '<b>old</b>.zip', fingerprint: SCRIPT_BREAKOUT, partitions: [{ name: HOSTILE_VALUE, fileSystem: '<b>ext4</b>', size: 1, origin: SCRIPT_BREAKOUT, kind: 'file-system' }] },
       features: [{ ...cloud, title: `<b>${HOSTILE_VALUE}</b>`, summary: SCRIPT_BREAKOUT, old: { state: 'default-on', evidence: [hostileEvidence] } }],
       claims: [{ feature: 'cloud-messaging', claimed: 'opt-in', actual: 'opt-in', verdict: 'confirmed', summary: HOSTILE_VALUE, evidence: [hostileEvidence] }],
       apps: { ...base.apps, added: [{ package: 'com.hostile', label: HOSTILE_VALUE, path: `/system/app/${SCRIPT_BREAKOUT}`, partition: 'system', versionCode: 1, versionName: '<b>1</b>' }] },

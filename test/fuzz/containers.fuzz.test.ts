@@ -1,5 +1,6 @@
 /** Fuzzes the container parsers: zip, payload.bin, transfer lists, sparse, super (liblp), tar. */
 import { describe, it } from 'vitest';
+import { readBootImage } from '../../electron/engine/boot/bootImage.js';
 import { parseTransferList } from '../../electron/engine/containers/blockOta/transferList.js';
 import { PayloadArchive } from '../../electron/engine/containers/payload/payloadArchive.js';
 import { openSparseImage } from '../../electron/engine/containers/sparse.js';
@@ -90,5 +91,14 @@ describe('fuzzing the container parsers', () => {
     };
     await fuzz({ parse }, fixture('factory/example-fastboot-1234.tar'), { runs: fuzzRuns(150), focus: 8192 });
     await fuzz({ parse }, fixture('factory/example-fastboot-1234.tgz'), { runs: fuzzRuns(60), focus: 512 });
+  }, FUZZ_TEST_TIMEOUT);
+
+  it('boot images: boot and vendor boot headers v0–v4, kernels raw, gzip and legacy LZ4', async () => {
+    const parse = async (input: Buffer): Promise<void> => {
+      await readBootImage('boot', new BufferByteSource('boot.img', input), []);
+    };
+    for (const seed of ['boot/boot-v0.img', 'boot/boot-v1-zimage.img', 'boot/boot-v3-lz4.img', 'boot/vendor_boot-v4.img']) {
+      await fuzz({ parse }, fixture(seed), { runs: fuzzRuns(40), focus: 8192 });
+    }
   }, FUZZ_TEST_TIMEOUT);
 });

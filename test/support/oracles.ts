@@ -2,6 +2,8 @@
 // OTA Lens's own code. A missing tool makes the test fail loudly (CI installs them).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -93,4 +95,19 @@ export function run(command: string, args: string[], cwd?: string): string {
 /** What a command prints on stdout, as bytes (a decompressor's output, say). */
 export function toolOutput(command: string, args: string[]): Buffer {
   return tool(command, args);
+}
+
+export interface UnpackedBootImage {
+  /** unpack_bootimg's printed fields, e.g. `os patch level` → `2024-12`. */
+  fields: Map<string, string>;
+  /** The kernel file it wrote, null when the image has none. */
+  kernel: Buffer | null;
+}
+
+/** AOSP's unpack_bootimg (Debian's mkbootimg package) on a boot image, unpacked into `out`. */
+export function unpackBootImage(imagePath: string, out: string): UnpackedBootImage {
+  const printed = run('unpack_bootimg', ['--boot_img', imagePath, '--out', out]);
+  const fields = new Map(printed.split('\n').filter((line) => line.includes(': ')).map((line) => [line.slice(0, line.indexOf(': ')), line.slice(line.indexOf(': ') + 2)] as [string, string]));
+  const kernelFile = join(out, 'kernel');
+  return { fields, kernel: existsSync(kernelFile) ? readFileSync(kernelFile) : null };
 }

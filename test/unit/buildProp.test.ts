@@ -19,8 +19,27 @@ describe('parsePropertyFile (Android init semantics)', () => {
 
   it('collects import lines without treating them as properties', () => {
     const parsed = parsePropertyFile('import /vendor/etc/extra.prop\nro.x=1\n');
-    expect(parsed.imports).toEqual(['/vendor/etc/extra.prop']);
+    expect(parsed.imports).toEqual([{ path: '/vendor/etc/extra.prop', filter: null, line: 1 }]);
     expect([...parsed.values.keys()]).toEqual(['ro.x']);
+  });
+
+  // LoadProperties: `!strncmp(key, "import ", 7) && flen == 0` — the word and one space, after
+  // leading blanks; the file name ends at the next space, the rest (blanks skipped) is the filter.
+  it('reads import lines as init does: a filter after the file name, even with a `=` in it', () => {
+    const parsed = parsePropertyFile('  import   /odm/etc/a.prop  ro.odm.*\nimport /x.prop b=c\nimport\t/tab.prop\nimport=1\n');
+    expect(parsed.imports).toEqual([
+      { path: '/odm/etc/a.prop', filter: 'ro.odm.*', line: 1 },
+      { path: '/x.prop', filter: 'b=c', line: 2 },
+    ]);
+    expect(Object.fromEntries(parsed.values)).toEqual({ import: '1' });
+    expect(parsed.entries.map((entry) => entry.kind)).toEqual(['import', 'import', 'definition']);
+  });
+
+  it('keeps only the names a filter allows, and follows no import inside a filtered file', () => {
+    const text = 'ro.odm.a=1\nro.odm=2\nro.other=3\nimport /y.prop\n';
+    expect([...parsePropertyFile(text, 'ro.odm.*').values.keys()]).toEqual(['ro.odm.a']);
+    expect([...parsePropertyFile(text, 'ro.other').values.keys()]).toEqual(['ro.other']);
+    expect(parsePropertyFile(text, 'ro.odm.*').imports).toEqual([]);
   });
 });
 

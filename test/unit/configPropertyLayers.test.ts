@@ -6,6 +6,7 @@ import { propsFromText } from '../support/oracles.js';
 import {
   isPropertyFile,
   layerProperties,
+  layerPropertyFiles,
   LEGACY_PROPERTY_FILE_ORDER,
   planPropertyLoad,
   PROPERTY_FILE_ORDER,
@@ -39,6 +40,8 @@ describe('property file order', () => {
         '/system/build.prop',
         '/system_ext/etc/build.prop',
         '/system_ext/build.prop',
+        // Android 13+: load_properties_from_file("/system_dlkm/etc/build.prop") right after system_ext.
+        '/system_dlkm/etc/build.prop',
         '/vendor/default.prop',
         '/vendor/build.prop',
         '/vendor_dlkm/etc/build.prop',
@@ -177,5 +180,73 @@ describe('layerProperties (Android 9 and earlier)', () => {
     const layered = layerProperties([system, product]);
     expect(layered.find((property) => property.name === 'ro.x')?.value).toBe('product');
     expect(layered.find((property) => property.name === 'not.ro')?.value).toBe('system');
+  });
+});
+
+// `import FILE [FILTER]` as LoadProperties (system/core/init/property_service.cpp) handles it:
+// the imported file is loaded by load_properties_from_file into the same map at the point of the
+// import line; the filter ("ro.foo.*" prefix or exact name) applies to its names and, inside a
+// filtered file, import lines are not followed (`flen == 0`); FILE goes through ExpandProps first.
+describe('imports (OPPO-like my_* partitions over the dlkm partitions)', () => {
+  const system = { path: '/system/build.prop', text: 'ro.build.version.sdk=34\nro.product.model=system-model\nro.oplus.region=CN\npersist.sys.stat=1\n' };
+  const vendorDlkm = { path: '/vendor_dlkm/etc/build.prop', text: 'ro.vendor_dlkm.build.id=UP1A\nro.product.model=dlkm-model\n' };
+  const odmDlkm = { path: '/odm_dlkm/etc/build.prop', text: 'ro.odm_dlkm.build.id=UP1A\nro.oplus.region=odm_dlkm\n' };
+  // /odm/etc/build.prop loads after both dlkm files; its import sits between two of its own lines.
+  const odm = { path: '/odm/etc/build.prop', text: 'ro.oplus.region=odm-before\nimport /my_product/build.prop\nro.product.model=odm-after\nimport /my_stock/build.prop persist.sys.*\n' };
+  const myProduct = { path: '/my_product/build.prop', text: 'ro.oplus.region=EU\nro.product.model=my_product-model\npersist.sys.stat=0\nimport /my_region/build.prop\n' };
+  const myRegion = { path: '/my_region/build.prop', text: 'ro.oplus.region.sub=EEA\n' };
+  const myStock = { path: '/my_stock/build.prop', text: 'persist.sys.cloud=1\nro.oplus.stock=1\nimport /my_heytap/build.prop\n' };
+  const product = { path: '/product/etc/build.prop', text: 'ro.product.locale=en-GB\n' };
+  const all = [system, vendorDlkm, odmDlkm, odm, myProduct, myRegion, myStock, product];
+
+  it('places imported definitions at the import line, each with its own file and line', () => {
+    const layering = layerPropertyFiles(all, 'modern');
+    const get = (name: string) => layering.properties.find((property) => property.name === name);
+    // Order: system < vendor_dlkm < odm_dlkm < odm (line 1) < my_product (imported at odm line 2) < odm line 3.
+    expect(get('ro.oplus.region')?.layers).toEqual([
+      { layer: '/system/build.prop', value: 'CN', line: 3 },
+      { layer: '/odm_dlkm/etc/build.prop', value: 'odm_dlkm', line: 2 },
+      { layer: '/odm/etc/build.prop', value: 'odm-before', line: 1 },
+      { layer: '/my_product/build.prop', value: 'EU', line: 1, importedBy: { layer: '/odm/etc/build.prop', line: 2 } },
+    ]);
+    // Android 10+: the later definition wins, so my_product's value stands over odm's line 1 …
+    expect(get('ro.oplus.region')).toMatchObject({ value: 'EU', layer: '/my_product/build.prop' });
+    // … and odm's line 3, after the import, wins over my_product's.
+    expect(get('ro.product.model')?.layers.map((layer) => layer.layer)).toEqual(['/system/build.prop', '/vendor_dlkm/etc/build.prop', '/my_product/build.prop', '/odm/etc/build.prop']);
+    expect(get('ro.product.model')).toMatchObject({ value: 'odm-after', layer: '/odm/etc/build.prop' });
+    // An import inside an imported file is followed too (no filter on the way).
+    expect(get('ro.oplus.region.sub')?.layers).toEqual([{ layer: '/my_region/build.prop', value: 'EEA', line: 1, importedBy: { layer: '/my_product/build.prop', line: 4 } }]);
+    // The filter `persist.sys.*` keeps persist.sys.cloud and drops ro.oplus.stock; inside the filtered
+    // file the import of /my_heytap is not an import at all, so nothing reports it missing.
+    expect(get('persist.sys.cloud')).toMatchObject({ value: '1', layer: '/my_stock/build.prop' });
+    expect(get('ro.oplus.stock')).toBeUndefined();
+    expect(get('persist.sys.stat')).toMatchObject({ value: '0', layer: '/my_product/build.prop' });
+    expect(get('ro.vendor_dlkm.build.id')?.value).toBe('UP1A');
+    expect(layering.problems).toEqual([]);
+    expect(layering.missing).toEqual([]);
+  });
+
+  it('under Android 9 rules the first ro. value still wins, imported or not', () => {
+    const legacy = layerPropertyFiles([{ path: '/system/build.prop', text: 'ro.build.version.sdk=28\nro.x=system\nimport /vendor/etc/x.prop\nro.y=after\n' }, { path: '/vendor/etc/x.prop', text: 'ro.x=imported\nro.y=imported\n' }]);
+    expect(legacy.properties.find((property) => property.name === 'ro.x')?.value).toBe('system');
+    expect(legacy.properties.find((property) => property.name === 'ro.y')?.value).toBe('imported');
+  });
+
+  it('reports imports it cannot follow: missing files, device-dependent names, cycles', () => {
+    const odmWithExtras = {
+      path: '/odm/etc/build.prop',
+      text: 'import /my_bigball/build.prop\nimport /odm/etc/${ro.boot.prjname}/build.prop\nimport /odm/etc/${ro.product.name:-generic}.prop\nimport /odm/etc/build.prop\nimport /odm/etc/$${x}.prop\n',
+    };
+    const layering = layerPropertyFiles([system, odmWithExtras, { path: '/odm/etc/generic.prop', text: 'ro.generic=1\n' }], 'modern');
+    expect(layering.missing).toEqual(['/my_bigball/build.prop', '/odm/etc/${x}.prop']);
+    const messages = layering.problems.map((problem) => `${problem.path} ${problem.message}`);
+    expect(messages).toEqual([
+      '/odm/etc/build.prop line 1: import /my_bigball/build.prop not followed: /my_bigball/build.prop is not in the package (init skips a missing file)',
+      '/odm/etc/build.prop line 2: import /odm/etc/${ro.boot.prjname}/build.prop not followed: the file name depends on ro.boot.prjname, which the bootloader sets on the device',
+      '/odm/etc/build.prop line 4: import /odm/etc/build.prop not followed: /odm/etc/build.prop is already being loaded (init would load it again and again until it crashes)',
+      '/odm/etc/build.prop line 5: import /odm/etc/$${x}.prop not followed: /odm/etc/${x}.prop is not in the package (init skips a missing file)',
+    ]);
+    // ${name:-default}: under Android 10+ nothing from the files is set yet, so the default is used.
+    expect(layering.properties.find((property) => property.name === 'ro.generic')?.layer).toBe('/odm/etc/generic.prop');
   });
 });

@@ -18,8 +18,8 @@ const MMS_PREFERENCES = '/system/priv-app/Mms/Mms.apk!/res/xml/preferences.xml';
 
 // ---------------------------------------------------------------- the JSON under test
 
-type Format = 'file-ota' | 'block-ota' | 'ab-erofs' | 'ab-ext4';
-type Layout = 'legacy' | 'treble';
+type Format = 'file-ota' | 'block-ota' | 'ab-erofs' | 'ab-ext4' | 'ab-oplus';
+type Layout = 'legacy' | 'treble' | 'oplus';
 type ListedFile = { path: string; type: 'file'; size: number; sha256: string } | { path: string; type: 'symlink'; target: string };
 
 interface PreferenceFact { file: string; key: string; type: string; title: string; defaultValue: string; defaultSource: string; defaultResource?: string }
@@ -29,7 +29,8 @@ interface AppFact {
   overlay?: { targetPackage: string; priority: number; isStatic: boolean };
   preferences?: PreferenceFact[];
 }
-interface PropertyFact { name: string; value: string; layer: string; layers: { layer: string; value: string; line: number }[] }
+interface PropertyLayer { layer: string; value: string; line: number; importedBy?: { layer: string; line: number } }
+interface PropertyFact { name: string; value: string; layer: string; layers: PropertyLayer[] }
 interface SettingFact { name: string; type: string; value: string; source: string; overlay?: { package: string; priority: number }; base: string; layers: { source: string; value: string }[] }
 interface GrantFact { kind: string; package: string; permission: string; fixed?: boolean; file: string; line: number }
 interface Facts {
@@ -39,6 +40,7 @@ interface Facts {
 }
 interface BuildsJson {
   formats: Record<Format, { layout: Layout }>;
+  layouts: Record<Layout, { partitions: string[]; mmsPath: string }>;
   builds: Record<string, { packages: Partial<Record<Format, string>>; layouts: Partial<Record<Layout, { facts: Facts; files: ListedFile[] }>> }>;
 }
 interface CloudSide { state: string; evidence: null | { path: string; package: string; key: string; type: string; title: string; defaultValue: string; defaultSource: string; defaultResource?: string } }
@@ -205,7 +207,7 @@ function unpackAll(): void {
       // Legacy block OTAs hold /system's content at the image root; A/B system images are system-as-root.
       const target = format === 'block-ota' || name !== 'system' ? join(root, name) : root;
       mkdirSync(target, { recursive: true });
-      if (format === 'ab-erofs') {
+      if (format === 'ab-erofs' || format === 'ab-oplus') {
         run('fsck.erofs', [`--extract=${target}`, image]);
       } else {
         run('e2fsck', ['-fn', image]);
@@ -228,7 +230,7 @@ interface Observed {
   files: ListedFile[];
   apps: ObservedApp[];
   unreadable: string[];
-  properties: Map<string, { value: string; layer: string; layers: { layer: string; value: string; line: number }[] }>;
+  properties: Map<string, { value: string; layer: string; layers: PropertyLayer[] }>;
   settings: Map<string, SettingFact>;
   grants: GrantFact[];
   sysconfig: { kind: string; package: string; file: string; line: number }[];
@@ -356,13 +358,27 @@ function observe(file: string): Observed {
     else apps.push({ ...app, path: entry.path, sha256: entry.sha256 });
   }
 
+  // The boot property files these builds have, in PropertyLoadBootDefaults order (Android 10+;
+  // the 2014 builds have only the first two, where the order is the same): system, vendor,
+  // vendor_dlkm, odm_dlkm, odm. An `import FILE` line loads FILE right there (LoadProperties);
+  // the last definition wins (the map init fills before setting anything; no ro. name is defined
+  // twice with different values in the KitKat builds, so the legacy first-ro.-wins rule agrees).
   const properties: Observed['properties'] = new Map();
-  for (const layer of ['/system/build.prop', '/vendor/build.prop'].filter((path) => files.some((entry) => entry.path === path))) {
-    for (const { name, value, line } of propertyLines(text(layer))) {
-      const layers = [...(properties.get(name)?.layers ?? []), { layer, value, line }];
-      properties.set(name, { value, layer, layers });
-    }
-  }
+  const present = (path: string) => files.some((entry) => entry.path === path);
+  const load = (layer: string, importedBy?: { layer: string; line: number }): void => {
+    text(layer).split('\n').forEach((raw, index) => {
+      const imported = /^import (\S+)$/.exec(raw);
+      if (imported?.[1] !== undefined) {
+        load(imported[1], { layer, line: index + 1 });
+        return;
+      }
+      for (const { name, value, line } of propertyLines(raw).map((entry) => ({ ...entry, line: index + 1 }))) {
+        const layers = [...(properties.get(name)?.layers ?? []), { layer, value, line, ...(importedBy === undefined ? {} : { importedBy }) }];
+        properties.set(name, { value, layer, layers });
+      }
+    });
+  };
+  for (const layer of ['/system/build.prop', '/vendor/build.prop', '/vendor_dlkm/etc/build.prop', '/odm_dlkm/etc/build.prop', '/odm/etc/build.prop'].filter(present)) load(layer);
 
   // SettingsProvider's defaults, then its overlays from the lowest priority to the highest.
   const settings: Observed['settings'] = new Map();
@@ -416,7 +432,9 @@ describe('every scenario package', () => {
   it('covers every scenario in the four formats (corrupt-apk in file OTA only), with builds.json naming the packages', () => {
     for (const scenario of scenarios) {
       const formats = Object.keys(scenario.packages).sort();
-      expect(formats, scenario.id).toEqual(scenario.id === 'corrupt-apk' ? ['file-ota'] : ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota']);
+      const expected = scenario.id === 'corrupt-apk' ? ['file-ota'] : ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota'];
+      // The OPPO-like layout is built for the literal flip only.
+      expect(formats, scenario.id).toEqual(scenario.id === 'literal-flip' ? ['ab-erofs', 'ab-ext4', 'ab-oplus', 'block-ota', 'file-ota'] : expected);
       for (const [format, pair] of Object.entries(scenario.packages)) {
         expect(buildsJson.builds[scenario.old]?.packages[format as Format]).toBe(pair.old);
         expect(buildsJson.builds[scenario.new]?.packages[format as Format]).toBe(pair.new);
@@ -439,8 +457,8 @@ describe('every scenario package', () => {
       const zip = join(FIXTURES, file);
       const metadata = unzipMember(zip, 'META-INF/com/android/metadata').toString('utf8');
       const otaType = /^ota-type=(.*)$/m.exec(metadata)?.[1];
-      expect(otaType, file).toBe({ 'file-ota': undefined, 'block-ota': 'BLOCK', 'ab-erofs': 'AB', 'ab-ext4': 'AB' }[format]);
-      expect(metadata).toMatch(/^post-build=Xiaomi\/cancro\/cancro:4\.4\.4\/KTU84P\/[\d.]+:user\/release-keys$/m);
+      expect(otaType, file).toBe({ 'file-ota': undefined, 'block-ota': 'BLOCK', 'ab-erofs': 'AB', 'ab-ext4': 'AB', 'ab-oplus': 'AB' }[format]);
+      expect(metadata).toMatch(format === 'ab-oplus' ? /^post-build=Xiaomi\/cancro\/cancro:14\/KTU84P\/[\d.]+:user\/release-keys$/m : /^post-build=Xiaomi\/cancro\/cancro:4\.4\.4\/KTU84P\/[\d.]+:user\/release-keys$/m);
       expect(metadata).toMatch(/^pre-device=cancro$/m);
       const names = unzipNames(zip);
       if (format === 'file-ota') expect(names.filter((name) => !name.startsWith('system/'))).toEqual(['META-INF/com/android/metadata', 'META-INF/com/google/android/update-binary', 'META-INF/com/google/android/updater-script']);
@@ -448,7 +466,15 @@ describe('every scenario package', () => {
       if (format.startsWith('ab-')) {
         expect(run('zipinfo', [zip, 'payload.bin'])).toMatch(/ stor /);
         // 0 REPLACE, 6 ZERO, 8 REPLACE_XZ, 14 ZSTD
-        expect(unpacked.get(file)?.opTypes, file).toEqual({ system: [0, 6, 8, 14], vendor: [0, 6, 8, 14] });
+        const opTypes = unpacked.get(file)?.opTypes ?? {};
+        if (format === 'ab-oplus') {
+          // Every partition of the layout; the small ones get fewer operation kinds.
+          expect(Object.keys(opTypes).sort(), file).toEqual(['my_product', 'my_stock', 'odm', 'odm_dlkm', 'system', 'vendor', 'vendor_dlkm']);
+          expect(opTypes['system']).toEqual([0, 6, 8, 14]);
+          for (const types of Object.values(opTypes)) expect([0, 6, 8, 14]).toEqual(expect.arrayContaining(types));
+        } else {
+          expect(opTypes, file).toEqual({ system: [0, 6, 8, 14], vendor: [0, 6, 8, 14] });
+        }
       }
       const size = readFileSync(zip).length;
       expect(size, `${file} stays small`).toBeLessThan(200 * 1024);
@@ -462,7 +488,8 @@ describe('builds.json facts', () => {
       for (const [layout, { facts }] of Object.entries(build.layouts) as [Layout, { facts: Facts }][]) {
         const file = Object.entries(build.packages).find(([format]) => buildsJson.formats[format as Format].layout === layout)?.[1] ?? '';
         const seen = observed(file);
-        expect(facts.partitions).toEqual(layout === 'legacy' ? ['system'] : ['system', 'vendor']);
+        expect(facts.partitions).toEqual(layout === 'legacy' ? ['system'] : layout === 'treble' ? ['system', 'vendor'] : ['system', 'vendor', 'odm', 'vendor_dlkm', 'odm_dlkm', 'my_product', 'my_stock']);
+        expect(facts.partitions.sort()).toEqual([...new Set(seen.files.map((entry) => entry.path.split('/')[1] ?? ''))].sort());
         expect(facts.fingerprint).toBe(seen.properties.get('ro.build.fingerprint')?.value);
         expect(facts.androidVersion).toBe(seen.properties.get('ro.build.version.release')?.value);
 
@@ -483,6 +510,12 @@ describe('builds.json facts', () => {
         expect(facts.properties.map((property) => property.name)).toEqual([...seen.properties.keys()].sort());
         for (const property of facts.properties) expect(seen.properties.get(property.name), property.name).toEqual({ value: property.value, layer: property.layer, layers: property.layers });
         if (layout === 'treble') expect(seen.properties.get('ro.product.model')?.layers.map((layer) => layer.value)).toEqual(['MI 3', 'MI 3W']);
+        if (layout === 'oplus') {
+          // odm's build.prop imports my_product's at line 4: my_product's model (after odm's line 3) wins,
+          // odm's line 5 (after the import) wins over my_product's image type.
+          expect(seen.properties.get('ro.product.model')).toMatchObject({ value: 'CPH2581', layer: '/my_product/build.prop' });
+          expect(seen.properties.get('ro.oplus.image.my_product.type')).toMatchObject({ value: 'normal', layer: '/odm/etc/build.prop' });
+        }
 
         expect(facts.settings).toEqual([...seen.settings.values()].sort((a, b) => (a.name < b.name ? -1 : 1)));
         expect(facts.permissionGrants).toEqual(seen.grants);
@@ -525,7 +558,9 @@ describe('scenarios.json expectations', () => {
         expect(expected.cloudMessaging.old).toEqual(cloudSide(before));
         expect(expected.cloudMessaging.new).toEqual(cloudSide(after));
         expect(expected.cloudMessaging.change).toBe(CHANGE[`${expected.cloudMessaging.old.state}>${expected.cloudMessaging.new.state}`]);
-        if (expected.cloudMessaging.old.evidence !== null) expect(expected.cloudMessaging.old.evidence.path).toBe(MMS_PREFERENCES);
+        const mmsPath = buildsJson.layouts[buildsJson.formats[format].layout].mmsPath;
+        if (expected.cloudMessaging.old.evidence !== null) expect(expected.cloudMessaging.old.evidence.path).toBe(format === 'ab-oplus' ? `${mmsPath}!/res/xml/preferences.xml` : MMS_PREFERENCES);
+        if (format === 'ab-oplus') expect(mmsPath).toBe('/my_stock/app/Mms/Mms.apk');
 
         const packagesOf = (seen: Observed) => new Map(seen.apps.map((app) => [app.package, app]));
         const oldApps = packagesOf(before);

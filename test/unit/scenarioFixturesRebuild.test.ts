@@ -14,6 +14,7 @@ interface Scenario { id: string; old: string; new: string; packages: Record<stri
 const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
 const scenariosIn = (dir: string) => (readJson(join(dir, 'scenarios.json')) as { scenarios: Scenario[] }).scenarios;
 const buildsIn = (dir: string) => (readJson(join(dir, 'builds.json')) as { builds: Record<string, unknown> }).builds;
+const pick = <T>(from: Record<string, T>, keysOf: Record<string, unknown>): Record<string, T> => Object.fromEntries(Object.keys(keysOf).map((key) => [key, from[key] as T]));
 
 describe('build-scenarios.mjs', () => {
   const rebuilt = mkdtempSync(join(tmpdir(), 'otalens-scenarios-rebuild-'));
@@ -29,7 +30,12 @@ describe('build-scenarios.mjs', () => {
     for (const file of files) expect(sha256(readFileSync(join(rebuilt, file))), file).toBe(sha256(readFileSync(join(FIXTURES, file))));
     expect(scenario).toEqual(scenariosIn(FIXTURES).find((candidate) => candidate.id === 'unchanged'));
     const committedBuilds = buildsIn(FIXTURES);
-    for (const [id, build] of Object.entries(buildsIn(rebuilt))) expect(build, id).toEqual(committedBuilds[id]);
+    // A build another scenario also uses (literal-on-4.7.4 in the OPPO-like layout) has more packages
+    // and layouts committed than this one scenario rebuilds: those rebuilt must be the same.
+    for (const [id, build] of Object.entries(buildsIn(rebuilt)) as [string, { packages: Record<string, string>; layouts: Record<string, unknown> }][]) {
+      const committed = committedBuilds[id] as typeof build;
+      expect(build, id).toEqual({ ...committed, packages: pick(committed.packages, build.packages), layouts: pick(committed.layouts, build.layouts) });
+    }
   });
 
   it('made the bundled samples: they are the seed scenario (resource-flip) as file OTAs', () => {

@@ -13,7 +13,7 @@ import { buildInventory } from '../../electron/engine/inventory/buildInventory.j
 import type { ComparisonResult } from '../../shared/model.js';
 import { debugfsEntries, tempDir, tool, type Entry } from '../support/ext4.js';
 import { expectInputError } from '../support/inputError.js';
-import { REPO_ROOT, sha256 } from '../support/oracles.js';
+import { REPO_ROOT, sha256, unpackBootImage } from '../support/oracles.js';
 
 const VENDOR = join(REPO_ROOT, 'test/fixtures/vendor');
 const SCENARIOS = join(REPO_ROOT, 'test/fixtures/scenarios');
@@ -77,10 +77,16 @@ function filesViaDebugfs(build: string, superRaw: Buffer, dir: string): Map<stri
 }
 
 /** OTA Lens's inventory of a package: its file hashes under /system and /vendor, and its problems. */
-async function inventoryOf(path: string): Promise<{ files: Map<string, string>; problems: string[]; format: string; partitions: string[] }> {
+async function inventoryOf(path: string): Promise<{ files: Map<string, string>; problems: string[]; format: string; partitions: string[]; bootPatch: string | null }> {
   const { inventory } = await buildInventory(path, { pool: null });
   const files = new Map(inventory.files.filter((entry) => entry.type === 'file' && /^\/(system|vendor)\//.test(entry.path)).map((entry) => [entry.path, entry.sha256 ?? '']));
-  return { files, problems: inventory.problems.map((problem) => `${problem.path}: ${problem.message}`), format: inventory.package.format, partitions: inventory.package.partitions.map((partition) => partition.name) };
+  return {
+    files,
+    problems: inventory.problems.map((problem) => `${problem.path}: ${problem.message}`),
+    format: inventory.package.format,
+    partitions: inventory.package.partitions.map((partition) => partition.name),
+    bootPatch: inventory.package.boot?.securityPatch ?? null,
+  };
 }
 
 function expectSameFiles(ours: Map<string, string>, oracle: Map<string, Entry>): void {
@@ -104,13 +110,17 @@ describe('Samsung Odin firmware', () => {
   it('a single AP .tar.md5 reads as the files debugfs finds in its super.img.lz4 (tar, lz4 -dc, simg2img)', async () => {
     const dir = work();
     const ap = odinFile(OLD, 'AP');
-    tool('tar', ['-xf', ap, '-C', dir, 'super.img.lz4']);
+    tool('tar', ['-xf', ap, '-C', dir, 'super.img.lz4', 'boot.img.lz4']);
     tool('lz4', ['-dqf', join(dir, 'super.img.lz4'), join(dir, 'super.simg')]);
+    tool('lz4', ['-dqf', join(dir, 'boot.img.lz4'), join(dir, 'boot.img')]);
     const oracle = filesViaDebugfs(OLD, simg2img(dir, [join(dir, 'super.simg')]), dir);
+    const bootPatch = unpackBootImage(join(dir, 'boot.img'), join(dir, 'boot')).fields.get('os patch level');
     const ours = await inventoryOf(ap);
     expect(ours.format).toBe('odin-tar');
     expect(ours.partitions).toEqual(expect.arrayContaining(['boot', 'super', 'system', 'vendor', 'vbmeta']));
-    expect(ours.problems.filter((problem) => /MD5|lz4|sparse/.test(problem))).toEqual([]);
+    expect(ours.problems).toEqual([]);
+    expect(bootPatch).toMatch(/^\d{4}-\d{2}$/);
+    expect(ours.bootPatch).toBe(bootPatch);
     expectSameFiles(ours.files, oracle);
   });
 

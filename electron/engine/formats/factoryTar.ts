@@ -24,8 +24,8 @@ export const factoryTarFormat: PackageFormatModule = {
     return head.subarray(0, 2).equals(GZIP_MAGIC) || head.subarray(USTAR_OFFSET, USTAR_OFFSET + 5).toString('latin1') === 'ustar';
   },
   async open(probe) {
-    probe.claim();
     const tar = await TarArchive.open(await probe.fileSource(), { spoolDirectory: tmpdir() });
+    probe.claim();
     const innerZips: ZipArchive[] = [];
     const mounts = new PartitionMounts(probe.name);
     const problems: Problem[] = [...tar.problems];

@@ -59,7 +59,7 @@ export const fileOtaZipFormat: PackageFormatModule = {
       format: 'file-ota-zip',
       tree: new DeviceTree(mounts, probe.name),
       otaMetadata,
-      partitions: [...mounts.keys()].map((name) => ({ name, fileSystem: 'zip members', size: null, origin: `${name}/ in the zip` })),
+      partitions: [...mounts.keys()].map((name) => ({ name, fileSystem: 'zip members', size: null, origin: `${name}/ in the zip`, kind: 'file-system' as const })),
       problems,
       close: async () => {
         await apex?.close();

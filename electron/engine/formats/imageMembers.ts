@@ -4,7 +4,7 @@ import type { PartitionImage } from '../containers/types.js';
 import { InputError } from '../errors.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { detectCompression, openDecompressed } from '../io/compression.js';
-import { spoolToDisk } from '../io/spool.js';
+import { HeadFirstSource } from '../io/headFirstSource.js';
 import type { ZipArchive } from '../zip/zipArchive.js';
 import { isPartitionName } from './partitions.js';
 
@@ -18,6 +18,8 @@ const SPARSE_CHUNK = /^(.*?)([a-z0-9_]+?)(?:_[ab])?\.img_sparsechunk\.(\d+)$/;
 /** Odin tars also carry raw partition contents as `.bin` (`modem.bin.lz4`, `sboot.bin.lz4`, `NON-HLOS.bin`). */
 const BINARY_FILE = /(?:^|\/)([A-Za-z0-9_-]+?)(?:_[ab])?\.bin(?:\.(?:lz4|zst|gz|xz|bz2|br))?$/;
 const METHOD_STORED = 0;
+/** What telling a partition's kind reads of a deflated image before it is copied to disk whole. */
+const DEFLATED_HEAD_BYTES = 64 * 1024;
 
 /** `images/system.img` → `system`, `super.img.lz4` → `super`, `vbmeta_a.img` → `vbmeta`; null for other files. */
 export function imagePartitionName(memberName: string): string | null {
@@ -134,15 +136,16 @@ function chunkedImage(baseName: string, partition: string, chunks: Map<number, I
 
 /**
  * A zip's partition images. A stored member is read in place; a deflated one is decoded once into
- * a temporary file when first opened, since a file system is read at random and deflate can only
- * be decoded from the start.
+ * a temporary file when first read past its head, since a file system is read at random and
+ * deflate can only be decoded from the start (a modem image that is only recognised, never read,
+ * is not copied).
  */
 export function zipPartitionImages(zip: ZipArchive): FoundImage[] {
   return findPartitionImages(zip.members.filter((member) => !member.isDirectory).map((member) => ({ name: member.name, size: member.uncompressedSize, open: () => openZipMember(zip, member) })));
 }
 
-/** A zip member by random access: in place when stored, else decoded once into a temporary file. */
+/** A zip member by random access: in place when stored, else decoded once into a temporary file past its head. */
 export async function openZipMember(zip: ZipArchive, member: ZipArchive['members'][number]): Promise<ByteSource> {
   const source = await zip.openSource(member);
-  return member.compressionMethod === METHOD_STORED ? source : spoolToDisk(source, tmpdir());
+  return member.compressionMethod === METHOD_STORED ? source : new HeadFirstSource(source, DEFLATED_HEAD_BYTES, tmpdir());
 }

@@ -24,6 +24,7 @@ export const superEmptyFormat: PackageFormatModule = {
       partitions: metadata.partitions.map((partition) => ({
         name: partition.fullName,
         fileSystem: 'layout only, no data',
+        kind: 'layout-only' as const,
         size: partition.size,
         origin: `${probe.name}, group ${partition.group || 'default'}`,
       })),

@@ -1,4 +1,5 @@
-import type { PackageFormat, PartitionSummary, Problem } from '../../../shared/model.js';
+import type { BootInfo, PackageFormat, PartitionSummary, Problem } from '../../../shared/model.js';
+import type { ByteSource } from '../io/byteSource.js';
 import type { DigestCheck } from '../io/packageDigests.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import type { PackageProbe } from './probe.js';
@@ -18,6 +19,16 @@ export interface OpenedPackage {
    * when the inventory reads the package file whole for its SHA-256 anyway.
    */
   digestChecks?: DigestCheck[];
+  /**
+   * The boot images' facts (header patch level, OS version, kernel banner), read when first asked
+   * for, with what could not be read. Absent for packages made of folders or zip members.
+   */
+  readBoot?: () => Promise<{ boot: BootInfo | null; problems: Problem[] }>;
+  /**
+   * A partition's image bytes (after sparse, payload or super decoding) by partition name; null
+   * when there is no such partition image. Absent for packages made of folders or zip members.
+   */
+  partitionImage?: (name: string) => ByteSource | null;
   close(): Promise<void>;
 }
 

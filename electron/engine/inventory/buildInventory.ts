@@ -3,13 +3,13 @@ import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, I
 import type { FileEntry, Problem } from '../../../shared/model.js';
 import { sortByKey } from '../../../shared/sort.js';
 import type { NamedResourceValue } from '../android/resourceValues.js';
-import { configFileKind, layerProperties, parseDefaultPermissions, parseInitRc, parseSystemConfigXml } from '../config/index.js';
+import { configFileKind, layerPropertyFiles, parseDefaultPermissions, parseInitRc, parseSystemConfigXml, type PropertyFileText } from '../config/index.js';
 import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
 import { hashStream } from '../io/hash.js';
 import { hashPackageInWorker } from '../io/packageDigests.js';
-import { buildFacts } from '../buildFacts.js';
+import { buildFacts, readPropertyText } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
@@ -114,9 +114,11 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     problems.push(...digestProblems);
     throwIfAborted(options.signal);
     problems.push(...handle.opened.tree.treeProblems);
+    const boot = (await handle.opened.readBoot?.()) ?? { boot: null, problems: [] };
+    problems.push(...boot.problems);
 
     const configs = reader.configTexts();
-    const properties = layerProperties(configs.properties);
+    const properties = await layerWithImports(handle.opened.tree, configs.properties, problems);
     const grants: PermissionGrant[] = [];
     const sysconfig: SysconfigEntry[] = [];
     for (const file of configs.systemConfig) {
@@ -138,6 +140,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
         sha256: packageSha256,
         format: handle.opened.format,
         ...buildFacts(effective, handle.opened.otaMetadata),
+        boot: boot.boot,
         partitions: handle.opened.partitions,
       },
       apps: apps.inventoryApps,
@@ -154,6 +157,31 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     await ownPool?.close();
     await closePackage(handle);
   }
+}
+
+/** Rounds of reading imported property files: each round may find imports of the files just read. */
+const IMPORT_ROUNDS = 8;
+
+/**
+ * The property layering, with the files `import` lines name read from the tree as they are found
+ * (they may sit anywhere, e.g. `/my_product/etc/extra.prop`).
+ */
+async function layerWithImports(tree: DeviceTree, bootFiles: readonly PropertyFileText[], problems: Problem[]): Promise<ReturnType<typeof layerPropertyFiles>['properties']> {
+  const files = [...bootFiles];
+  const tried = new Set(files.map((file) => file.path));
+  let layering = layerPropertyFiles(files);
+  for (let round = 0; round < IMPORT_ROUNDS; round++) {
+    const toRead = layering.missing.filter((path) => !tried.has(path));
+    if (toRead.length === 0) break;
+    for (const path of toRead) {
+      tried.add(path);
+      const { text } = await readPropertyText(tree, path, problems);
+      if (text !== null) files.push({ path, text });
+    }
+    layering = layerPropertyFiles(files);
+  }
+  problems.push(...layering.problems);
+  return layering.properties;
 }
 
 function parseConfig<T>(parse: () => T, path: string, problems: Problem[]): T | null {

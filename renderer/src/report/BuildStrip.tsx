@@ -10,6 +10,8 @@ function facts(info: PackageInfo): string {
   return [
     info.androidVersion === null ? null : `Android ${info.androidVersion}`,
     info.securityPatch === null ? null : `patch ${info.securityPatch}`,
+    info.boot?.securityPatch == null ? null : `boot patch ${info.boot.securityPatch}`,
+    info.boot?.kernelVersion == null ? null : `kernel ${info.boot.kernelVersion}`,
     formatLabel(info.format),
   ]
     .filter((fact) => fact !== null)

@@ -25,6 +25,24 @@ const ROWS: readonly BuildRow[] = [
     render: (info) => info.securityPatch ?? <span className="value-missing">Not stated (builds before Android 6 have none)</span>,
   },
   {
+    key: 'boot-patch',
+    label: 'Boot patch level',
+    render: (info) =>
+      info.boot?.securityPatch ?? <span className="value-missing">{info.boot == null ? 'No boot image in this package' : 'Not stated in the boot image'}</span>,
+  },
+  {
+    key: 'kernel',
+    label: 'Kernel',
+    render: (info) =>
+      info.boot?.kernelVersion == null ? (
+        <span className="value-missing">{info.boot == null ? 'No boot image in this package' : 'Not found'}</span>
+      ) : (
+        <span className="mono" title={info.boot.images.find((image) => image.kernelVersion === info.boot?.kernelVersion)?.kernelBanner ?? undefined}>
+          {info.boot.kernelVersion}
+        </span>
+      ),
+  },
+  {
     key: 'fingerprint-source',
     label: 'Fingerprint read from',
     render: (info) => (info.fingerprintSource === null ? <span className="value-missing">—</span> : <span className="mono">{info.fingerprintSource}</span>),

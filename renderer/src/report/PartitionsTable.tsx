@@ -10,10 +10,17 @@ function PartitionCell({ partition }: { partition: PartitionSummary | undefined 
   if (partition === undefined) return <span className="value-missing">Not in this build</span>;
   return (
     <>
-      <span data-testid="partition-fs">{partition.fileSystem}</span>
+      <span data-testid="partition-fs" data-kind={partition.kind}>
+        {partition.fileSystem}
+      </span>
       {partition.size !== null && (
         <>
           , <span title={formatExactBytes(partition.size)} data-testid="partition-size">{formatBytes(partition.size)}</span>
+        </>
+      )}
+      {partition.kind === 'file-system' && (
+        <>
+          , mounted at <span className="mono">/{partition.name}</span>
         </>
       )}
       <br />
