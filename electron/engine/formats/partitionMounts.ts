@@ -24,6 +24,8 @@ export class PartitionMounts {
   readonly mounts = new Map<string, FileTree>();
   readonly partitions: PartitionSummary[] = [];
   readonly problems: Problem[] = [];
+  /** Partitions that could not be mounted: name → the problem, for the device tree to say so. */
+  private readonly unreadable = new Map<string, string>();
   private readonly sources: ByteSource[] = [];
   private apex: ApexMount | null = null;
 
@@ -46,6 +48,7 @@ export class PartitionMounts {
       if (!(error instanceof InputError)) throw error;
       this.partitions.push({ name: image.name, fileSystem: 'unreadable', size: image.size, origin });
       this.problems.push({ path: `/${image.name}`, message: `partition not read: ${error.message}` });
+      this.unreadable.set(image.name, error.message);
     }
   }
 
@@ -92,7 +95,7 @@ export class PartitionMounts {
     await this.mountApexes();
     return {
       format: package_.format,
-      tree: new DeviceTree(this.mounts, this.packageName),
+      tree: new DeviceTree(this.mounts, this.packageName, this.unreadable),
       otaMetadata: package_.otaMetadata,
       partitions: this.partitions,
       problems: [...package_.problems, ...this.problems],

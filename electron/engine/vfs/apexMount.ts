@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Problem } from '../../../shared/model.js';
 import { InputError } from '../errors.js';
 import { detectFileSystem } from '../fs/registry.js';
 import type { ByteSource } from '../io/byteSource.js';
@@ -31,6 +32,8 @@ interface OpenedApex {
  */
 export class ApexMount implements FileTree {
   private readonly opened = new Map<string, Promise<OpenedApex>>();
+  /** The trees of the APEXes opened so far, for their problems. */
+  private readonly openedTrees = new Map<string, FileTree>();
 
   private constructor(private readonly apexes: ReadonlyMap<string, ApexFile>) {}
 
@@ -84,13 +87,20 @@ export class ApexMount implements FileTree {
     if (opened === undefined) {
       opened = openApex(file);
       this.opened.set(name, opened);
+      opened.then((apex) => this.openedTrees.set(name, apex.tree)).catch(() => undefined);
     }
     return opened;
+  }
+
+  /** What the readers of the opened APEXes left out, with paths below /apex. */
+  get problems(): Problem[] {
+    return [...this.openedTrees].flatMap(([name, tree]) => (tree.problems ?? []).map((problem) => ({ path: `${name}/${problem.path}`, message: problem.message })));
   }
 
   async close(): Promise<void> {
     const all = [...this.opened.values()];
     this.opened.clear();
+    this.openedTrees.clear();
     for (const apex of all) await (await apex.catch(() => null))?.close();
   }
 }
