@@ -12,6 +12,7 @@ import { closePackage, openPackage } from '../../electron/engine/formats/registr
 import { FileByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
 import {
+  BUILD_SCRIPT,
   debugfsEntries,
   debugfsText,
   inodeLocation,
@@ -165,5 +166,13 @@ describe('the special tree as an unpacked folder', () => {
     } finally {
       await closePackage(handle);
     }
+  });
+});
+
+describe('ext4 special fixture reproducibility', () => {
+  it('rebuilding the special images gives the committed bytes', () => {
+    const rebuilt = join(temp, 'rebuilt');
+    tool('node', [BUILD_SCRIPT, '--special-images', rebuilt]);
+    for (const name of SPECIAL_IMAGES) expect(sha256(readFileSync(join(rebuilt, name))), name).toBe(sha256(readFileSync(images[name])));
   });
 });
