@@ -33,6 +33,7 @@ export class PartitionMounts {
 
   /** Adds one partition image; `origin` says where it came from (`payload.bin`, `images/system.img`). */
   async add(image: PartitionImage, origin: string): Promise<void> {
+    this.problems.push(...(image.problems ?? []));
     const mountable = isPartitionName(image.name);
     if (!mountable && image.name !== SUPER) {
       this.partitions.push({ name: image.name, fileSystem: 'not mounted', size: image.size, origin });
