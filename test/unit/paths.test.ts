@@ -149,6 +149,36 @@ describe('hostile names in tar', () => {
   });
 });
 
+describe('raw member names addressed back through !/', () => {
+  it('cat reads a non-UTF-8 member of an APK inside the package by its escaped name, as unzip extracts it', () => {
+    const rawName = Buffer.concat([text('res/raw/caf'), Buffer.from([0xe9]), text('.txt')]);
+    const apk = writeZip([
+      { name: rawName, data: text('latin-1 name\n'), method: 8 },
+      { name: 'res/raw/caf\u00e9.txt', data: text('utf-8 name\n'), method: 8, utf8: true },
+    ]);
+    const outer = join(temp, 'nested-names.zip');
+    writeFileSync(outer, writeZip([
+      { name: 'system/build.prop', data: text('ro.build.fingerprint=nested/names\n'), method: 0 },
+      { name: 'system/app/A/A.apk', data: apk, method: 0 },
+    ]));
+    const apkPath = join(temp, 'A.apk');
+    writeFileSync(apkPath, apk);
+    const [escaped] = pythonEscape([rawName], false);
+    expect(escaped).toBe('res/raw/caf\\xe9.txt');
+    const listing = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'otalens'), 'ls', outer, '/system/app/A/A.apk!/res/raw'], { encoding: 'utf8' });
+    expect(listing.stdout.split('\n').map((line) => line.split('  ').at(-1))).toEqual(['/system/app/A/A.apk!/res/raw/caf\\xe9.txt', '/system/app/A/A.apk!/res/raw/café.txt', '']);
+    for (const [member, path] of [[escaped, rawName], ['res/raw/café.txt', text('res/raw/café.txt')]] as const) {
+      const cat = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'otalens'), 'cat', outer, `/system/app/A/A.apk!/${member}`]);
+      expect(cat.status, member).toBe(0);
+      // Python's zipfile finds the member by its stored name bytes (cp437 unless the UTF-8 flag is set).
+      const script = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n    raw = i.filename.encode("utf-8" if i.flag_bits & 0x800 else "cp437")\n    if raw == bytes.fromhex(sys.argv[2]): sys.stdout.buffer.write(z.read(i))\n';
+      const python = spawnSync('python3', ['-c', script, apkPath, path.toString('hex')]);
+      expect(python.stdout.length, `python ${member}`).toBeGreaterThan(0);
+      expect(cat.stdout.equals(python.stdout), member).toBe(true);
+    }
+  });
+});
+
 describe('names printed by the CLI', () => {
   // A member name's ESC and BEL must not reach the reviewer's terminal raw (they are shown escaped).
   it('never writes control characters from a member name to the terminal', () => {
