@@ -149,6 +149,29 @@ describe('hostile names in tar', () => {
   });
 });
 
+describe('raw names in tar', () => {
+  it('escapes header and pax names by the documented rule, so no two members share a name', async () => {
+    const rawNames = [Buffer.from('images/caf\xe9.img', 'latin1'), Buffer.from('images/caf\\xe9.img'), Buffer.from('images/back\\slash.img')];
+    const header = (name: Buffer, size: number): Buffer => {
+      const block = tarHeader('', size, '0');
+      name.copy(block, 0);
+      block.write('        ', 148);
+      const sum = block.reduce((total, byte) => total + byte, 0);
+      block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+      return block;
+    };
+    const tar = Buffer.concat([...rawNames.flatMap((name) => [header(name, 4), padded(Buffer.from('data'))]), Buffer.alloc(1024)]);
+    const archive = await TarArchive.open(new BufferByteSource('raw-names.tar', tar));
+    try {
+      const expected = pythonEscape(rawNames, false);
+      expect(expected).toEqual(['images/caf\\xe9.img', 'images/caf\\\\xe9.img', 'images/back\\\\slash.img']);
+      expect(archive.members.map((member) => member.name)).toEqual(expected);
+    } finally {
+      await archive.close();
+    }
+  });
+});
+
 describe('raw member names addressed back through !/', () => {
   it('cat reads a non-UTF-8 member of an APK inside the package by its escaped name, as unzip extracts it', () => {
     const rawName = Buffer.concat([text('res/raw/caf'), Buffer.from([0xe9]), text('.txt')]);
