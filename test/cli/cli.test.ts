@@ -161,7 +161,7 @@ describe('otalens ls and cat', () => {
     expect(missing.stderr).toBe('otalens: sample-new.zip: /system/nothing-here: no such file in the package\n');
     const folder = otalens('cat', SAMPLE_NEW, '/system/etc');
     expect(folder.status).toBe(2);
-    expect(folder.stderr).toMatch(/is a directory, not a regular file/);
+    expect(folder.stderr).toMatch(/is a folder, not a regular file/);
   });
 
   it('--help and --version', () => {
