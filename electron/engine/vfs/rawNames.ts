@@ -46,11 +46,6 @@ export function linkTargetFromBytes(bytes: Uint8Array): string {
   return escapeBytes(bytes, false);
 }
 
-/** Text that came as a string but stands for bytes (a UTF-8 string from a library): the same escaping. */
-export function nameFromText(text: string): string {
-  return nameFromBytes(Buffer.from(text, 'utf8'));
-}
-
 /**
  * The raw bytes of an escaped name, or null when `name` is not how `nameFromBytes` writes any
  * name (a lone backslash, `\x41` for `A`, a `/`): such a segment names nothing.
