@@ -1,7 +1,7 @@
 /** Differences between two inventories' properties, files, settings and platform configuration. */
 import type { GrantDiff, InitServiceDiff, SettingChange, SettingDiff, SysconfigDiff } from './appDiff.js';
 import type { InitService, LayeredProperty, PermissionGrant, SettingDefault, SysconfigEntry } from './inventory.js';
-import type { FileChange, FileDiff, FileEntry, PropertyChange, PropertyDiff } from './model.js';
+import type { FileChange, FileDiff, FileEntry, PropertyChange, PropertyDiff, UnchangedFile } from './model.js';
 import { compareStrings, sortByKey } from './sort.js';
 
 /**
@@ -46,27 +46,40 @@ export function diffProperties(before: readonly LayeredProperty[], after: readon
 }
 
 /**
- * Files and symlinks added, removed or changed (content hash, type or link target). Directories
- * are implied by their contents and not listed. A file whose content could not be read on either
- * side (sha256 null) is only called changed when its size differs; the read problem is reported
- * separately.
+ * Files, symlinks, device nodes, FIFOs and sockets added, removed or changed (content hash, type,
+ * link target or device numbers). Directories are implied by their contents and not listed. A file
+ * whose content could not be read on either side (sha256 null) is only called changed when its size
+ * differs; the read problem is reported separately.
  */
 export function diffFiles(before: readonly FileEntry[], after: readonly FileEntry[]): FileDiff {
   const listed = (entries: readonly FileEntry[]) => entries.filter((entry) => entry.type !== 'directory');
   const { added, removed, both } = pairByKey(listed(before), listed(after), (entry) => entry.path);
   const size = (entry: FileEntry | null): number | null => (entry === null || entry.type !== 'file' ? null : entry.size);
-  const change = (old: FileEntry | null, current: FileEntry | null): FileChange => ({
-    path: (current ?? old)?.path ?? '',
-    oldSize: size(old),
-    newSize: size(current),
-    oldSha256: old?.sha256 ?? null,
-    newSha256: current?.sha256 ?? null,
-  });
+  const change = (old: FileEntry | null, current: FileEntry | null): FileChange => {
+    const fileChange: FileChange = {
+      path: (current ?? old)?.path ?? '',
+      oldSize: size(old),
+      newSize: size(current),
+      oldSha256: old?.sha256 ?? null,
+      newSha256: current?.sha256 ?? null,
+    };
+    if (old !== null && old.type !== 'file') fileChange.oldType = old.type;
+    if (current !== null && current.type !== 'file') fileChange.newType = current.type;
+    if (old?.device !== undefined) fileChange.oldDevice = old.device;
+    if (current?.device !== undefined) fileChange.newDevice = current.device;
+    return fileChange;
+  };
+  const unchanged = (entry: FileEntry): UnchangedFile => {
+    const file: UnchangedFile = { path: entry.path, size: size(entry), sha256: entry.sha256 };
+    if (entry.type !== 'file') file.type = entry.type;
+    if (entry.device !== undefined) file.device = entry.device;
+    return file;
+  };
   return {
     added: added.map((entry) => change(null, entry)),
     removed: removed.map((entry) => change(entry, null)),
     changed: both.filter(([old, current]) => entryChanged(old, current)).map(([old, current]) => change(old, current)),
-    unchanged: both.filter(([old, current]) => entryUnchanged(old, current)).map(([, current]) => ({ path: current.path, size: size(current), sha256: current.sha256 })),
+    unchanged: both.filter(([old, current]) => entryUnchanged(old, current)).map(([, current]) => unchanged(current)),
   };
 }
 
@@ -79,6 +92,7 @@ function entryUnchanged(before: FileEntry, after: FileEntry): boolean {
 function entryChanged(before: FileEntry, after: FileEntry): boolean {
   if (before.type !== after.type) return true;
   if (before.type === 'symlink') return before.target !== after.target;
+  if (before.device?.major !== after.device?.major || before.device?.minor !== after.device?.minor) return true;
   if (before.size !== after.size) return true;
   if (before.sha256 === null || after.sha256 === null) return false;
   return before.sha256 !== after.sha256;

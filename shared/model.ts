@@ -123,16 +123,28 @@ export interface PackageDescription {
   problems: Problem[];
 }
 
-export type FileType = 'file' | 'directory' | 'symlink';
+/**
+ * What a tree entry is. Device nodes, FIFOs and sockets hold no content but are part of the tree
+ * (an image that ships `/vendor/dev/…` nodes says something).
+ */
+export type FileType = 'file' | 'directory' | 'symlink' | 'char-device' | 'block-device' | 'fifo' | 'socket';
+
+/** A device node's numbers (Linux `major:minor`). */
+export interface DeviceNumbers {
+  major: number;
+  minor: number;
+}
 
 /** One entry of a device tree, addressed by its absolute device path (`/system/build.prop`). */
 export interface TreeEntry {
   path: string;
   type: FileType;
-  /** Bytes of file content; 0 for directories and symlinks. */
+  /** Bytes of file content; 0 for everything but regular files. */
   size: number;
   /** Link target for symlinks. */
   target?: string;
+  /** For character and block devices, when the format records them (ext4, EROFS, folders). */
+  device?: DeviceNumbers;
 }
 
 /** A tree entry with its content hash, as inventoried for a comparison. */
@@ -172,15 +184,24 @@ export interface FileChange {
   /** SHA-256 of the content on each side; null where there is none (absent, a symlink, unreadable). */
   oldSha256: string | null;
   newSha256: string | null;
+  /** What the entry is on each side, when it is not a regular file (absent for regular files). */
+  oldType?: FileType;
+  newType?: FileType;
+  /** Device numbers on each side, for device nodes. */
+  oldDevice?: DeviceNumbers;
+  newDevice?: DeviceNumbers;
 }
 
 /** A file both builds have with the same content (or a symlink with the same target). */
 export interface UnchangedFile {
   path: string;
-  /** Bytes; null for a symlink. */
+  /** Bytes; null for anything but a regular file. */
   size: number | null;
   /** SHA-256 of the content, the same on both sides; null for a symlink. */
   sha256: string | null;
+  /** What it is, when not a regular file (absent for regular files). */
+  type?: FileType;
+  device?: DeviceNumbers;
 }
 
 export interface FileDiff {

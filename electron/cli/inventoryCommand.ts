@@ -31,6 +31,8 @@ function inventoryText(inventory: PackageInventory): string {
     `  init services   ${inventory.initServices.length}`,
     `  files           ${inventory.files.filter((entry) => entry.type === 'file').length}`,
   ];
+  const special = inventory.files.filter((entry) => entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink').length;
+  if (special > 0) lines.push(`  special files   ${special} (device nodes, FIFOs, sockets)`);
   for (const entry of readable) lines.push(`    ${entry.app?.package}  ${entry.path}`);
   for (const problem of inventory.problems) lines.push(`  ! ${problem.path}: ${problem.message}`);
   return `${lines.join('\n')}\n`;

@@ -1,12 +1,13 @@
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
+import { fileTypeLetter, formatDevice } from '../../shared/fileTypes.js';
 import type { TreeEntry } from '../../shared/model.js';
 import { decodeBinaryXmlFile } from '../engine/android/decodeMember.js';
 import { InputError } from '../engine/errors.js';
 import { withPackage } from '../engine/formats/registry.js';
 import type { DeviceTree } from '../engine/vfs/deviceTree.js';
-import { writeStdout, writeText } from './output.js';
+import { terminalSafe, writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
 function withTree<T>(packagePath: string, use: (tree: DeviceTree, packageName: string) => Promise<T>): Promise<T> {
@@ -21,23 +22,27 @@ export async function lsCommand(args: string[]): Promise<void> {
   });
   const [packagePath, devicePath = '/', ...extra] = positionals;
   if (packagePath === undefined || extra.length > 0) throw new UsageError('usage: otalens ls PKG [PATH]');
-  const entries = await withTree(packagePath, async (tree, packageName) => {
+  const { entries, unreadable } = await withTree(packagePath, async (tree, packageName) => {
     const target = await tree.stat(devicePath);
     if (target === null) throw new InputError('no such file or folder in the package', { file: packageName, format: devicePath });
-    if (target.type !== 'directory') return [target];
-    if (!values.recursive) return (await tree.list(devicePath)) ?? [];
+    // The root lists the partitions that were read; say which were not, rather than leave them out silently.
+    const unreadable = target.path === '/' ? tree.unreadableMounts : [];
+    if (target.type !== 'directory') return { entries: [target], unreadable };
+    if (!values.recursive) return { entries: (await tree.list(devicePath)) ?? [], unreadable };
     const all: TreeEntry[] = [];
     for await (const entry of tree.walk(devicePath)) all.push(entry);
-    return all;
+    return { entries: all, unreadable };
   });
+  for (const problem of unreadable) process.stderr.write(`otalens: ${terminalSafe(`${problem.path}: partition not read: ${problem.message}`)}\n`);
   if (values.json) await writeStdout(toCanonicalJson(entries));
   else await writeText(entries.map(formatEntry).join(''));
 }
 
+/** One `ls -l`-like line: type letter, size (or `major, minor` for a device), path, link target. */
 function formatEntry(entry: TreeEntry): string {
-  const kind = entry.type === 'directory' ? 'd' : entry.type === 'symlink' ? 'l' : '-';
+  const size = entry.device === undefined ? String(entry.size) : formatDevice(entry.device).replace(':', ', ');
   const link = entry.target === undefined ? '' : ` -> ${entry.target}`;
-  return `${kind} ${String(entry.size).padStart(12)}  ${entry.path}${link}\n`;
+  return `${fileTypeLetter(entry.type)} ${size.padStart(12)}  ${entry.path}${link}\n`;
 }
 
 export async function catCommand(args: string[]): Promise<void> {

@@ -33,6 +33,8 @@ export const USAGE = `Usage:
 
 Paths inside a package are device paths, e.g. /system/build.prop; !/ enters an
 archive such as an APK: /system/app/Mms/Mms.apk!/AndroidManifest.xml.
+Name bytes that are not UTF-8 are written \\xNN and a real backslash \\\\, in
+output and in the paths you give: /system/media/bad-\\xff.txt.
 Exit codes: 0 success, 1 usage error, 2 unreadable, unsupported or corrupt input,
 3 internal error (a bug: please report it).
 `;

@@ -1,4 +1,5 @@
 import type { FileText } from '../../shared/api.js';
+import { describeFileType } from '../../shared/fileTypes.js';
 import { decodeBinaryXml } from './android/decodeMember.js';
 import { InputError } from './errors.js';
 import { withPackage } from './formats/registry.js';
@@ -20,7 +21,7 @@ export function readFileText(packagePath: string, devicePath: string): Promise<F
     const where = { file: packageName, format: devicePath };
     const entry = await tree.stat(devicePath);
     if (entry === null) throw new InputError('no such file in the package', where);
-    if (entry.type !== 'file') throw new InputError(`a ${entry.type === 'directory' ? 'folder' : 'symbolic link'}, not a file`, where);
+    if (entry.type !== 'file') throw new InputError(`a ${describeFileType(entry.type, entry.device)}, not a file`, where);
     if (entry.size > FILE_TEXT_LIMIT) throw new InputError(`${entry.size} bytes: too large to show as text`, { ...where, expected: `at most ${FILE_TEXT_LIMIT} bytes` });
     const source = await tree.openSource(devicePath);
     let bytes: Buffer;

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { propsFromText, REPO_ROOT, SAMPLE_NEW, SAMPLE_OLD, sha256, unzipMember, unzipNames } from '../support/oracles.js';
+import { specialFactoryZip } from '../support/ext4.js';
+import { propsFromText, REPO_ROOT, run, SAMPLE_NEW, SAMPLE_OLD, sha256, unzipMember, unzipNames } from '../support/oracles.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'otalens');
 const temp = mkdtempSync(join(tmpdir(), 'otalens-cli-'));
@@ -161,7 +162,7 @@ describe('otalens ls and cat', () => {
     expect(missing.stderr).toBe('otalens: sample-new.zip: /system/nothing-here: no such file in the package\n');
     const folder = otalens('cat', SAMPLE_NEW, '/system/etc');
     expect(folder.status).toBe(2);
-    expect(folder.stderr).toMatch(/is a directory, not a regular file/);
+    expect(folder.stderr).toMatch(/is a folder, not a regular file/);
   });
 
   it('--help and --version', () => {
@@ -257,3 +258,78 @@ describe('otalens inventory and compare --claim', () => {
   });
 });
 
+
+describe('otalens ls and cat: device nodes, raw names, a partition that could not be read', () => {
+  let packagePath = '';
+  let systemImage = '';
+  beforeAll(() => {
+    ({ packagePath, systemImage } = specialFactoryZip(temp));
+  });
+
+  it('ls and cat of a path in the unreadable partition exit 2 with that partition\'s problem', () => {
+    for (const args of [['ls', packagePath, '/vendor'], ['ls', packagePath, '/vendor/etc', '--json'], ['cat', packagePath, '/vendor/build.prop']]) {
+      const { status, stdout, stderr } = otalens(...args);
+      expect(status, args.join(' ')).toBe(2);
+      expect(stdout.length, args.join(' ')).toBe(0);
+      expectOneCleanErrorLine(stderr);
+      expect(stderr, args.join(' ')).toMatch(/the \/vendor partition could not be read, so nothing in it can be shown \(.*no ext4 or EROFS file system found/);
+    }
+  });
+
+  it('ls / lists the partitions read and says on stderr which one was not', () => {
+    const { status, stdout, stderr } = otalens('ls', packagePath, '/', '--json');
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout.toString('utf8'))).toEqual([{ path: '/system', size: 0, type: 'directory' }]);
+    expect(stderr).toMatch(/^otalens: \/vendor: partition not read: .*no ext4 or EROFS file system found/);
+  });
+
+  it('lists device nodes with their numbers (as debugfs reads them), FIFOs and sockets, in text and JSON', () => {
+    const numbers = (path: string): string => /Device major\/minor number: (\d+):(\d+)/.exec(run('debugfs', ['-R', `stat ${path}`, systemImage]))?.slice(1).map(Number).join(', ') ?? '';
+    const text = otalens('ls', packagePath, '/system/dev');
+    expect(text.status).toBe(0);
+    expect(text.stdout.toString('utf8').split('\n')).toEqual([
+      `c ${numbers('/dev/big').padStart(12)}  /system/dev/big`,
+      `p ${'0'.padStart(12)}  /system/dev/fifo`,
+      `b ${numbers('/dev/loop0').padStart(12)}  /system/dev/loop0`,
+      `c ${numbers('/dev/null').padStart(12)}  /system/dev/null`,
+      `s ${'0'.padStart(12)}  /system/dev/socket`,
+      '',
+    ]);
+    const json = JSON.parse(otalens('ls', packagePath, '/system/dev/null', '--json').stdout.toString('utf8'));
+    expect(json).toEqual([{ path: '/system/dev/null', type: 'char-device', size: 0, device: { major: 1, minor: 3 } }]);
+    const fifo = otalens('cat', packagePath, '/system/dev/fifo');
+    expect(fifo.status).toBe(2);
+    expect(fifo.stderr).toMatch(/\/system\/dev\/fifo: is a FIFO \(named pipe\), not a regular file/);
+  });
+
+  it('prints raw names escaped, and cat takes the escaped name back to the same bytes debugfs dumps', () => {
+    const listing = otalens('ls', packagePath, '/system/names').stdout.toString('utf8');
+    expect(listing).toContain('/system/names/bad-\\xff.txt\n');
+    expect(listing).toContain('/system/names/bad-\\\\xff.txt\n');
+    const dumped = (raw: Buffer): Buffer => {
+      const out = join(temp, 'dumped');
+      const commands = join(temp, 'dump-commands');
+      writeFileSync(commands, Buffer.concat([Buffer.from('dump "/names/'), raw, Buffer.from(`" ${out}\n`)]));
+      spawnSync('debugfs', ['-f', commands, systemImage]);
+      return readFileSync(out);
+    };
+    for (const [shown, raw] of [
+      ['bad-\\xff.txt', Buffer.from([0x62, 0x61, 0x64, 0x2d, 0xff, 0x2e, 0x74, 0x78, 0x74])],
+      ['bad-\\\\xff.txt', Buffer.from('bad-\\xff.txt')],
+      ['trailing\\x21', Buffer.from('trailing!')],
+    ] as const) {
+      const { status, stdout } = otalens('cat', packagePath, `/system/names/${shown}`);
+      expect(status, shown).toBe(0);
+      expect(stdout.equals(dumped(raw)), shown).toBe(true);
+    }
+  });
+
+  it('inventory --json lists device nodes with their numbers', () => {
+    const { status, stdout } = otalens('inventory', packagePath, '--json');
+    expect(status).toBe(0);
+    const inventory = JSON.parse(stdout.toString('utf8'));
+    expect(inventory.files).toContainEqual({ path: '/system/dev/big', type: 'char-device', size: 0, device: { major: 300, minor: 70000 }, sha256: null });
+    expect(inventory.files).toContainEqual({ path: '/system/dev/socket', type: 'socket', size: 0, sha256: null });
+    expect(inventory.problems).toContainEqual({ path: '/vendor', message: expect.stringMatching(/^partition not read: /) });
+  });
+});

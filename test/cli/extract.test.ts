@@ -12,6 +12,7 @@ import { extractTree } from '../../electron/engine/extract/extractTree.js';
 import { OutputFolder } from '../../electron/engine/extract/outputFolder.js';
 import { DeviceTree } from '../../electron/engine/vfs/deviceTree.js';
 import type { FileTree, TreeNode } from '../../electron/engine/vfs/fileTree.js';
+import { unpackSpecialImages } from '../support/ext4.js';
 import { REPO_ROOT, run, sha256 } from '../support/oracles.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'otalens');
@@ -42,6 +43,23 @@ function listing(root: string, prefix = ''): string[] {
       if (entry.isSymbolicLink()) return [`l ${name} -> ${readlinkSync(path)}`];
       if (entry.isDirectory()) return [`d ${name}`, ...listing(path, name)];
       return [`f ${name} ${fileSha256(path)}`];
+    });
+}
+
+/** Like `listing`, but names as their raw bytes (hex-escaped where not printable ASCII), types from lstat. */
+function rawListing(root: string | Buffer, prefix = ''): string[] {
+  const shown = (name: Buffer) => [...name].map((byte) => (byte >= 0x21 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\${byte.toString(16).padStart(2, '0')}`)).join('');
+  return readdirSync(root, { encoding: 'buffer' })
+    .filter((name) => name.toString('latin1') !== 'lost+found')
+    .sort(Buffer.compare)
+    .flatMap((name) => {
+      const path = Buffer.concat([Buffer.from(root), Buffer.from('/'), name]);
+      const line = `${prefix}/${shown(name)}`;
+      const stats = lstatSync(path);
+      if (stats.isSymbolicLink()) return [`l ${line} -> ${shown(readlinkSync(path, { encoding: 'buffer' }))}`];
+      if (stats.isDirectory()) return [`d ${line}`, ...rawListing(path, line)];
+      if (!stats.isFile()) return [];
+      return [`f ${line} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`];
     });
 }
 
@@ -117,6 +135,23 @@ describe('otalens extract PATH', () => {
     expect(stdout).toMatch(/^wrote .*ext4-out: \d+ files \(/);
     expect(listing(out)).toEqual(listing(oracle));
     expect(listing(out).length).toBeGreaterThan(3);
+  });
+
+  it('writes raw (non-UTF-8, backslash) names as the bytes debugfs rdump writes, special files reported', () => {
+    const image = unpackSpecialImages(fresh('special-images'))['ext4-special.img'];
+    const oracle = fresh('special-rdump');
+    mkdirSync(oracle);
+    run('debugfs', ['-R', `rdump / ${oracle}`, image]);
+    const out = fresh('special-out');
+    const { status, stderr } = otalens('extract', image, '/system', '-o', out);
+    expect(status).toBe(0);
+    const oracleListing = rawListing(oracle);
+    expect(rawListing(join(out, 'system'))).toEqual(oracleListing);
+    // The fixture holds names that are not UTF-8 and a name with a backslash: written as their bytes.
+    expect(oracleListing.some((line) => /\\[89a-f][0-9a-f]/.test(line))).toBe(true);
+    expect(oracleListing.some((line) => line.includes('\\5c'))).toBe(true);
+    // Device nodes, FIFOs and sockets are not made; each is named on stderr.
+    expect(stderr).toMatch(/not written: a (char-device|block-device|fifo|socket)/);
   });
 
   it('writes a whole EROFS image as fsck.erofs --extract does, links as links', () => {

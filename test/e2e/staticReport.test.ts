@@ -12,6 +12,7 @@ import { handmadeResult } from './handmadeResult.js';
 import { expectFilesShown, expectPropertiesShown, openAppDetail, readAppDetailRows, readCell, readShownProperties, readVerdictCard, showView, waitForReport } from './reportPage.js';
 import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
+import { specialImagePair } from '../support/ext4.js';
 
 // The built files, as shipped: the report must work from dist/, not from the sources.
 const { comparePackages } = await builtCompare();
@@ -553,5 +554,45 @@ describe('static HTML report with long lists', () => {
     expect(await list.count()).toBe(ADDED_COUNT);
     expect(await list.last().textContent()).toBe('/system/app/App1233/base.apk');
     expect(await opened.page.getByRole('button', { name: /Show all/ }).count()).toBe(0);
+  });
+});
+
+describe('static HTML report: device nodes, FIFOs and sockets', () => {
+  // A real comparison: the special ext4 image and a copy debugfs changed (/dev/null renumbered
+  // 1:3 → 1:5, the socket removed, a FIFO added); debugfs read the numbers (test/unit/fileTypes.test.ts).
+  let opened: OpenedReport;
+  let pairDir: string;
+
+  beforeAll(async () => {
+    pairDir = await mkdtemp(join(tmpdir(), 'otalens-report-special-'));
+    const { oldImage, newImage } = specialImagePair(pairDir);
+    opened = await openReport(await comparePackages(oldImage, newImage), 'special');
+  });
+
+  afterAll(async () => {
+    await opened?.page.close();
+    if (pairDir) await rm(pairDir, { recursive: true, force: true });
+  });
+
+  it('lists them by what they are, and the Files view says so for changed and unchanged ones', async () => {
+    const { page } = opened;
+    await showView(page, 'files');
+    const sizes = async (list: string): Promise<[string | null, string | null][]> =>
+      page.getByTestId(list).getByTestId('file-row').evaluateAll((rows) => rows.map((row): [string | null, string | null] => [row.querySelector('[data-testid="file-path"]')?.textContent ?? null, row.querySelector('[data-testid="file-size"]')?.textContent ?? null]));
+    expect(await sizes('files-changed')).toEqual([['/system/dev/null', 'character device 1:3 → character device 1:5']]);
+    expect(await sizes('files-added')).toEqual([['/system/dev/newpipe', 'FIFO (named pipe)']]);
+    expect(await sizes('files-removed')).toEqual([['/system/dev/socket', 'socket']]);
+
+    const row = (path: string) => page.locator(`[data-testid="tree-row"][data-path="${path}"]`);
+    await row('/system/dev/null').click();
+    const detail = page.locator('[data-testid="file-detail"][data-path="/system/dev/null"]');
+    expect(await detail.getByTestId('file-kind-old').textContent()).toBe('character device 1:3');
+    expect(await detail.getByTestId('file-kind-new').textContent()).toBe('character device 1:5');
+    await detail.getByTestId('file-no-content').waitFor();
+
+    await page.getByTestId('tree-show-unchanged').locator('input').check();
+    await row('/system/dev/big').click();
+    const big = page.locator('[data-testid="file-detail"][data-path="/system/dev/big"]');
+    expect(await big.getByTestId('file-kind-new').textContent()).toBe('character device 300:70000');
   });
 });

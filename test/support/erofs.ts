@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import type { DeviceNumbers, FileType } from '../../shared/model.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
 import { run } from './oracles.js';
+import { PYTHON_ESCAPE } from './rawNameOracle.js';
 
 export { CountingSource } from './countingSource.js';
 
@@ -26,10 +28,10 @@ export function fixtureImages(): FixtureImage[] {
 
 export interface ListedEntry {
   path: string;
-  /** `other` for device nodes, FIFOs and sockets. */
-  type: 'file' | 'directory' | 'symlink' | 'other';
+  type: FileType;
   size: number;
   target?: string;
+  device?: DeviceNumbers;
   sha256?: string;
   /** The path's bytes on disk, hex-encoded (names need not be UTF-8). */
   raw?: string;
@@ -58,22 +60,24 @@ export function fsckExtract(image: string): string {
   return out;
 }
 
-// Names are bytes: Python shows invalid UTF-8 as \xNN ("backslashreplace"), as the reader must.
-const WALK_SCRIPT = `
+// Names are bytes: Python escapes them by the documented rule (rawNameOracle.ts), as the reader must.
+const WALK_SCRIPT = `${PYTHON_ESCAPE}
 import hashlib, json, os, stat, sys
 root = os.fsencode(sys.argv[1])
-def text(raw): return raw.decode('utf-8', 'backslashreplace')
 out = []
 for folder, dirs, files in os.walk(root):
     for name in dirs + files:
         full = os.path.join(folder, name)
-        path = '/'.join(text(part) for part in os.path.relpath(full, root).split(b'/'))
+        path = '/'.join(escape(part) for part in os.path.relpath(full, root).split(b'/'))
         st = os.lstat(full)
-        if stat.S_ISLNK(st.st_mode): entry = {'type': 'symlink', 'size': 0, 'target': text(os.readlink(full))}
+        if stat.S_ISLNK(st.st_mode): entry = {'type': 'symlink', 'size': 0, 'target': escape(os.readlink(full), False)}
         elif stat.S_ISDIR(st.st_mode): entry = {'type': 'directory', 'size': 0}
         elif stat.S_ISREG(st.st_mode):
             with open(full, 'rb') as f: entry = {'type': 'file', 'size': st.st_size, 'sha256': hashlib.sha256(f.read()).hexdigest()}
-        else: entry = {'type': 'other', 'size': 0}
+        elif stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+            entry = {'type': 'char-device' if stat.S_ISCHR(st.st_mode) else 'block-device', 'size': 0, 'device': {'major': os.major(st.st_rdev), 'minor': os.minor(st.st_rdev)}}
+        elif stat.S_ISFIFO(st.st_mode): entry = {'type': 'fifo', 'size': 0}
+        else: entry = {'type': 'socket', 'size': 0}
         entry['path'] = path
         entry['raw'] = os.path.relpath(full, root).hex()
         out.append(entry)
@@ -127,6 +131,7 @@ export async function walkTree(tree: FileTree, path = '', out = new Map<string, 
     const child = path === '' ? node.name : `${path}/${node.name}`;
     const entry: ListedEntry = { path: child, type: node.type, size: node.size };
     if (node.target !== undefined) entry.target = node.target;
+    if (node.device !== undefined) entry.device = node.device;
     if (node.type === 'file') entry.sha256 = await hashStream(await tree.openStream(child));
     out.set(child, entry);
     if (node.type === 'directory') await walkTree(tree, child, out);
@@ -140,10 +145,10 @@ export async function hashStream(stream: Readable): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The listing without device nodes, FIFOs and sockets (the tree leaves them out), as compared. */
-export function withoutSpecialFiles(entries: Map<string, ListedEntry>): Map<string, ListedEntry> {
+/** The listing without the raw name bytes, as compared with a tree's. */
+export function withoutRawNames(entries: Map<string, ListedEntry>): Map<string, ListedEntry> {
   return new Map(
-    [...entries].filter(([, entry]) => entry.type !== 'other').map(([path, entry]) => {
+    [...entries].map(([path, entry]) => {
       const { raw: _raw, ...rest } = entry;
       return [path, rest];
     }),

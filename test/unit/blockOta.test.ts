@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockOtaPartition, openBlockImage } from '../../electron/engine/containers/blockOta/blockImage.js';
 import { parseTransferList } from '../../electron/engine/containers/blockOta/transferList.js';
 import { InputError, UnsupportedFormatError } from '../../electron/engine/errors.js';
+import { closePackage, openPackage } from '../../electron/engine/formats/registry.js';
 import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
 import { CountingSource } from '../support/countingSource.js';
 import { ext4RdumpDigest } from '../support/ext4.js';
@@ -325,7 +327,6 @@ describe('corrupt block OTA input', () => {
   it('names the line of a range past the total, out of bounds, or malformed', () => {
     const header = ['4', '2', '0', '0'];
     const cases: { lines: string[]; line: number; message: RegExp }[] = [
-      { lines: [...header, 'new 2,0,2', 'zero 2,2,9'], line: 2, message: /line 2 says 2 blocks are written but the new and zero commands write 9/ },
       { lines: [...header, 'new 2,0,2147483648'], line: 5, message: /out of bounds/ },
       { lines: [...header, 'new 3,0,2'], line: 5, message: /announces 3 numbers/ },
       { lines: [...header, 'new 4,0,2'], line: 5, message: /announces 4 numbers but has 2/ },
@@ -356,5 +357,90 @@ describe('corrupt block OTA input', () => {
     expect(error.file).toBe('img.new.dat');
     expect(error.offset).toBe(2 * BLOCK);
     expect(error.expected).toBe(`${3 * BLOCK} bytes`);
+  });
+});
+
+describe('a transfer list whose line 2 lies (the updater only logs it)', () => {
+  /** Blocks the `new` and `zero` commands of a full list write, counted by Python (an independent reading). */
+  function writtenByPython(text: string): number {
+    const script = `
+import sys
+lines = sys.stdin.read().split('\\n')
+start = 4 if int(lines[0]) >= 2 else 2
+total = 0
+for line in lines[start:]:
+    words = line.split()
+    if words and words[0] in ('new', 'zero'):
+        numbers = [int(n) for n in words[1].split(',')[1:]]
+        total += sum(numbers[i + 1] - numbers[i] for i in range(0, len(numbers), 2))
+print(total)
+`;
+    return Number(execFileSync('python3', ['-c', script], { input: text }).toString().trim());
+  }
+
+  /** block-ota.zip with line 2 of system.transfer.list replaced (Python's zipfile rewrites it). */
+  function lyingPackage(lineTwo: string): string {
+    const path = join(temp, `block-ota-line2-${lineTwo}.zip`);
+    const script = `
+import sys, zipfile
+source, target, line_two = sys.argv[1:]
+with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, 'w') as new:
+    for info in old.infolist():
+        data = old.read(info.filename)
+        if info.filename == 'system.transfer.list':
+            lines = data.decode().split('\\n')
+            lines[1] = line_two
+            data = '\\n'.join(lines).encode()
+        new.writestr(info, data)
+`;
+    execFileSync('python3', ['-c', script, FULL_ZIP, path, lineTwo]);
+    return path;
+  }
+
+  it('reads the package, reports the mismatch with the real count, and rebuilds the same image', async () => {
+    const written = writtenByPython(transferList);
+    expect(Number(transferList.split('\n')[1]), 'the fixture itself is honest').toBe(written);
+    const path = lyingPackage('12');
+    const listed = unzipMember(path, 'system.transfer.list').toString('utf8');
+    expect(listed.split('\n')[1]).toBe('12');
+
+    const list = parseTransferList(listed, 'system.transfer.list');
+    expect(list.totalBlocks).toBe(12);
+    expect(list.writtenBlocks).toBe(written);
+
+    const handle = await openPackage(path);
+    try {
+      expect(handle.opened.problems).toEqual([
+        { path: 'system.transfer.list', message: `line 2 says 12 blocks are written, but the new and zero commands write ${written}; Android's updater only uses that number for its progress bar, so the partition is read from the commands` },
+      ]);
+      // Every file of the partition is as debugfs dumps it from the image the package was made from.
+      const lines: string[] = [];
+      for await (const entry of handle.opened.tree.walk('/system')) {
+        const relative = entry.path.slice('/system'.length);
+        if (entry.type === 'directory') lines.push(`d ${relative}`);
+        else if (entry.type === 'symlink') lines.push(`l ${relative} -> ${entry.target ?? ''}`);
+        else lines.push(`f ${relative} ${sha256(Buffer.concat(await (await handle.opened.tree.openStream(entry.path)).toArray()))}`);
+      }
+      expect(lines.sort()).toEqual(ext4RdumpDigest(SOURCE_IMAGE, temp));
+    } finally {
+      await closePackage(handle);
+    }
+  });
+
+  it('says what a 0 on line 2 means on a device: Android 6 and later write nothing', () => {
+    const text = ['3', '0', '0', '0', 'new 2,0,2', 'zero 2,2,5', ''].join('\n');
+    const list = parseTransferList(text, 'system.transfer.list');
+    expect(list.writtenBlocks).toBe(writtenByPython(text));
+    expect(list.notes).toEqual([expect.stringMatching(/^line 2 says 0 blocks are written, but the new and zero commands write 5: Android 6 and later updaters then write nothing/)]);
+  });
+
+  it.each([1, 2, 3, 4])('tolerates a wrong count in a version %i list alike', (version) => {
+    const header = version >= 2 ? [String(version), '7', '0', '0'] : [String(version), '7'];
+    const text = [...header, 'new 2,0,2', 'zero 2,2,9', ''].join('\n');
+    const list = parseTransferList(text, 'system.transfer.list');
+    expect(list.version).toBe(version);
+    expect(list.writtenBlocks).toBe(writtenByPython(text));
+    expect(list.notes).toEqual([expect.stringMatching(/^line 2 says 7 blocks are written, but the new and zero commands write 9;/)]);
+    expect(parseTransferList(text.replace(/^7$/m, '9'), 'system.transfer.list').notes).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { InputError } from '../../electron/engine/errors.js';
 import { ext4FileSystem } from '../../electron/engine/fs/ext4/index.js';
 import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
-import { type Entry, debugfsEntries, debugfsText, inodeLocation, readAll, sha256, tempDir, tool, unpackImages, walkFolder, writeSourceTree } from '../support/ext4.js';
+import { type Entry, debugfsEntries, debugfsText, inodeLocation, readAll, sha256, tempDir, tool, unpackImages, unpackSpecialImages, walkFolder, writeSourceTree } from '../support/ext4.js';
 import { expectInputError } from '../support/inputError.js';
 
 const temp = tempDir('ext4-corrupt');
@@ -322,5 +322,37 @@ describe('corrupt ext4 directories (an entry that cannot be read is left out of 
     const error = await expectInputError((await open(bytes)).list('a/b/c'));
     expect(error).toMatchObject({ format: `ext4 › inode ${inodesIn(image, '/a/b').get('c')} › directory`, offset: at + 4 });
     expect(error.problem).toMatch(/^a\/b\/c: bad directory record length 0/);
+  });
+});
+
+describe('ext4 entries debugfs makes unreadable (left out of their folder, reported by path, siblings listed)', () => {
+  /** A copy of a special image changed by `debugfs -w` (which keeps the checksums right), opened. */
+  async function changed(commands: string[]): Promise<{ tree: FileTree }> {
+    const dir = tempDir('ext4-debugfs-changed');
+    const image = unpackSpecialImages(dir)['ext4-special.img'];
+    tool('debugfs', ['-w', '-f', '-', image], { input: `${commands.join('\n')}\n` });
+    const tree = await open(readFileSync(image), 'changed.img');
+    rmSync(dir, { recursive: true, force: true });
+    return { tree };
+  }
+
+  const FILES = ['data.bin', 'empty', 'small-xattr.txt', 'sparse.bin', 'with-xattr.txt'];
+
+  it('an inode whose mode is no file type', async () => {
+    const { tree } = await changed(['sif /files/empty mode 0170644']);
+    expect((await tree.list('files'))?.map((node) => node.name)).toEqual(FILES.filter((name) => name !== 'empty'));
+    expect(tree.problems).toEqual([{ path: 'files/empty', message: expect.stringMatching(/ext4 › inode \d+ at offset \d+: files\/empty: unknown file type in mode 0o170644/) }]);
+  });
+
+  it('a name listed twice in one folder (debugfs ln makes a second entry)', async () => {
+    const { tree } = await changed(['ln /files/data.bin /files']);
+    expect((await tree.list('files'))?.map((node) => node.name)).toEqual(FILES);
+    expect(tree.problems).toEqual([{ path: 'files/data.bin', message: expect.stringMatching(/^listed twice in its folder \(inodes (\d+) and \1\)/) }]);
+  });
+
+  it('a fast symlink whose size does not fit i_block (the kernel refuses it the same way)', async () => {
+    const { tree } = await changed(['sif /links/fast-plain size 70']);
+    expect((await tree.list('links'))?.map((node) => node.name)).toEqual(['fast-59', 'fast-xattr', 'slow-60', 'slow-xattr']);
+    expect(tree.problems).toEqual([{ path: 'links/fast-plain', message: expect.stringMatching(/links\/fast-plain: invalid fast symlink length 70/) }]);
   });
 });

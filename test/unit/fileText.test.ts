@@ -6,6 +6,7 @@ import { readFileText } from '../../electron/engine/fileText.js';
 import { readFileTextInWorker } from '../../electron/engine/fileTextInWorker.js';
 import { InputError } from '../../electron/engine/errors.js';
 import { findPreferenceByTitle } from '../e2e/sampleApkOracle.js';
+import { specialFactoryZip } from '../support/ext4.js';
 import { expectInputError } from '../support/inputError.js';
 import { SAMPLE_NEW, SAMPLE_OLD, unzipMember } from '../support/oracles.js';
 
@@ -31,6 +32,17 @@ describe('readFileText: one file of a package, as people read it', () => {
     await expect(readFileText(SAMPLE_NEW, '/system/etc')).rejects.toThrow(/a folder, not a file/);
     await expect(readFileText(SAMPLE_NEW, '/system/nothing-here')).rejects.toThrow(InputError);
     await expect(readFileText(SAMPLE_NEW, '/system/nothing-here')).rejects.toThrow(/sample-new\.zip: \/system\/nothing-here: no such file in the package/);
+  });
+
+  it('says a file is in a partition that could not be read, and what a device node is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otalens-filetext-'));
+    try {
+      const { packagePath } = specialFactoryZip(dir);
+      await expect(readFileText(packagePath, '/vendor/build.prop')).rejects.toThrow(/the \/vendor partition could not be read, so nothing in it can be shown \(.*no ext4 or EROFS file system found/);
+      await expect(readFileText(packagePath, '/system/dev/null')).rejects.toThrow(/\/system\/dev\/null: a character device 1:3, not a file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the package and where it broke for a truncated package and for binary XML cut short', async () => {

@@ -137,4 +137,64 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
       await closePackage(handle);
     }
   });
+
+  it('reports an APEX that another partition already mounted under its name', async () => {
+    const folder = join(temp, 'with-apex');
+    mkdirSync(join(folder, 'vendor', 'apex'), { recursive: true });
+    run('cp', [join(folder, 'system', 'apex', 'com.example.tiny.apex'), join(folder, 'vendor', 'apex', 'com.example.tiny.apex')]);
+    const handle = await openPackage(folder);
+    try {
+      expect((await handle.opened.tree.list('/apex'))?.map((entry) => entry.path)).toEqual(['/apex/com.example.tiny']);
+      expect(handle.opened.tree.treeProblems).toEqual([
+        { path: '/apex/com.example.tiny', message: '/vendor/apex/com.example.tiny.apex is not mounted here: /system/apex/com.example.tiny.apex already is' },
+      ]);
+    } finally {
+      await closePackage(handle);
+    }
+  });
+});
+
+describe('file OTA members outside the partitions', () => {
+  it('are reported per folder, never dropped silently', async () => {
+    const zip = join(temp, 'file-ota-extra.zip');
+    run('python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('system/build.prop', 'ro.build.id=TEST\\n')
+    z.writestr('META-INF/com/google/android/updater-script', 'ui_print("x");\\n')
+    z.writestr('firmware-update/modem.bin', 'modem')
+    z.writestr('firmware-update/tz.mbn', 'tz')
+    z.writestr('boot.img', 'not a folder: the package, not the device tree')
+`, zip]);
+    const handle = await openPackage(zip);
+    try {
+      expect(handle.opened.format).toBe('file-ota-zip');
+      expect(handle.opened.problems).toEqual([{ path: 'firmware-update/', message: '2 zip members left out: firmware-update/ is not a partition folder OTA Lens mounts' }]);
+    } finally {
+      await closePackage(handle);
+    }
+  });
+  it('reports a member that another one of the same path displaced (a duplicate, or a file where a folder is)', async () => {
+    const zip = join(temp, 'file-ota-clash.zip');
+    run('python3', ['-c', `
+import sys, warnings, zipfile
+warnings.simplefilter('ignore')
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    z.writestr('system/build.prop', 'ro.build.id=FIRST\\n')
+    z.writestr('system/etc/x', 'a file named like a folder')
+    z.writestr('system/etc/x/y', 'a file in that folder')
+    z.writestr('system/build.prop', 'ro.build.id=SECOND\\n')
+`, zip]);
+    expect(run('zipinfo', ['-1', zip]).trim().split('\n')).toEqual(['system/build.prop', 'system/etc/x', 'system/etc/x/y', 'system/build.prop']);
+    const handle = await openPackage(zip);
+    try {
+      expect(handle.opened.tree.treeProblems).toEqual([
+        { path: '/system/build.prop', message: 'file left out: a later file of the same path replaced it' },
+        { path: '/system/etc/x', message: 'file left out: a folder of the same name holds other entries' },
+      ]);
+      expect((await handle.opened.tree.list('/system/etc/x'))?.map((entry) => entry.path)).toEqual(['/system/etc/x/y']);
+    } finally {
+      await closePackage(handle);
+    }
+  });
 });

@@ -16,6 +16,7 @@ import { TarArchive } from '../../electron/engine/containers/tar/tarArchive.js';
 import { closePackage, openPackage } from '../../electron/engine/formats/registry.js';
 import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import { REPO_ROOT, SAMPLE_NEW, SAMPLE_OLD } from '../support/oracles.js';
+import { pythonEscape } from '../support/rawNameOracle.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'otalens-paths-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -50,10 +51,10 @@ describe('hostile member names', () => {
       expect(path.split('/').some((segment) => segment === '..' || segment === '.')).toBe(false);
       expect(path).not.toContain('\0');
     }
-    // Node's own decoder is the oracle for how invalid UTF-8 is shown: replacement characters.
-    const invalidShown = `/system/bad${new TextDecoder('utf-8').decode(INVALID_UTF8)}.txt`;
-    expect(invalidShown).toContain('\ufffd');
-    expect(paths).toEqual(expect.arrayContaining(['/system/build.prop', '/system/esc\u001b[31mred\u0007.txt', invalidShown, `/system/${LONG}`]));
+    // Invalid UTF-8 and control characters are shown by the documented escaping (Python is the oracle).
+    const [invalidShown, controlShown] = pythonEscape([Buffer.concat([text('bad'), INVALID_UTF8, text('.txt')]), text('esc\u001b[31mred\u0007.txt')], true).map((name) => `/system/${name}`);
+    expect(invalidShown).toBe('/system/bad\\xff\\xfe\\xc0\\x80.txt');
+    expect(paths).toEqual(expect.arrayContaining(['/system/build.prop', controlShown, invalidShown, `/system/${LONG}`]));
     expect(paths.filter((path) => path.includes('absolute') || path.includes('escaped') || path.includes('backslash') || path.includes('nul'))).toEqual([]);
 
     const messages = inventory.problems.map((problem) => `${problem.path}: ${problem.message}`);
@@ -61,7 +62,7 @@ describe('hostile member names', () => {
       expect.arrayContaining([
         '/system/absolute.txt: zip member skipped: absolute path: /system/absolute.txt',
         `system/${ESCAPE_TARGET}: zip member skipped: invalid relative path: system/${ESCAPE_TARGET}`,
-        'system/nul\\u0000name.txt: zip member skipped: name contains a NUL byte',
+        'system/nul\\x00name.txt: zip member skipped: name contains a NUL byte',
       ]),
     );
     expect(messages.some((message) => message.includes('backslash.txt') && message.includes('skipped'))).toBe(true);
@@ -144,6 +145,59 @@ describe('hostile names in tar', () => {
       ]);
     } finally {
       await archive.close();
+    }
+  });
+});
+
+describe('raw names in tar', () => {
+  it('escapes header and pax names by the documented rule, so no two members share a name', async () => {
+    const rawNames = [Buffer.from('images/caf\xe9.img', 'latin1'), Buffer.from('images/caf\\xe9.img'), Buffer.from('images/back\\slash.img')];
+    const header = (name: Buffer, size: number): Buffer => {
+      const block = tarHeader('', size, '0');
+      name.copy(block, 0);
+      block.write('        ', 148);
+      const sum = block.reduce((total, byte) => total + byte, 0);
+      block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+      return block;
+    };
+    const tar = Buffer.concat([...rawNames.flatMap((name) => [header(name, 4), padded(Buffer.from('data'))]), Buffer.alloc(1024)]);
+    const archive = await TarArchive.open(new BufferByteSource('raw-names.tar', tar));
+    try {
+      const expected = pythonEscape(rawNames, false);
+      expect(expected).toEqual(['images/caf\\xe9.img', 'images/caf\\\\xe9.img', 'images/back\\\\slash.img']);
+      expect(archive.members.map((member) => member.name)).toEqual(expected);
+    } finally {
+      await archive.close();
+    }
+  });
+});
+
+describe('raw member names addressed back through !/', () => {
+  it('cat reads a non-UTF-8 member of an APK inside the package by its escaped name, as unzip extracts it', () => {
+    const rawName = Buffer.concat([text('res/raw/caf'), Buffer.from([0xe9]), text('.txt')]);
+    const apk = writeZip([
+      { name: rawName, data: text('latin-1 name\n'), method: 8 },
+      { name: 'res/raw/caf\u00e9.txt', data: text('utf-8 name\n'), method: 8, utf8: true },
+    ]);
+    const outer = join(temp, 'nested-names.zip');
+    writeFileSync(outer, writeZip([
+      { name: 'system/build.prop', data: text('ro.build.fingerprint=nested/names\n'), method: 0 },
+      { name: 'system/app/A/A.apk', data: apk, method: 0 },
+    ]));
+    const apkPath = join(temp, 'A.apk');
+    writeFileSync(apkPath, apk);
+    const [escaped] = pythonEscape([rawName], false);
+    expect(escaped).toBe('res/raw/caf\\xe9.txt');
+    const listing = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'otalens'), 'ls', outer, '/system/app/A/A.apk!/res/raw'], { encoding: 'utf8' });
+    expect(listing.stdout.split('\n').map((line) => line.split('  ').at(-1))).toEqual(['/system/app/A/A.apk!/res/raw/caf\\xe9.txt', '/system/app/A/A.apk!/res/raw/café.txt', '']);
+    for (const [member, path] of [[escaped, rawName], ['res/raw/café.txt', text('res/raw/café.txt')]] as const) {
+      const cat = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'otalens'), 'cat', outer, `/system/app/A/A.apk!/${member}`]);
+      expect(cat.status, member).toBe(0);
+      // Python's zipfile finds the member by its stored name bytes (cp437 unless the UTF-8 flag is set).
+      const script = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor i in z.infolist():\n    raw = i.filename.encode("utf-8" if i.flag_bits & 0x800 else "cp437")\n    if raw == bytes.fromhex(sys.argv[2]): sys.stdout.buffer.write(z.read(i))\n';
+      const python = spawnSync('python3', ['-c', script, apkPath, path.toString('hex')]);
+      expect(python.stdout.length, `python ${member}`).toBeGreaterThan(0);
+      expect(cat.stdout.equals(python.stdout), member).toBe(true);
     }
   });
 });

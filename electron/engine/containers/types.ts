@@ -1,3 +1,4 @@
+import type { Problem } from '../../../shared/model.js';
 import type { ByteSource } from '../io/byteSource.js';
 
 /**
@@ -11,4 +12,6 @@ export interface PartitionImage {
   /** Bytes of the partition image. */
   size: number;
   open(): Promise<ByteSource>;
+  /** What was tolerated in reading the container around it (a transfer list's wrong block count); reported with the package's problems. */
+  problems?: readonly Problem[];
 }

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { lstat, mkdir, open, realpath, rm, symlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { bytesFromLinkTarget, bytesFromName } from '../vfs/rawNames.js';
 
 /** Why one entry was not written; the extraction goes on with the others. */
 export class SkippedEntry extends Error {
@@ -12,9 +12,15 @@ export const CREATE_NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constant
 const FILE_MODE = 0o644;
 const FOLDER_MODE = 0o755;
 
-/** A name that can be one path segment on disk: not empty, `.` or `..`, without `/`, `\` or NUL. */
-export function isSafeName(name: string): boolean {
-  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+/**
+ * The bytes a device path segment names on disk (raw names are escaped in device paths: `\xff`,
+ * `\\`), when they can be one path segment: not empty, `.` or `..`, without `/` or NUL.
+ */
+export function diskName(name: string): Buffer | null {
+  const bytes = bytesFromName(name);
+  if (bytes === null || bytes.length === 0 || bytes.includes(0x2f) || bytes.includes(0)) return null;
+  const text = bytes.toString('latin1');
+  return text === '.' || text === '..' ? null : bytes;
 }
 
 /**
@@ -41,59 +47,67 @@ export class OutputFolder {
   }
 
   async makeFolder(segments: readonly string[]): Promise<void> {
-    const path = await this.place(segments);
+    const { path, shown } = await this.place(segments);
     try {
       await mkdir(path, { mode: FOLDER_MODE });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const found = await lstat(path);
-      if (found.isSymbolicLink()) throw new SkippedEntry(`${path} is a symbolic link already there: not written through`);
-      if (!found.isDirectory()) throw new SkippedEntry(`${path} already exists and is not a folder`);
+      if (found.isSymbolicLink()) throw new SkippedEntry(`${shown} is a symbolic link already there: not written through`);
+      if (!found.isDirectory()) throw new SkippedEntry(`${shown} already exists and is not a folder`);
     }
     this.folders.add(segments.join('/'));
   }
 
   /** Creates a new file and hands its handle to `write`; the file is removed again if `write` fails. */
   async writeFile(segments: readonly string[], write: (handle: FileHandle) => Promise<void>): Promise<void> {
-    const path = await this.place(segments);
-    const handle = await createNew(path);
+    const { path, shown } = await this.place(segments);
+    const handle = await createNew(path, shown);
     await writeOrRemove(handle, path, write);
   }
 
   async makeLink(segments: readonly string[], target: string): Promise<void> {
-    const path = await this.place(segments);
+    const { path, shown } = await this.place(segments);
+    const targetBytes = bytesFromLinkTarget(target);
+    if (targetBytes === null) throw new SkippedEntry(`the link target ${JSON.stringify(target)} is not an escaped target OTA Lens wrote`);
     try {
-      await symlink(target, path);
+      await symlink(targetBytes, path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SkippedEntry(`${path} already exists: not replaced`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new SkippedEntry(`${shown} already exists: not replaced`);
       throw error;
     }
   }
 
-  /** The host path of `segments`, once each is a safe name and the parent a folder made or checked here. */
-  private async place(segments: readonly string[]): Promise<string> {
-    const bad = segments.find((segment) => !isSafeName(segment));
-    if (bad !== undefined || segments.length === 0) throw new SkippedEntry(`the name ${JSON.stringify(bad ?? '')} cannot be written safely (empty, ".", "..", or holding "/", "\\" or NUL)`);
+  /**
+   * The host path of `segments` (as bytes, for raw names) and how to show it, once each is a safe
+   * name and the parent a folder made or checked here.
+   */
+  private async place(segments: readonly string[]): Promise<{ path: Buffer; shown: string }> {
+    const names = segments.map(diskName);
+    const bad = names.indexOf(null);
+    if (bad !== -1 || segments.length === 0) throw new SkippedEntry(`the name ${JSON.stringify(segments[bad] ?? '')} cannot be written safely (empty, ".", "..", or holding "/" or NUL)`);
     const parent = segments.slice(0, -1).join('/');
     if (!this.folders.has(parent)) throw new SkippedEntry(`its folder ${parent} was not written`);
-    return join(this.root, ...segments);
+    const separator = Buffer.from('/');
+    const path = Buffer.concat([Buffer.from(this.root), ...(names as Buffer[]).flatMap((name) => [separator, name])]);
+    return { path, shown: `${this.root}/${segments.join('/')}` };
   }
 }
 
 /** Opens a file that must not exist yet, at a path given by the user or made by OutputFolder. */
-export async function createNew(path: string): Promise<FileHandle> {
+export async function createNew(path: string | Buffer, shown = String(path)): Promise<FileHandle> {
   try {
     return await open(path, CREATE_NEW_FILE, FILE_MODE);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new SkippedEntry(`${path} already exists: not overwritten`);
-    if (code === 'ELOOP') throw new SkippedEntry(`${path} is a symbolic link: not written through`);
+    if (code === 'EEXIST') throw new SkippedEntry(`${shown} already exists: not overwritten`);
+    if (code === 'ELOOP') throw new SkippedEntry(`${shown} is a symbolic link: not written through`);
     throw error;
   }
 }
 
 /** Runs `write` on a new file, closes it, and removes the file when writing failed. */
-export async function writeOrRemove(handle: FileHandle, path: string, write: (handle: FileHandle) => Promise<void>): Promise<void> {
+export async function writeOrRemove(handle: FileHandle, path: string | Buffer, write: (handle: FileHandle) => Promise<void>): Promise<void> {
   try {
     await write(handle);
   } catch (error) {

@@ -41,6 +41,7 @@ export const blockOtaZipFormat: PackageFormatModule = {
           imageName: `${probe.name} › ${partition}`,
           transferList: (await zip.readAll(listMember, TRANSFER_LIST_LIMIT)).toString('utf8'),
           transferListName: `${probe.name} › ${listMember.name}`,
+          transferListPath: listMember.name,
           newDataEncoding: brotli === undefined ? 'raw' : 'brotli',
           openNewData: () => zip.openSource(newData),
         }),

@@ -41,11 +41,19 @@ export const fileOtaZipFormat: PackageFormatModule = {
       entriesByPartition.set(partition, list);
     };
 
+    const leftOut = new Map<string, number>();
     for (const member of zip.members) {
       const location = partitionOf(member.name);
-      if (location === null) continue;
+      if (location === null) {
+        const folder = outsideFolder(member.name);
+        if (folder !== null) leftOut.set(folder, (leftOut.get(folder) ?? 0) + 1);
+        continue;
+      }
       const entry = await zipMemberEntry(zip, member, location.path, problems);
       if (entry !== null) add(location.partition, entry);
+    }
+    for (const [folder, count] of leftOut) {
+      problems.push({ path: `${folder}/`, message: `${count} zip member${count === 1 ? '' : 's'} left out: ${folder}/ is not a partition folder OTA Lens mounts` });
     }
     for (const link of await updaterScriptSymlinks(zip, problems)) {
       const location = partitionOf(link.path.slice(1));
@@ -68,6 +76,14 @@ export const fileOtaZipFormat: PackageFormatModule = {
     };
   },
 };
+
+/** The top folder of a member outside every partition and outside META-INF (the package's own metadata), or null. */
+function outsideFolder(memberName: string): string | null {
+  const slash = memberName.indexOf('/');
+  if (slash <= 0) return null;
+  const folder = memberName.slice(0, slash);
+  return folder === 'META-INF' ? null : folder;
+}
 
 function partitionOf(memberName: string): { partition: string; path: string } | null {
   const slash = memberName.indexOf('/');

@@ -29,6 +29,8 @@ export class PartitionMounts {
   readonly mounts = new Map<string, FileTree>();
   readonly partitions: PartitionSummary[] = [];
   readonly problems: Problem[] = [];
+  /** Partitions that could not be mounted: name → the problem, for the device tree to say so. */
+  private readonly unreadable = new Map<string, string>();
   private readonly sources: ByteSource[] = [];
   /** Each partition's image bytes after sparse decoding, by name, for `otalens extract`. */
   private readonly images = new Map<string, ByteSource>();
@@ -40,6 +42,7 @@ export class PartitionMounts {
 
   /** Adds one partition image; `origin` says where it came from (`payload.bin`, `images/system.img`). */
   async add(image: PartitionImage, origin: string): Promise<void> {
+    this.problems.push(...(image.problems ?? []));
     if (!isMountableName(image.name)) {
       this.problems.push({ path: origin, message: `a partition named ${JSON.stringify(image.name)} was left out: that name cannot be a folder of the device` });
       return;
@@ -54,6 +57,7 @@ export class PartitionMounts {
       if (!(error instanceof InputError)) throw error;
       this.partitions.push({ name: image.name, fileSystem: 'unreadable', size: image.size, origin, kind: 'unreadable' });
       this.problems.push({ path: `/${image.name}`, message: `partition not read: ${error.message}` });
+      this.unreadable.set(image.name, error.message);
     }
   }
 
@@ -125,7 +129,7 @@ export class PartitionMounts {
     await this.mountApexes();
     return {
       format: package_.format,
-      tree: new DeviceTree(this.mounts, this.packageName),
+      tree: new DeviceTree(this.mounts, this.packageName, this.unreadable),
       otaMetadata: package_.otaMetadata,
       partitions: this.partitions,
       problems: [...package_.problems, ...this.problems],

@@ -39,7 +39,7 @@ export class FileByteSource implements ByteSource {
     private readonly handle: FileHandle,
   ) {}
 
-  static async open(path: string, name: string): Promise<FileByteSource> {
+  static async open(path: string | Buffer, name: string): Promise<FileByteSource> {
     const handle = await open(path, 'r');
     try {
       const stats = await handle.stat();

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Problem } from '../../../shared/model.js';
 import { InputError } from '../errors.js';
 import { detectFileSystem } from '../fs/registry.js';
 import type { ByteSource } from '../io/byteSource.js';
@@ -31,20 +32,36 @@ interface OpenedApex {
  */
 export class ApexMount implements FileTree {
   private readonly opened = new Map<string, Promise<OpenedApex>>();
+  /** The trees of the APEXes opened so far, for their problems. */
+  private readonly openedTrees = new Map<string, FileTree>();
 
-  private constructor(private readonly apexes: ReadonlyMap<string, ApexFile>) {}
+  private constructor(
+    private readonly apexes: ReadonlyMap<string, ApexFile>,
+    /** APEX files not mounted because an earlier one took their name. */
+    private readonly clashes: readonly Problem[],
+  ) {}
 
-  /** Finds the APEX files of the given partitions (earlier ones win a name clash); null when there are none. */
-  static async find(partitionTrees: readonly FileTree[]): Promise<ApexMount | null> {
-    const apexes = new Map<string, ApexFile>();
-    for (const partitionTree of partitionTrees) {
+  /**
+   * Finds the APEX files of the given partitions (name → tree); an earlier partition wins a name
+   * clash, and the APEX left unmounted is reported. Null when there are none.
+   */
+  static async find(partitions: readonly (readonly [string, FileTree])[]): Promise<ApexMount | null> {
+    const apexes = new Map<string, ApexFile & { devicePath: string }>();
+    const clashes: Problem[] = [];
+    for (const [partition, partitionTree] of partitions) {
       for (const node of (await partitionTree.list(APEX_FOLDER)) ?? []) {
         const match = APEX_FILE.exec(node.name);
-        if (node.type !== 'file' || match?.[1] === undefined || apexes.has(match[1])) continue;
-        apexes.set(match[1], { name: match[1], partitionTree, path: `${APEX_FOLDER}/${node.name}`, compressed: match[2] === 'capex' });
+        if (node.type !== 'file' || match?.[1] === undefined) continue;
+        const devicePath = `/${partition}/${APEX_FOLDER}/${node.name}`;
+        const first = apexes.get(match[1]);
+        if (first !== undefined) {
+          clashes.push({ path: match[1], message: `${devicePath} is not mounted here: ${first.devicePath} already is` });
+          continue;
+        }
+        apexes.set(match[1], { name: match[1], partitionTree, path: `${APEX_FOLDER}/${node.name}`, compressed: match[2] === 'capex', devicePath });
       }
     }
-    return apexes.size === 0 ? null : new ApexMount(apexes);
+    return apexes.size === 0 ? null : new ApexMount(apexes, clashes);
   }
 
   async list(path: string): Promise<TreeNode[] | null> {
@@ -84,13 +101,21 @@ export class ApexMount implements FileTree {
     if (opened === undefined) {
       opened = openApex(file);
       this.opened.set(name, opened);
+      opened.then((apex) => this.openedTrees.set(name, apex.tree)).catch(() => undefined);
     }
     return opened;
+  }
+
+  /** APEXes left unmounted, and what the readers of the opened ones left out, with paths below /apex. */
+  get problems(): Problem[] {
+    const inside = [...this.openedTrees].flatMap(([name, tree]) => (tree.problems ?? []).map((problem) => ({ path: `${name}/${problem.path}`, message: problem.message })));
+    return [...this.clashes, ...inside];
   }
 
   async close(): Promise<void> {
     const all = [...this.opened.values()];
     this.opened.clear();
+    this.openedTrees.clear();
     for (const apex of all) await (await apex.catch(() => null))?.close();
   }
 }
@@ -126,8 +151,11 @@ const APEX_PARTITIONS = ['system', 'system_ext', 'product', 'vendor'];
 
 /** Adds `/apex` to `mounts` when any partition carries APEXes; returns what must be closed. */
 export async function mountApexes(mounts: Map<string, FileTree>): Promise<ApexMount | null> {
-  const trees = APEX_PARTITIONS.flatMap((name) => mounts.get(name) ?? []);
-  const apex = await ApexMount.find(trees);
+  const partitions = APEX_PARTITIONS.flatMap((name): [string, FileTree][] => {
+    const tree = mounts.get(name);
+    return tree === undefined ? [] : [[name, tree]];
+  });
+  const apex = await ApexMount.find(partitions);
   if (apex !== null && !mounts.has(APEX_FOLDER)) mounts.set(APEX_FOLDER, apex);
   return apex;
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { describeFileType } from '../../../shared/fileTypes.js';
 import type { Problem, TreeEntry } from '../../../shared/model.js';
 import { compareStrings } from '../../../shared/sort.js';
 import { InputError } from '../errors.js';
@@ -30,14 +31,26 @@ export class DeviceTree {
   private readonly mounts: ReadonlyMap<string, FileTree>;
   /** Opened nested archives by the device path of the archive file, least recently used first. */
   private readonly archives = new Map<string, Promise<NestedArchive>>();
+  private readonly unreadable: ReadonlyMap<string, string>;
 
-  /** @param mounts mount name (`system`) → tree; @param packageName used in error messages */
-  constructor(mounts: ReadonlyMap<string, FileTree>, private readonly packageName: string) {
+  /**
+   * @param mounts mount name (`system`) → tree
+   * @param packageName used in error messages
+   * @param unreadable partitions the package has but that could not be read: mount name → why
+   *   (a path inside one is an InputError saying so, never an empty folder)
+   */
+  constructor(mounts: ReadonlyMap<string, FileTree>, private readonly packageName: string, unreadable: ReadonlyMap<string, string> = new Map()) {
     this.mounts = new Map([...mounts].sort(([a], [b]) => compareStrings(a, b)));
+    this.unreadable = new Map([...unreadable].filter(([name]) => !mounts.has(name)).sort(([a], [b]) => compareStrings(a, b)));
   }
 
   get mountPoints(): string[] {
     return [...this.mounts.keys()].map((name) => `/${name}`);
+  }
+
+  /** Partitions that exist in the package but could not be read, with why, in name order. */
+  get unreadableMounts(): Problem[] {
+    return [...this.unreadable].map(([name, message]) => ({ path: `/${name}`, message }));
   }
 
   async stat(devicePath: string): Promise<TreeEntry | null> {
@@ -104,7 +117,7 @@ export class DeviceTree {
   private async fileLocation(devicePath: string): Promise<Location> {
     const entry = await this.stat(devicePath);
     if (entry === null) throw this.pathError(devicePath, 'no such file in the package');
-    if (entry.type !== 'file') throw this.pathError(devicePath, `is a ${entry.type}, not a regular file`);
+    if (entry.type !== 'file') throw this.pathError(devicePath, `is a ${describeFileType(entry.type, entry.device)}, not a regular file`);
     const location = await this.locate(devicePath);
     if (location === null || location === 'root') throw this.pathError(devicePath, 'no such file in the package');
     return location;
@@ -118,7 +131,11 @@ export class DeviceTree {
     const [mount, ...rest] = parseDevicePath(outer, this.packageName);
     if (mount === undefined) return inner.length === 0 ? 'root' : null;
     const tree = this.mounts.get(mount);
-    if (tree === undefined) return null;
+    if (tree === undefined) {
+      const why = this.unreadable.get(mount);
+      if (why !== undefined) throw this.pathError(devicePath, `the /${mount} partition could not be read, so nothing in it can be shown (${why})`);
+      return null;
+    }
     let location: Location = { tree, prefix: `/${mount}`, path: rest.join('/') };
     for (const innerPath of inner) {
       const archive = await this.enter(location);
@@ -188,5 +205,6 @@ function entryPath(location: Location, path: string): string {
 function toEntry(location: Location, path: string, node: TreeNode): TreeEntry {
   const entry: TreeEntry = { path: entryPath(location, path), type: node.type, size: node.size };
   if (node.target !== undefined) entry.target = node.target;
+  if (node.device !== undefined) entry.device = node.device;
   return entry;
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FileType, Problem } from '../../../shared/model.js';
+import type { DeviceNumbers, FileType, Problem } from '../../../shared/model.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { compareStrings } from '../../../shared/sort.js';
 
@@ -9,6 +9,8 @@ export interface TreeNode {
   type: FileType;
   size: number;
   target?: string;
+  /** Numbers of a character or block device, when the format records them. */
+  device?: DeviceNumbers;
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { Readable } from 'node:stream';
-import type { FileType } from '../../../shared/model.js';
+import { describeFileType } from '../../../shared/fileTypes.js';
+import type { DeviceNumbers, FileType, Problem } from '../../../shared/model.js';
 import type { ByteSource } from '../io/byteSource.js';
-import { byName, pathSegments, type FileTree, type TreeNode } from './fileTree.js';
+import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from './fileTree.js';
+import { ProblemLog } from './problemLog.js';
 
 /** A node known up front (from an archive's directory), with a way to read its content. */
 export interface IndexedEntry {
@@ -10,6 +12,7 @@ export interface IndexedEntry {
   type: FileType;
   size: number;
   target?: string;
+  device?: DeviceNumbers;
   open?: () => Promise<Readable>;
   openSource?: () => Promise<ByteSource>;
 }
@@ -33,13 +36,21 @@ function isDirectory(node: IndexedNode): node is DirectoryNode {
 
 /**
  * A file tree held as an in-memory index of names and sizes (never contents): the shape of an
- * archive's listing. Parent directories are implied by the paths that need them.
+ * archive's listing. Parent directories are implied by the paths that need them. Where a malformed
+ * archive names one path twice, the folder (or the later entry) wins and what was left out is
+ * reported in `problems`.
  */
 export class IndexedTree implements FileTree {
   private readonly root: DirectoryNode = { node: { name: '', type: 'directory', size: 0 }, children: new Map() };
+  private readonly problemLog = new ProblemLog();
 
   constructor(entries: Iterable<IndexedEntry>) {
     for (const entry of entries) this.add(entry);
+  }
+
+  /** Entries of the listing left out because another one took their path, in path order. */
+  get problems(): Problem[] {
+    return this.problemLog.problems;
   }
 
   private add(entry: IndexedEntry): void {
@@ -47,29 +58,44 @@ export class IndexedTree implements FileTree {
     const name = segments.pop();
     if (name === undefined) return;
     let parent = this.root;
+    let parentPath = '';
     for (const segment of segments) {
+      parentPath = joinTreePath(parentPath, segment);
       let child = parent.children.get(segment);
       if (child === undefined || !isDirectory(child)) {
-        // A directory implied by a deeper path wins over a same-named file entry (a malformed archive).
+        if (child !== undefined) this.leftOut(parentPath, child.node.type, 'a folder of the same name holds other entries');
         child = { node: { name: segment, type: 'directory', size: 0 }, children: new Map() };
         parent.children.set(segment, child);
       }
       parent = child;
     }
+    const path = joinTreePath(parentPath, name);
     const existing = parent.children.get(name);
     if (entry.type === 'directory') {
       if (existing === undefined || !isDirectory(existing)) {
-        parent.children.set(name, { node: { name, type: 'directory', size: 0 }, children: existing && isDirectory(existing) ? existing.children : new Map() });
+        if (existing !== undefined) this.leftOut(path, existing.node.type, 'a folder of the same name holds other entries');
+        parent.children.set(name, { node: { name, type: 'directory', size: 0 }, children: new Map() });
       }
       return;
     }
-    if (existing !== undefined && isDirectory(existing)) return;
+    if (existing !== undefined) {
+      if (isDirectory(existing)) {
+        this.leftOut(path, entry.type, 'a folder of the same name holds other entries');
+        return;
+      }
+      this.leftOut(path, existing.node.type, `a later ${describeFileType(entry.type)} of the same path replaced it`);
+    }
     const node: TreeNode = { name, type: entry.type, size: entry.size };
     if (entry.target !== undefined) node.target = entry.target;
+    if (entry.device !== undefined) node.device = entry.device;
     const fileNode: FileNode = { node };
     if (entry.open !== undefined) fileNode.open = entry.open;
     if (entry.openSource !== undefined) fileNode.openSource = entry.openSource;
     parent.children.set(name, fileNode);
+  }
+
+  private leftOut(path: string, type: FileType, why: string): void {
+    this.problemLog.record(path, `${describeFileType(type)} left out: ${why}`);
   }
 
   private find(path: string): IndexedNode | null {

@@ -5,16 +5,25 @@ import type { Problem } from '../../../shared/model.js';
 import { InputError } from '../errors.js';
 import { readChunks, SliceByteSource, type ByteSource } from '../io/byteSource.js';
 import { SequentialDecodedSource } from '../io/decodedSource.js';
+import { pathFromBytes } from '../vfs/rawNames.js';
 import { checkDeclaredSize, findOverlappingMembers, overlapError } from './zipLimits.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+export type SpecialFileType = 'char-device' | 'block-device' | 'fifo' | 'socket';
+const SPECIAL_TYPES: ReadonlyMap<number, SpecialFileType> = new Map([
+  [0o020000, 'char-device'],
+  [0o060000, 'block-device'],
+  [0o010000, 'fifo'],
+  [0o140000, 'socket'],
+]);
 const MADE_BY_UNIX = 3;
 const READ_CHUNK = 256 * 1024;
 /** zlib's default 16 KiB output chunks cost a callback each; 64 KiB inflates about a third faster. */
 const INFLATE_CHUNK = 64 * 1024;
 const METHOD_STORED = 0;
 const METHOD_DEFLATE = 8;
+const UNICODE_PATH_FIELD = 0x7075;
 /**
  * Members this small are read in one piece and inflated in one call: for APKs full of small
  * members, a stream per member costs several times the inflating itself.
@@ -30,6 +39,8 @@ export interface ZipMember {
   readonly isDirectory: boolean;
   /** Stored by a Unix zip tool with the symlink mode: the content is the link target. */
   readonly isSymlink: boolean;
+  /** A device node, FIFO or socket by its Unix mode (the content, if any, means nothing); null otherwise. */
+  readonly specialType: SpecialFileType | null;
   readonly compressionMethod: number;
   readonly compressedSize: number;
   readonly uncompressedSize: number;
@@ -95,11 +106,11 @@ export class ZipArchive {
     const problems: Problem[] = [];
     await new Promise<void>((resolve, reject) => {
       zipfile.on('entry', (entry: yauzl.Entry) => {
-        const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
-        // No file system has NUL in a name; such a member could never be addressed by a device path.
-        const unsafe = yauzl.validateFileName(name) ?? (name.includes('\0') ? 'name contains a NUL byte' : null);
+        const raw = memberNameBytes(entry);
+        const name = pathFromBytes(raw);
+        const unsafe = unsafeMemberName(raw, name);
         if (unsafe !== null) {
-          problems.push({ path: displayName(name), message: `zip member skipped: ${unsafe}` });
+          problems.push({ path: name, message: `zip member skipped: ${unsafe}` });
         } else {
           members.push(toMember(name, entry));
         }
@@ -255,6 +266,7 @@ function toMember(name: string, entry: yauzl.Entry): ZipMember {
     name,
     isDirectory: name.endsWith('/'),
     isSymlink: (unixMode & S_IFMT) === S_IFLNK,
+    specialType: SPECIAL_TYPES.get(unixMode & S_IFMT) ?? null,
     compressionMethod: entry.compressionMethod,
     compressedSize: entry.compressedSize,
     uncompressedSize: entry.uncompressedSize,
@@ -263,9 +275,29 @@ function toMember(name: string, entry: yauzl.Entry): ZipMember {
   };
 }
 
-/** Names are shown to people, never used as host paths; keep control characters visible. */
-function displayName(name: string): string {
-  return JSON.stringify(name).slice(1, -1);
+/**
+ * A member's name as bytes: the Info-ZIP Unicode Path field (0x7075) when it matches the stored
+ * name, else the stored name, with or without the UTF-8 flag (zips made on Linux store UTF-8
+ * without it). vfs/rawNames.ts turns the bytes into a path, so no two names collide.
+ */
+function memberNameBytes(entry: yauzl.Entry): Buffer {
+  for (const field of entry.extraFields) {
+    if (field.id === UNICODE_PATH_FIELD && field.data.length > 5 && field.data[0] === 1 && field.data.readUInt32LE(1) === crc32(entry.fileNameRaw) >>> 0) {
+      return field.data.subarray(5);
+    }
+  }
+  return entry.fileNameRaw;
+}
+
+/** Why a member is left out: a name that would leave the archive's root, or that no file system has. */
+function unsafeMemberName(raw: Buffer, name: string): string | null {
+  // Windows tools sometimes write `\` as a separator: `a\..\..\x` must not become a name.
+  if (raw.includes(0x5c)) return `invalid characters in fileName: ${name}`;
+  // No file system has NUL in a name.
+  if (raw.includes(0)) return 'name contains a NUL byte';
+  if (/^[a-zA-Z]:/.test(name) || name.startsWith('/')) return `absolute path: ${name}`;
+  if (name.split('/').includes('..')) return `invalid relative path: ${name}`;
+  return null;
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { FileChange } from '../../../shared/model.js';
+import { describeFileType } from '../../../shared/fileTypes.js';
+import type { DeviceNumbers, FileChange, FileType } from '../../../shared/model.js';
 import { formatBytes, formatExactBytes } from '../text/format.js';
 import { ShowAllButton } from './ShowAllButton.js';
 import { useLimitedList } from './useLimitedList.js';
@@ -11,11 +12,13 @@ interface PathListProps {
   files: readonly FileChange[];
 }
 
-function Size({ bytes }: { bytes: number | null }) {
+function Size({ bytes, type, device }: { bytes: number | null; type: FileType | undefined; device: DeviceNumbers | undefined }) {
   if (bytes === null) {
+    // Results from before file types were recorded have none: their only non-files were symlinks.
+    const kind = type ?? 'symlink';
     return (
-      <span title="Not a regular file (a symbolic link)" data-size="link">
-        link
+      <span title={`Not a regular file (${describeFileType(kind, device)})`} data-size={kind === 'symlink' ? 'link' : kind}>
+        {kind === 'symlink' ? 'link' : describeFileType(kind, device)}
       </span>
     );
   }
@@ -30,7 +33,7 @@ function Size({ bytes }: { bytes: number | null }) {
 function Sizes({ kind, file }: { kind: FileChangeKind; file: FileChange }) {
   return (
     <span className="file-size" data-testid="file-size">
-      {kind !== 'added' && <Size bytes={file.oldSize} />}
+      {kind !== 'added' && <Size bytes={file.oldSize} type={file.oldType} device={file.oldDevice} />}
       {kind === 'changed' && (
         <>
           {' '}
@@ -39,7 +42,7 @@ function Sizes({ kind, file }: { kind: FileChangeKind; file: FileChange }) {
           </span>{' '}
         </>
       )}
-      {kind !== 'removed' && <Size bytes={file.newSize} />}
+      {kind !== 'removed' && <Size bytes={file.newSize} type={file.newType} device={file.newDevice} />}
     </span>
   );
 }

@@ -133,6 +133,8 @@ export interface BlockOtaPartitionInput {
   imageName: string;
   transferList: string;
   transferListName: string;
+  /** The transfer list's member name in the package (`system.transfer.list`), for problems; defaults to transferListName. */
+  transferListPath?: string;
   newDataEncoding: NewDataEncoding;
   /** Opens new.dat or new.dat.br as stored (e.g. a zip member's ByteSource). */
   openNewData: () => Promise<ByteSource>;
@@ -140,7 +142,8 @@ export interface BlockOtaPartitionInput {
 
 /**
  * A block OTA partition as a PartitionImage. The transfer list is parsed now, so a malformed or
- * incremental list fails at once; new.dat is opened only when the image is.
+ * incremental list fails at once (and what the updater would tolerate becomes the image's
+ * problems); new.dat is opened only when the image is.
  */
 export function blockOtaPartition(input: BlockOtaPartitionInput): PartitionImage {
   const list = parseTransferList(input.transferList, input.transferListName);
@@ -149,5 +152,6 @@ export function blockOtaPartition(input: BlockOtaPartitionInput): PartitionImage
     name: input.partition,
     size: list.imageBlocks * BLOCK_SIZE,
     open: async () => BlockImage.openParsed(input.imageName, list, await input.openNewData(), input.newDataEncoding),
+    problems: list.notes.map((message) => ({ path: input.transferListPath ?? input.transferListName, message })),
   };
 }

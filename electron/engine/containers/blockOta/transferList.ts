@@ -21,6 +21,13 @@ export interface TransferList {
    * updater uses it for progress only, so it is not the partition size.
    */
   totalBlocks: number;
+  /** Blocks the `new` and `zero` commands write: what line 2 should say. */
+  writtenBlocks: number;
+  /**
+   * What Android's updater would only log or work around, in words, for the caller to report: line
+   * 2 disagreeing with the commands (empty when they agree, and for incremental lists).
+   */
+  notes: string[];
   /** Lines 3 and 4 (version 2 and later). */
   stashEntries: number | null;
   maxStashBlocks: number | null;
@@ -117,12 +124,12 @@ export function parseTransferList(text: string, file: string): TransferList {
     // Only overlapping `new` ranges can add up to this; it would also overflow byte offsets.
     fail(lines[1], `the new commands fill ${newBlocks} blocks, more than a partition can hold`, `at most ${MAX_BLOCK}`);
   }
-  if (firstIncremental === null && writtenBlocks !== totalBlocks) {
-    fail(lines[1], `line 2 says ${totalBlocks} blocks are written but the new and zero commands write ${writtenBlocks}`, `${writtenBlocks}`);
-  }
+  const notes = firstIncremental === null ? lineTwoNotes(totalBlocks, writtenBlocks) : [];
   return {
     version: version as TransferList['version'],
     totalBlocks,
+    writtenBlocks,
+    notes,
     stashEntries,
     maxStashBlocks,
     commands,
@@ -132,6 +139,22 @@ export function parseTransferList(text: string, file: string): TransferList {
     newBlocks,
     imageBlocks,
   };
+}
+
+/**
+ * Line 2 is a progress hint: the updater (bootable/recovery blockimg) divides by it for the
+ * progress bar and logs "wrote N blocks; expected M", nothing more, so a wrong count is reported
+ * and the commands are read all the same. Zero is the exception: Android 6 and later return at
+ * once, writing nothing (Android 5 went on).
+ */
+function lineTwoNotes(totalBlocks: number, writtenBlocks: number): string[] {
+  if (totalBlocks === writtenBlocks) return [];
+  if (totalBlocks === 0 && writtenBlocks > 0) {
+    return [
+      `line 2 says 0 blocks are written, but the new and zero commands write ${writtenBlocks}: Android 6 and later updaters then write nothing to this partition (only Android 5 runs the commands); OTA Lens shows the partition the commands describe`,
+    ];
+  }
+  return [`line 2 says ${totalBlocks} blocks are written, but the new and zero commands write ${writtenBlocks}; Android's updater only uses that number for its progress bar, so the partition is read from the commands`];
 }
 
 function splitLines(text: string): Line[] {

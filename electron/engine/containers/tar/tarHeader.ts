@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { pathFromBytes } from '../../vfs/rawNames.js';
 
 export const TAR_BLOCK = 512;
 
@@ -73,10 +74,13 @@ function checksums(block: Buffer): { unsigned: number; signed: number } {
   return { unsigned, signed };
 }
 
-/** Text up to the first NUL, as UTF-8 (how GNU tar stores names on a UTF-8 system). */
+/**
+ * A name up to the first NUL: bytes (UTF-8 on a UTF-8 system, anything on others) escaped into a
+ * path by vfs/rawNames.ts, so names that are not UTF-8 stay distinct.
+ */
 export function cString(field: Buffer): string {
   const end = field.indexOf(0);
-  return field.toString('utf8', 0, end === -1 ? field.length : end);
+  return pathFromBytes(field.subarray(0, end === -1 ? field.length : end));
 }
 
 /** An octal field (NUL- or space-terminated, maybe space-padded), or null when it is not one. */

@@ -3,6 +3,7 @@ import type { Problem } from '../../../../shared/model.js';
 import { InputError } from '../../errors.js';
 import type { ByteSource } from '../../io/byteSource.js';
 import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from '../../vfs/fileTree.js';
+import { decodeDeviceNumber } from '../../vfs/deviceNumbers.js';
 import { ProblemLog } from '../../vfs/problemLog.js';
 import { mapCompressedData } from './compressedMap.js';
 import { readDirectory, type DirectoryEntry } from './directory.js';
@@ -27,8 +28,8 @@ interface Resolved {
 
 /**
  * An EROFS image as a FileTree, read by random access: superblock, then only the inodes,
- * directories and pclusters a request touches. Device nodes, FIFOs and sockets are not part of
- * the tree (they have no content to compare). Entries that cannot be read (a truncated or corrupt
+ * directories and pclusters a request touches. Device nodes, FIFOs and sockets are listed with
+ * their type (devices with their numbers) and have no content. Entries that cannot be read (a truncated or corrupt
  * image) are left out of listings and recorded in `problems`; the rest of the image stays readable.
  */
 export class ErofsTree implements FileTree {
@@ -111,8 +112,13 @@ export class ErofsTree implements FileTree {
         return { name, type: 'directory', size: 0 };
       case 'symlink':
         return { name, type: 'symlink', size: 0, target: await this.symlinkTarget(inode) };
-      default:
-        return null;
+      case 'character device':
+        return { name, type: 'char-device', size: 0, device: decodeDeviceNumber(inode.union) };
+      case 'block device':
+        return { name, type: 'block-device', size: 0, device: decodeDeviceNumber(inode.union) };
+      case 'fifo':
+      case 'socket':
+        return { name, type: inode.kind, size: 0 };
     }
   }
 

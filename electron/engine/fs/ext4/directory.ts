@@ -1,5 +1,5 @@
 import type { BlockReader, LayerPath } from './blockReader.js';
-import { decodeName } from './names.js';
+import { nameFromBytes } from '../../vfs/rawNames.js';
 
 const HEADER_SIZE = 8;
 const MAX_BLOCK_SIZE = 65536;
@@ -9,7 +9,7 @@ export const FILE_TYPE_DIRECTORY = 2;
 
 export interface DirectoryEntry {
   inode: number;
-  /** Decoded name (see names.ts). */
+  /** The name as a path segment (vfs/rawNames.ts). */
   name: string;
   fileType: number;
 }
@@ -45,7 +45,7 @@ export function parseDirentArea(
       }
       const nameBytes = bytes.subarray(at + HEADER_SIZE, at + HEADER_SIZE + nameLength);
       if (!isDotEntry(nameBytes)) {
-        out.push({ inode, name: decodeName(nameBytes), fileType: hasFileType ? bytes.readUInt8(at + 7) : 0 });
+        out.push({ inode, name: nameFromBytes(nameBytes), fileType: hasFileType ? bytes.readUInt8(at + 7) : 0 });
       }
     }
     at += recordLength;

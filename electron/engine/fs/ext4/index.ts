@@ -9,7 +9,8 @@ import { Ext4Volume } from './volume.js';
 /**
  * ext2, ext3 and ext4 images (Android system, vendor, product… partitions, APEX payloads), read
  * by random access: extents and block maps, inline data, hashed directories (read linearly),
- * shared_blocks dedup, 1 to 64 KiB blocks. Read-only, so read-only-compatible features are no
+ * shared_blocks dedup, bigalloc clusters, ea_inode, 1 to 64 KiB blocks; device nodes, FIFOs and
+ * sockets are listed with their type. Read-only, so read-only-compatible features are no
  * obstacle; unknown incompatible ones are refused by name.
  */
 export const ext4FileSystem: FileSystemModule = {

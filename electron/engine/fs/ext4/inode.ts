@@ -1,3 +1,5 @@
+import type { DeviceNumbers } from '../../../../shared/model.js';
+import { decodeDeviceNumber } from '../../vfs/deviceNumbers.js';
 import type { BlockReader } from './blockReader.js';
 import type { GroupDescriptors } from './groupDescriptors.js';
 import { PromiseLru } from './lru.js';
@@ -6,9 +8,17 @@ import { INCOMPAT_LARGEDIR, RO_COMPAT_HUGE_FILE } from './superblock.js';
 export const ROOT_INODE = 2;
 
 const S_IFMT = 0xf000;
-const S_IFDIR = 0x4000;
-const S_IFREG = 0x8000;
-const S_IFLNK = 0xa000;
+
+/** File types by the S_IFMT bits of i_mode. */
+const KIND_BY_MODE: ReadonlyMap<number, InodeKind> = new Map([
+  [0x8000, 'file'],
+  [0x4000, 'directory'],
+  [0xa000, 'symlink'],
+  [0x2000, 'char-device'],
+  [0x6000, 'block-device'],
+  [0x1000, 'fifo'],
+  [0xc000, 'socket'],
+]);
 
 export const FLAG_ENCRYPTED = 0x800;
 export const FLAG_HUGE_FILE = 0x40000;
@@ -22,7 +32,8 @@ const GOOD_OLD_INODE_SIZE = 128;
 /** Inode table blocks kept in memory; a 4 KiB block holds 16 inodes of 256 bytes. */
 const CACHED_TABLE_BLOCKS = 64;
 
-export type InodeKind = 'file' | 'directory' | 'symlink' | 'other' | 'unused';
+/** A file type from i_mode; `other` for S_IFMT bits no file type has (corruption), `unused` for mode 0. */
+export type InodeKind = 'file' | 'directory' | 'symlink' | 'char-device' | 'block-device' | 'fifo' | 'socket' | 'other' | 'unused';
 
 export interface Inode {
   number: number;
@@ -107,14 +118,15 @@ export class InodeTable {
 }
 
 function kindOf(mode: number): InodeKind {
-  switch (mode & S_IFMT) {
-    case S_IFREG:
-      return 'file';
-    case S_IFDIR:
-      return 'directory';
-    case S_IFLNK:
-      return 'symlink';
-    default:
-      return 'other';
-  }
+  return KIND_BY_MODE.get(mode & S_IFMT) ?? 'other';
+}
+
+/**
+ * A device inode's numbers, as the kernel reads them (ext4_iget): the old 8:8 encoding in i_block[0]
+ * when it is not zero, else the new one in i_block[1] (vfs/deviceNumbers.ts).
+ */
+export function deviceNumbers(inode: Inode): DeviceNumbers {
+  const old = inode.iBlock.readUInt32LE(0);
+  if (old !== 0) return { major: (old >>> 8) & 0xff, minor: old & 0xff };
+  return decodeDeviceNumber(inode.iBlock.readUInt32LE(4));
 }

@@ -14,11 +14,15 @@ export const COMPAT_SPARSE_SUPER2 = 0x200;
 export const INCOMPAT_FILETYPE = 0x2;
 export const INCOMPAT_META_BG = 0x10;
 export const INCOMPAT_64BIT = 0x80;
+/** Large xattr values live in inodes of their own, whose blocks are charged to the owner's i_blocks. */
+export const INCOMPAT_EA_INODE = 0x400;
 export const INCOMPAT_LARGEDIR = 0x4000;
 export const INCOMPAT_INLINE_DATA = 0x8000;
 
 export const RO_COMPAT_SPARSE_SUPER = 0x1;
 export const RO_COMPAT_HUGE_FILE = 0x8;
+/** Space is allocated in clusters of several blocks; block numbers still count blocks. */
+export const RO_COMPAT_BIGALLOC = 0x200;
 /** Android's block dedup: several inodes may map the same blocks. A reader simply follows them. */
 export const RO_COMPAT_SHARED_BLOCKS = 0x4000;
 
@@ -55,6 +59,8 @@ export interface Superblock {
   blocksCount: number;
   firstDataBlock: number;
   blockSize: number;
+  /** Allocation unit: the block size, or s_log_cluster_size's cluster with bigalloc. */
+  clusterSize: number;
   blocksPerGroup: number;
   inodesPerGroup: number;
   inodeSize: number;
@@ -106,6 +112,14 @@ export function parseSuperblock(bytes: Buffer, file: string): Superblock {
   if (blocksCount <= firstDataBlock || blocksCount * blockSize > Number.MAX_SAFE_INTEGER) {
     throw fail(`invalid block count ${blocksCount}`, 0x4, `more than the first data block (${firstDataBlock}) and fewer than 2^53 bytes`);
   }
+  let clusterSize = blockSize;
+  if ((featureRoCompat & RO_COMPAT_BIGALLOC) !== 0) {
+    const logClusterSize = bytes.readUInt32LE(0x1c);
+    if (logClusterSize < logBlockSize || logClusterSize > logBlockSize + 16) {
+      throw fail(`cluster size 2^${logClusterSize + 10} does not fit block size ${blockSize}`, 0x1c, 'a cluster of 1 to 65536 blocks');
+    }
+    clusterSize = 1024 * 2 ** logClusterSize;
+  }
   const blocksPerGroup = bytes.readUInt32LE(0x20);
   if (blocksPerGroup === 0) throw fail('zero blocks per group', 0x20);
   const inodesPerGroup = bytes.readUInt32LE(0x28);
@@ -123,6 +137,7 @@ export function parseSuperblock(bytes: Buffer, file: string): Superblock {
     blocksCount,
     firstDataBlock,
     blockSize,
+    clusterSize,
     blocksPerGroup,
     inodesPerGroup,
     inodeSize,

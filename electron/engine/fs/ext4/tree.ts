@@ -7,7 +7,7 @@ import { ProblemLog } from '../../vfs/problemLog.js';
 import { aboutPath } from './blockReader.js';
 import type { DirectoryEntry } from './directory.js';
 import { Ext4FileSource } from './fileSource.js';
-import { ROOT_INODE, type Inode } from './inode.js';
+import { deviceNumbers, ROOT_INODE, type Inode } from './inode.js';
 import { PromiseLru } from './lru.js';
 import type { Ext4Volume } from './volume.js';
 
@@ -108,13 +108,15 @@ export class Ext4Tree implements FileTree {
     return current;
   }
 
-  /** A directory's entries by name; on duplicate names (a corrupt directory) the first one wins. */
+  /** A directory's entries by name; on duplicate names (a corrupt directory) the first one wins and the others are reported. */
   private entries(directory: Located): Promise<Map<string, DirectoryEntry>> {
     return this.directories.get(directory.inode.number, async () => {
       try {
         const byNameMap = new Map<string, DirectoryEntry>();
         for (const entry of await this.volume.readDirectory(directory.inode)) {
-          if (!byNameMap.has(entry.name)) byNameMap.set(entry.name, entry);
+          const first = byNameMap.get(entry.name);
+          if (first === undefined) byNameMap.set(entry.name, entry);
+          else this.problemLog.record(joinTreePath(directory.path, entry.name), `listed twice in its folder (inodes ${first.inode} and ${entry.inode}); the second entry was left out`);
         }
         return byNameMap;
       } catch (error) {
@@ -151,7 +153,7 @@ export class Ext4Tree implements FileTree {
     this.directoryPaths.set(inode.number, path);
   }
 
-  private async describe(found: Located, name: string): Promise<TreeNode | null> {
+  private async describe(found: Located, name: string): Promise<TreeNode> {
     const inode = found.inode;
     try {
       switch (inode.kind) {
@@ -163,8 +165,14 @@ export class Ext4Tree implements FileTree {
           return { name, type: 'file', size: inode.size };
         case 'symlink':
           return { name, type: 'symlink', size: 0, target: await this.volume.readLinkTarget(inode) };
+        case 'char-device':
+        case 'block-device':
+          return { name, type: inode.kind, size: 0, device: deviceNumbers(inode) };
+        case 'fifo':
+        case 'socket':
+          return { name, type: inode.kind, size: 0 };
         default:
-          return null; // devices, FIFOs, sockets: not firmware content
+          throw this.volume.blocks.error(`unknown file type in mode 0o${inode.mode.toString(8)}`, [`inode ${inode.number}`], inode.offset, 'a file, folder, symlink, device, FIFO or socket');
       }
     } catch (error) {
       throw aboutPath(error, found.path === '' ? '/' : found.path);

@@ -9,8 +9,8 @@ import type { FileContent } from './fileSource.js';
 import { GroupDescriptors } from './groupDescriptors.js';
 import { inlineContent, inlineDataTail } from './inlineData.js';
 import { FLAG_ENCRYPTED, FLAG_EXTENTS, FLAG_INLINE_DATA, I_BLOCK_SIZE, InodeTable, type Inode } from './inode.js';
-import { decodeLinkTarget } from './names.js';
-import { INCOMPAT_FILETYPE, parseSuperblock, SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE, type Superblock } from './superblock.js';
+import { linkTargetFromBytes } from '../../vfs/rawNames.js';
+import { INCOMPAT_EA_INODE, INCOMPAT_FILETYPE, parseSuperblock, SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE, type Superblock } from './superblock.js';
 
 /**
  * Firmware images hold no file anywhere near this size; a larger i_size is corruption, and
@@ -76,30 +76,39 @@ export class Ext4Volume {
     if (inode.size > MAX_LINK_TARGET) {
       throw this.blocks.error(`link target of ${inode.size} bytes`, layer, inode.offset + 0x4, `at most ${MAX_LINK_TARGET} bytes`);
     }
-    if (this.isFastSymlink(inode)) return decodeLinkTarget(inode.iBlock.subarray(0, inode.size));
+    if (this.isFastSymlink(inode)) {
+      // As __ext4_iget checks: the target fills i_size bytes of i_block, then a NUL.
+      if (inode.size === 0 || inode.size >= I_BLOCK_SIZE || inode.iBlock.subarray(0, inode.size + 1).indexOf(0) !== inode.size) {
+        throw this.blocks.error(`invalid fast symlink length ${inode.size}`, layer, inode.offset + 0x4, `1 to ${I_BLOCK_SIZE - 1} bytes, NUL-terminated in i_block`);
+      }
+      return linkTargetFromBytes(inode.iBlock.subarray(0, inode.size));
+    }
     const content = this.content(inode);
     if ('inline' in content) {
       if (content.inline.length < inode.size) {
         throw this.blocks.error(`inline data holds ${content.inline.length} bytes of a ${inode.size}-byte link target`, layer, inode.offset + 0x4, `at most ${content.inline.length} bytes`);
       }
-      return decodeLinkTarget(content.inline);
+      return linkTargetFromBytes(content.inline);
     }
     const runs = await content.mapper.map(0, Math.ceil(inode.size / this.sb.blockSize));
     const parts: Buffer[] = [];
     for (const run of runs) {
       parts.push(run.physical === null ? Buffer.alloc(run.count * this.sb.blockSize) : await this.blocks.read(run.physical, run.count, layer));
     }
-    return decodeLinkTarget(Buffer.concat(parts).subarray(0, inode.size));
+    return linkTargetFromBytes(Buffer.concat(parts).subarray(0, inode.size));
   }
 
   /**
-   * A target shorter than i_block is stored there, unless the inode uses extents or inline data,
-   * or (old ext2 images) it was given a data block anyway, which i_blocks tells.
+   * The kernel's ext4_inode_is_fast_symlink. With ea_inode, i_blocks also counts the blocks of the
+   * inode's large xattr values (charged to it as quota), so only the size tells: under 60 bytes is
+   * in i_block. Otherwise an inline-data symlink never is, and a fast one owns no block but its
+   * xattr block, which costs a whole cluster with bigalloc.
    */
   private isFastSymlink(inode: Inode): boolean {
-    if ((inode.flags & (FLAG_EXTENTS | FLAG_INLINE_DATA)) !== 0 || inode.size >= I_BLOCK_SIZE) return false;
-    const xattrSectors = inode.xattrBlock !== 0 ? this.sb.blockSize / 512 : 0;
-    return inode.sectors - xattrSectors <= 0;
+    if ((this.sb.featureIncompat & INCOMPAT_EA_INODE) !== 0) return inode.size > 0 && inode.size < I_BLOCK_SIZE;
+    if ((inode.flags & FLAG_INLINE_DATA) !== 0) return false;
+    const xattrSectors = inode.xattrBlock !== 0 ? this.sb.clusterSize / 512 : 0;
+    return inode.sectors - xattrSectors === 0;
   }
 
   /** All entries of a directory except `.` and `..`, in on-disk order. */

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TextDiff } from '../../../../shared/appDiff.js';
-import type { FileDiff } from '../../../../shared/model.js';
+import { describeFileType } from '../../../../shared/fileTypes.js';
+import type { FileChange, FileDiff } from '../../../../shared/model.js';
 import { countOf, formatBytes, formatExactBytes } from '../../text/format.js';
 import { ReportSection } from '../ReportSection.js';
 import { fileHash } from '../views/inspectorViews.js';
@@ -58,6 +59,19 @@ function Size({ bytes }: { bytes: number | null }) {
   return bytes === null ? <span className="value-missing">—</span> : <span title={formatExactBytes(bytes)}>{formatBytes(bytes)}</span>;
 }
 
+/** `size 12 KB` on one side, or what the entry is there when it is not a regular file (a symbolic link, a device node…). */
+function SideSize({ file, side }: { file: FileChange; side: 'old' | 'new' }) {
+  const type = side === 'old' ? file.oldType : file.newType;
+  if (type !== undefined) {
+    return <span data-testid={`file-kind-${side}`}>{describeFileType(type, side === 'old' ? file.oldDevice : file.newDevice)}</span>;
+  }
+  return (
+    <>
+      size <Size bytes={side === 'old' ? file.oldSize : file.newSize} />
+    </>
+  );
+}
+
 /** In the window: read the file's whole text from either package again (decoded when binary XML). */
 function ReadTextButtons({ node }: { node: ChangeNode }) {
   const reader = useFileTextReader();
@@ -107,11 +121,12 @@ function FileDetail({ node, diff }: { node: ChangeNode; diff: TextDiff | undefin
           {node.file !== null &&
             (node.kind === 'unchanged' ? (
               <>
-                {' · '}the same in both builds · size <Size bytes={node.file.newSize} />
+                {' · '}the same in both builds · <SideSize file={node.file} side="new" />
               </>
             ) : (
               <>
-                {' · '}size <Size bytes={node.file.oldSize} /> → <Size bytes={node.file.newSize} />
+                {' · '}
+                <SideSize file={node.file} side="old" /> → <SideSize file={node.file} side="new" />
               </>
             ))}
         </p>
@@ -141,6 +156,10 @@ function FileDetail({ node, diff }: { node: ChangeNode; diff: TextDiff | undefin
         <SideBySideDiff key={diff.path} patch={diff.patch} path={diff.path} />
       ) : node.children.length > 0 ? (
         <p className="empty">{countsText(node.counts) || 'Changed members inside'}: open it in the tree to see them.</p>
+      ) : node.file !== null && (node.file.oldType !== undefined || node.file.newType !== undefined) ? (
+        <p className="empty" data-testid="file-no-content">
+          Not a regular file on {node.file.oldType !== undefined && node.file.newType !== undefined ? 'either side' : 'one side'}: what it is (above) is all there is to compare.
+        </p>
       ) : (
         <p className="empty" data-testid="file-no-diff">
           No line diff: the file is binary, or not a text or XML file OTA Lens decodes. Its size and hashes are shown above.

@@ -93,10 +93,12 @@ export function buildChangeTree(files: FileDiff, textDiffPaths: readonly string[
     }
   }
   if (withUnchanged) {
-    for (const { path, size, sha256 } of files.unchanged) {
+    for (const { path, size, sha256, type, device } of files.unchanged) {
       const leaf = ensure(path).at(-1) ?? root;
       leaf.kind = 'unchanged';
       leaf.file = { path, oldSize: size, newSize: size, oldSha256: sha256, newSha256: sha256 };
+      if (type !== undefined) Object.assign(leaf.file, { oldType: type, newType: type });
+      if (device !== undefined) Object.assign(leaf.file, { oldDevice: device, newDevice: device });
     }
   }
   for (const path of textDiffPaths) {
