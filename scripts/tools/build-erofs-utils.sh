@@ -23,7 +23,9 @@ URLS=(
 )
 
 PREFIX="${XDG_CACHE_HOME:-$HOME/.cache}/otalens-tools/erofs-utils-${VERSION}"
-if [ -x "$PREFIX/bin/mkfs.erofs" ] && "$PREFIX/bin/mkfs.erofs" -V 2>/dev/null | grep -q "erofs-utils) ${VERSION}$"; then
+# Written last: a build that stopped half-way, or one made by an older version of this script, is redone.
+STAMP="$PREFIX/otalens-build-2"
+if [ -f "$STAMP" ] && [ -x "$PREFIX/bin/mkfs.erofs" ]; then
   echo "$PREFIX/bin"
   exit 0
 fi
@@ -49,6 +51,13 @@ quietly() {
 
 tar -xzf "$work/$TARBALL" -C "$work"
 cd "$work/erofs-utils-${VERSION}"
+# mkfs.erofs 1.9.4 reads --compress-hints before it knows the -z algorithms and crashes on any
+# hint naming an algorithm index; hand it the algorithms first. Only option parsing changes.
+sed -i 's/^\(\s*\)err = erofs_load_compress_hints(&importer, &g_sbi);/\1importer_params.z_paramsets = mkfscfg.zcfgs;\n&/' mkfs/main.c
+grep -B1 'err = erofs_load_compress_hints' mkfs/main.c | grep -q 'z_paramsets = mkfscfg.zcfgs' || {
+  echo "build-erofs-utils: could not apply the --compress-hints fix to mkfs/main.c" >&2
+  exit 1
+}
 quietly ./autogen.sh
 quietly ./configure --prefix="$PREFIX" --enable-lzma --with-libdeflate --with-libzstd \
   --disable-fuse --without-selinux --without-uuid
@@ -56,4 +65,5 @@ quietly make -j"$(nproc)"
 rm -rf "$PREFIX"
 quietly make install
 "$PREFIX/bin/mkfs.erofs" -V >&2
+echo "erofs-utils ${VERSION} from ${TARBALL} (sha256 ${SHA256}), mkfs --compress-hints fix applied" >"$STAMP"
 echo "$PREFIX/bin"

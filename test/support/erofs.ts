@@ -1,12 +1,14 @@
 // Oracles for the EROFS tests: answers from erofs-utils (fsck.erofs, dump.erofs) and Python, never
-// from OTA Lens's own code. A missing tool fails the test loudly (CI installs erofs-utils).
+// from OTA Lens's own code. A missing tool fails the test loudly (CI installs erofs-utils and builds
+// erofs-utils 1.9.4 with scripts/tools/build-erofs-utils.sh).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
+import { erofsUtils } from '../../scripts/tools/erofs-utils.mjs';
 import { run } from './oracles.js';
 
 export { CountingSource } from './countingSource.js';
@@ -16,12 +18,28 @@ export const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/fixtures/build-
 
 export interface FixtureImage {
   file: string;
-  tree: 'full' | 'small' | 'special';
+  tree: 'full' | 'small' | 'special' | 'dedupe';
   args: string[];
+  /** Made with erofs-utils 1.9.4 (and read back with its fsck.erofs and dump.erofs); else Debian's 1.5. */
+  tools?: '1.9';
 }
 
 export function fixtureImages(): FixtureImage[] {
   return (JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')) as { images: FixtureImage[] }).images;
+}
+
+/** erofs-utils 1.9.4's tools; throws (naming the script that builds them) when they are missing. */
+export function erofsUtils19(): { mkfs: string; fsck: string; dump: string } {
+  return erofsUtils();
+}
+
+/**
+ * The fsck.erofs and dump.erofs that understand an image: 1.9.4 for the fixtures made with it
+ * (by file name, wherever the image lies), Debian's for the others.
+ */
+export function oracleTools(image: string): { fsck: string; dump: string } {
+  const fixture = fixtureImages().find((candidate) => candidate.file === basename(image));
+  return fixture?.tools === '1.9' ? erofsUtils19() : { fsck: 'fsck.erofs', dump: 'dump.erofs' };
 }
 
 export interface ListedEntry {
@@ -53,7 +71,7 @@ export function fsckExtract(image: string): string {
   const known = extractions.get(image);
   if (known !== undefined) return known;
   const out = join(mkdtempSync(join(tmpdir(), 'otalens-erofs-oracle-')), 'root');
-  run('fsck.erofs', [`--extract=${out}`, image]);
+  run(oracleTools(image).fsck, [`--extract=${out}`, image]);
   extractions.set(image, out);
   return out;
 }
@@ -95,7 +113,7 @@ export interface DumpExtent {
 
 /** `dump.erofs --path`: the inode number, layout and size erofs-utils reports. */
 export function dumpInode(image: string, path: string): { nid: number; layout: number; size: number; inodeSize: number; xattrSize: number } {
-  const text = run('dump.erofs', [`--path=/${path}`, image]);
+  const text = run(oracleTools(image).dump, [`--path=/${path}`, image]);
   const number = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? NaN);
   return {
     nid: number(/NID: (\d+)/),
@@ -108,7 +126,7 @@ export function dumpInode(image: string, path: string): { nid: number; layout: n
 
 /** `dump.erofs -e`: the file's extents (logical range → physical range). */
 export function dumpExtents(image: string, path: string): DumpExtent[] {
-  const text = run('dump.erofs', ['-e', `--path=/${path}`, image]);
+  const text = run(oracleTools(image).dump, ['-e', `--path=/${path}`, image]);
   const extents: DumpExtent[] = [];
   for (const match of text.matchAll(/^\s*\d+:\s+(\d+)\.\.\s*(\d+)\s*\|\s*\d+\s*:\s*(\d+)\.\.\s*(\d+)\s*\|\s*(\d+)\s*$/gm)) {
     extents.push({ start: Number(match[1]), end: Number(match[2]), physical: Number(match[3]), physicalLength: Number(match[5]) });
@@ -118,7 +136,7 @@ export function dumpExtents(image: string, path: string): DumpExtent[] {
 
 /** dump.erofs's superblock summary: where nid 0 lives. */
 export function dumpMetaStartBlock(image: string): number {
-  return Number(/inode metadata start block:\s+(\d+)/.exec(run('dump.erofs', ['-s', image]))?.[1] ?? NaN);
+  return Number(/inode metadata start block:\s+(\d+)/.exec(run(oracleTools(image).dump, ['-s', image]))?.[1] ?? NaN);
 }
 
 /** Every entry of a FileTree, files hashed through openStream. */

@@ -1,4 +1,3 @@
-import { InputError } from '../../errors.js';
 import { mapEncodedExtents } from './encodedExtents.js';
 import { ExtentMap } from './extentMap.js';
 import type { ImageReader } from './imageReader.js';
@@ -223,8 +222,7 @@ async function readFullIndex(context: MapContext, headerStart: number, count: nu
  * come before them in the pack.
  */
 async function readCompactIndex(context: MapContext, header: MapHeader, headerStart: number, count: number): Promise<LclusterIndex> {
-  const { reader, superblock, inode } = context;
-  const format = inodeFormat(inode.nid);
+  const superblock = context.superblock;
   if (header.lclusterBits !== superblock.blockSizeBits) {
     throw context.unsupported(`compact indexes with ${2 ** header.lclusterBits}-byte logical clusters are not supported`, headerStart + 7);
   }
@@ -251,7 +249,7 @@ async function readCompactIndex(context: MapContext, header: MapHeader, headerSt
   for (const region of regions) {
     for (let left = region.entries; left > 0; left -= region.perPack) {
       const entries = Math.min(left, region.perPack);
-      decodePack(table.subarray(at, at + region.packBytes), region.perPack, entries, loBits, bigPcluster, index, lcn, format, reader.name, start + at);
+      decodePack(table.subarray(at, at + region.packBytes), region.perPack, entries, loBits, bigPcluster, index, lcn);
       lcn += entries;
       at += region.packBytes;
     }
@@ -267,9 +265,6 @@ function decodePack(
   bigPcluster: boolean,
   index: LclusterIndex,
   firstLcn: number,
-  format: string,
-  file: string,
-  packOffset: number,
 ): void {
   const encodeBits = ((pack.length - 4) * 8) / perPack;
   const loMask = (1 << loBits) - 1;
@@ -299,9 +294,8 @@ function decodePack(
     const next = i + 1 < entries ? lcn + 1 : -1;
     const nextValue = next >= 0 ? index.values[next]! : 0;
     if (next >= 0 && index.types[next] === LCLUSTER_NONHEAD && (nextValue & D0_CBLKCNT) !== 0) {
-      const blocks = nextValue & ~D0_CBLKCNT;
-      if (blocks === 0) throw new InputError(`a pcluster of 0 blocks at logical cluster ${lcn}`, { file, format, offset: packOffset });
-      block += blocks;
+      // 0 for a fragments tail, which has no pcluster (others are checked when the extents are made).
+      block += nextValue & ~D0_CBLKCNT;
     } else {
       block += 1;
     }
