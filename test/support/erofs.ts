@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { InputError } from '../../electron/engine/errors.js';
+import { openErofs, type ErofsTree } from '../../electron/engine/fs/erofs/index.js';
+import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
 import { erofsUtils } from '../../scripts/tools/erofs-utils.mjs';
 import { run } from './oracles.js';
@@ -175,4 +179,66 @@ export function seededRandom(seed: number): () => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+/** A committed fixture image's bytes (copy before patching). */
+export function fixture(file: string): Buffer {
+  return readFileSync(join(FIXTURES, file));
+}
+
+/** An EROFS tree over bytes in memory (a patched or cut image). */
+export async function openBytes(bytes: Buffer, name = 'damaged.erofs'): Promise<ErofsTree> {
+  return openErofs(new BufferByteSource(name, bytes));
+}
+
+/** What an action throws, or undefined. */
+export async function caught(action: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Where a dump.erofs-described inode is (4 KiB blocks), and where what follows it (inline data, tables) starts. */
+export function inodePlace(image: string, path: string): { nid: number; position: number; after: number; size: number } {
+  const inode = dumpInode(image, path);
+  const position = dumpMetaStartBlock(image) * 4096 + inode.nid * 32;
+  return { nid: inode.nid, position, after: position + inode.inodeSize + inode.xattrSize, size: inode.size };
+}
+
+/**
+ * Lists and reads everything it can. Every failure must be an InputError about this image; what
+ * is read must be right. Returns what was listed and the paths that failed.
+ */
+export async function exploreDamaged(tree: ErofsTree, name: string, expectedHashes: Map<string, string>): Promise<{ listed: string[]; failed: string[] }> {
+  const listed: string[] = [];
+  const failed: string[] = [];
+  const visit = async (path: string, depth: number): Promise<void> => {
+    expect(depth).toBeLessThan(64);
+    for (const node of (await tree.list(path)) ?? []) {
+      const child = path === '' ? node.name : `${path}/${node.name}`;
+      listed.push(child);
+      if (node.type === 'directory') await visit(child, depth + 1);
+      if (node.type !== 'file') continue;
+      try {
+        const hash = await hashStream(await tree.openStream(child));
+        if (expectedHashes.has(child)) expect(hash, child).toBe(expectedHashes.get(child));
+      } catch (error) {
+        expect(error, String(error)).toBeInstanceOf(InputError);
+        expect((error as InputError).file).toBe(name);
+        expect((error as InputError).format).toMatch(/^erofs/);
+        failed.push(child);
+      }
+    }
+  };
+  await visit('', 0);
+  return { listed, failed };
+}
+
+/** Every file's SHA-256 as fsck.erofs extracts the fixture. */
+export function oracleHashes(file: string): Map<string, string> {
+  const entries = walkFolder(fsckExtract(join(FIXTURES, file)));
+  return new Map([...entries.values()].filter((entry) => entry.sha256 !== undefined).map((entry) => [entry.path, entry.sha256!]));
 }
