@@ -5,12 +5,14 @@
 // (dump.erofs 1.9.4 says so), random access into fragments, and damaged variants, which must give
 // typed errors naming the image, the inode and the offset while the rest stays readable.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, UnsupportedFormatError } from '../../electron/engine/errors.js';
 import type { Extent } from '../../electron/engine/fs/erofs/extentMap.js';
 import { openErofs } from '../../electron/engine/fs/erofs/index.js';
+import { buildInventory } from '../../electron/engine/inventory/buildInventory.js';
 import { decodeExtent } from '../../electron/engine/fs/erofs/pclusterDecoder.js';
 import type { Superblock } from '../../electron/engine/fs/erofs/superblock.js';
 import { FileByteSource } from '../../electron/engine/io/byteSource.js';
@@ -34,8 +36,12 @@ import {
 } from '../support/erofs.js';
 
 const BLOCK = 4096;
+const temp = mkdtempSync(join(tmpdir(), 'otalens-erofs-features-'));
 
-afterAll(removeExtractions);
+afterAll(() => {
+  removeExtractions();
+  rmSync(temp, { recursive: true, force: true });
+});
 
 /** What each erofs-utils 1.9.4 fixture is made to contain: dump.erofs's feature words and algorithms, and the extent kinds it must hold. */
 const EXPECTED: Record<string, { features: string[]; algorithms?: string; kinds: string[] }> = {
@@ -296,5 +302,33 @@ describe('EROFS damaged images of erofs-utils 1.9.4', () => {
       unknown.writeUInt16LE(unknown.readUInt16LE(1024 + 84) | 0x10, 1024 + 84);
       expect(await caught(() => openBytes(unknown))).toBeInstanceOf(UnsupportedFormatError);
     });
+  });
+});
+
+describe('EROFS images of erofs-utils 1.9.4 as packages', () => {
+  it('open as a device tree whose files hash like fsck.erofs extracts them', async () => {
+    for (const file of ['v19-zstd-48bit-fragments-dedupe.erofs', 'v19-mixed-hints.erofs']) {
+      const { inventory } = await buildInventory(join(FIXTURES, file), { pool: null });
+      const files = new Map(inventory.files.filter((entry) => entry.type === 'file').map((entry) => [entry.path.replace(/^\/system\//, ''), entry.sha256]));
+      expect(Object.fromEntries(files), file).toEqual(Object.fromEntries(oracleHashes(file)));
+      expect(inventory.problems, file).toEqual([]);
+    }
+  });
+
+  it('name every file they could not read, and why, and still list all of them', async () => {
+    // The packed inode pointed at the root folder: every file kept in fragments becomes unreadable.
+    const file = 'v19-lz4hc-fragments.erofs';
+    const rootNid = Number(/root nid:\s+(\d+)/.exec(dumpSuperblock(file))?.[1]);
+    const image = Buffer.from(fixture(file));
+    image.writeUInt32LE(rootNid, 1024 + 96);
+    const path = join(temp, 'damaged-system.erofs');
+    writeFileSync(path, image);
+    const { inventory } = await buildInventory(path, { pool: null });
+    const oracle = walkFolder(fsckExtract(join(FIXTURES, file)));
+    expect(inventory.files.filter((entry) => entry.path.startsWith('/system/')).length).toBe(oracle.size);
+    const unread = inventory.files.filter((entry) => entry.type === 'file' && entry.sha256 === null).map((entry) => entry.path);
+    expect(unread.length).toBeGreaterThan(300);
+    const problems = new Map(inventory.problems.map((problem) => [problem.path, problem.message]));
+    for (const unreadPath of unread) expect(problems.get(unreadPath), unreadPath).toContain('packed inode is a directory');
   });
 });
