@@ -52,8 +52,8 @@ export function mapContext(reader: ImageReader, superblock: Superblock, inode: I
 /** The kind of an uncompressed pcluster: shifted, or rotated within its block ("interlaced", mkfs.erofs -Efragments). */
 export function plainKind(context: MapContext, advise: number, physicalLength: number): ExtentKind {
   if ((advise & ADVISE.interlacedPcluster) === 0) return 'plain';
-  // Linux handles an interlaced pcluster of one block, which is all mkfs.erofs writes.
-  if (physicalLength > context.superblock.blockSize) throw context.unsupported(`an interlaced uncompressed pcluster of ${physicalLength} bytes is larger than a block`);
+  // mkfs.erofs writes interlaced pclusters of exactly one block; erofs-utils and Linux agree on nothing else.
+  if (physicalLength !== context.superblock.blockSize) throw context.unsupported(`an interlaced uncompressed pcluster of ${physicalLength} bytes is not one block`);
   return 'interlaced';
 }
 

@@ -31,7 +31,7 @@ export function decodeExtent(context: DecodeContext, extent: Extent, stored: Buf
     case 'plain':
       return Buffer.from(stored.subarray(0, length));
     case 'interlaced':
-      return deinterlace(stored, extent.start % context.superblock.blockSize, context.superblock.blockSize, length);
+      return deinterlace(stored, extent.start % context.superblock.blockSize, length);
     case 'lz4':
     case 'lzma':
     case 'deflate':
@@ -43,13 +43,13 @@ export function decodeExtent(context: DecodeContext, extent: Extent, stored: Buf
 }
 
 /**
- * An interlaced pcluster holds the extent rotated by its offset in the block: the first part of
- * the extent (up to the end of its block) is stored at the end of the pcluster, the rest at its start.
+ * An interlaced pcluster (one block) holds the extent rotated by the extent's offset in its block:
+ * the extent's first bytes, up to the end of that block, are stored from that offset on, the rest
+ * at the start of the pcluster.
  */
-function deinterlace(stored: Buffer, blockOffset: number, blockSize: number, length: number): Buffer {
-  const head = Math.min(blockSize - blockOffset, length);
-  const from = stored.length - (blockSize - blockOffset);
-  return Buffer.concat([stored.subarray(from, from + head), stored.subarray(0, length - head)], length);
+function deinterlace(stored: Buffer, blockOffset: number, length: number): Buffer {
+  const head = Math.min(stored.length - blockOffset, length);
+  return Buffer.concat([stored.subarray(blockOffset, blockOffset + head), stored.subarray(0, length - head)], length);
 }
 
 function decompress(context: DecodeContext, extent: Extent, algorithm: Algorithm, stored: Buffer, length: number): Buffer {
