@@ -25,6 +25,9 @@ import { FEATURE_INCOMPAT, type Superblock } from './superblock.js';
  * compressed extent starts in it (HEAD/PLAIN, with the offset where it starts and the physical
  * cluster, "pcluster", holding it) or whether it continues the previous one (NONHEAD). The whole
  * index is decoded into an ExtentMap when a file is opened; its size is bounded by the image.
+ *
+ * With fragments (mkfs.erofs -Efragments) the tail extent, or the whole file, is kept in the
+ * packed inode instead; the 48-bit layout replaces full indexes by encoded extents (encodedExtents.ts).
  */
 
 // Lcluster types; type 3 (HEAD2) is a head compressed with the second algorithm of the header.
@@ -81,7 +84,7 @@ export async function mapCompressedData(reader: ImageReader, superblock: Superbl
     map.push(0, 'fragment', offset, inode.size);
     return map;
   }
-  if (raw !== null && inode.dataLayout === DATA_LAYOUT.compressedFull && (raw.readUInt16LE(4) & ADVISE.compacted2B) !== 0) {
+  if (raw !== null && inode.dataLayout === DATA_LAYOUT.compressedFull && (raw.readUInt16LE(4) & ADVISE.encodedExtents) !== 0) {
     await mapEncodedExtents(context, raw, headerStart, map);
     return map;
   }

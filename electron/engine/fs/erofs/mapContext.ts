@@ -8,8 +8,10 @@ import type { Superblock } from './superblock.js';
 
 /** `h_advise` of the map header that starts every compressed file's index. */
 export const ADVISE = {
-  /** Compact indexes: 2-byte packs in the middle. Full indexes: encoded extents instead (48-bit layout). */
+  /** Compact indexes: 2-byte packs in the middle. */
   compacted2B: 0x1,
+  /** Full indexes (same bit): encoded extents instead of lcluster entries (48-bit layout). */
+  encodedExtents: 0x1,
   bigPcluster1: 0x2,
   bigPcluster2: 0x4,
   inlinePcluster: 0x8,
