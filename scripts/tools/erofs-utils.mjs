@@ -14,14 +14,9 @@ function prefix() {
   return join(cache, 'otalens-tools', `erofs-utils-${EROFS_UTILS_VERSION}`);
 }
 
-/** The bin folder of the cached build (it may not exist yet). */
-export function erofsUtilsBin() {
-  return join(prefix(), 'bin');
-}
-
 /** Paths of mkfs.erofs, fsck.erofs and dump.erofs 1.9.4; throws when they have not been built. */
 export function erofsUtils() {
-  const bin = erofsUtilsBin();
+  const bin = join(prefix(), 'bin');
   const tools = { mkfs: join(bin, 'mkfs.erofs'), fsck: join(bin, 'fsck.erofs'), dump: join(bin, 'dump.erofs') };
   const missing = [...Object.values(tools), join(prefix(), STAMP)].filter((path) => !existsSync(path));
   if (missing.length > 0) {
