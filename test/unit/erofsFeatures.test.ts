@@ -5,7 +5,7 @@
 // (dump.erofs 1.9.4 says so), random access into fragments, and damaged variants, which must give
 // typed errors naming the image, the inode and the offset while the rest stays readable.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,7 @@ import {
   caught,
   CountingSource,
   dumpExtents,
+  erofsUtils19,
   exploreDamaged,
   fixture,
   fixtureImages,
@@ -118,6 +119,28 @@ describe('EROFS fixtures made with erofs-utils 1.9.4', () => {
   it('keep Zstandard pclusters at byte offsets, not block boundaries, in the 48-bit layout', () => {
     const extents = dumpExtents(join(FIXTURES, 'v19-zstd-48bit-fragments-dedupe.erofs'), 'dup/shifted.txt');
     expect(extents.filter((extent) => extent.physicalLength > 0 && extent.physical % BLOCK !== 0).length).toBeGreaterThan(3);
+  });
+});
+
+describe('EROFS files far larger than their image', () => {
+  it('are listed and read like fsck.erofs extracts them (dedupe shares one pcluster of zeros)', async () => {
+    // Made here: 48 MiB of zeros with -Ededupe fit in well under 1/256 of that.
+    const tree = join(temp, 'zeros-tree');
+    mkdirSync(tree);
+    writeFileSync(join(tree, 'zeros.bin'), Buffer.alloc(48 << 20));
+    const image = join(temp, 'zeros.erofs');
+    run(erofsUtils19().mkfs, ['--quiet', '-T0', '-zlz4hc', '-Ededupe', image, tree]);
+    const extracted = join(temp, 'zeros-extracted');
+    run(erofsUtils19().fsck, [`--extract=${extracted}`, image]);
+    const expected = walkFolder(extracted).get('zeros.bin')!;
+    expect(expected.size).toBe(48 << 20);
+    expect(readFileSync(image).length * 256).toBeLessThan(expected.size);
+    const source = await FileByteSource.open(image, 'zeros.erofs');
+    const erofs = await openErofs(source);
+    expect(await erofs.list('')).toEqual([{ name: 'zeros.bin', type: 'file', size: 48 << 20 }]);
+    expect(await hashStream(await erofs.openStream('zeros.bin'))).toBe(expected.sha256);
+    expect(erofs.problems).toEqual([]);
+    await source.close();
   });
 });
 
