@@ -33,14 +33,6 @@ const PLEN_PARTIAL = 1 << 27;
 const PLEN_FORMAT_SHIFT = 28;
 const RECORD_SIZE_SHIFT = 1;
 
-interface ExtentRecord {
-  start: number;
-  plen: number;
-  physical: number;
-  /** pstart_lo alone: bits 32-63 of a fragment's offset in the packed inode. */
-  physicalLow: number;
-}
-
 export async function mapEncodedExtents(context: MapContext, header: Buffer, headerStart: number, map: ExtentMap): Promise<void> {
   const { reader, superblock, inode, fail, unsupported } = context;
   const advise = header.readUInt16LE(4);
@@ -51,47 +43,59 @@ export async function mapEncodedExtents(context: MapContext, header: Buffer, hea
   if (fragmentTail) checkPackedInode(context, headerStart);
   if ((advise & ~0x3f) !== 0) throw unsupported(`uses unknown compression options 0x${(advise & ~0x3f).toString(16)}`, headerStart + 4);
 
-  const records: ExtentRecord[] = [];
+  // Record i as {logical start, plen, physical start, pstart_lo}, read from the table on demand
+  // (a big file has hundreds of thousands of records).
+  let count: number;
+  let table: Buffer;
+  /** Bytes before the first record: the u64 start of contiguous pclusters, with 4-byte records. */
+  let base = 0;
+  let startOf: (i: number) => number;
+  let physicalOf: (i: number) => number;
+  const plenOf = (i: number): number => table.readUInt32LE(base + i * recordSize);
   if (recordSize <= 8) {
-    const lclusterBits = superblock.blockSizeBits + (header.readUInt8(7) & 15);
-    const lclusterSize = 2 ** lclusterBits;
-    const count = Math.ceil(inode.size / lclusterSize);
+    const lclusterSize = 2 ** (superblock.blockSizeBits + (header.readUInt8(7) & 15));
+    count = Math.ceil(inode.size / lclusterSize);
     if (count > MAX_LCLUSTERS) throw fail(`absurd size: ${inode.size} bytes would need ${count} extents (at most ${MAX_LCLUSTERS} are read)`);
-    const base = recordSize === 4 ? 8 : 0;
-    const table = await readIndexBytes(context, tableStart, base + count * recordSize, 'encoded extents');
-    let physical = recordSize === 4 ? table.readUInt32LE(4) * 2 ** 32 + table.readUInt32LE(0) : 0;
-    for (let i = 0; i < count; i++) {
-      const at = base + i * recordSize;
-      const plen = table.readUInt32LE(at);
-      if (recordSize === 8) physical = table.readUInt32LE(at + 4);
-      records.push({ start: i * lclusterSize, plen, physical, physicalLow: recordSize === 8 ? physical : 0 });
-      physical += plen & PLEN_MASK;
+    base = recordSize === 4 ? 8 : 0;
+    table = await readIndexBytes(context, tableStart, base + count * recordSize, 'encoded extents');
+    startOf = (i) => i * lclusterSize;
+    if (recordSize === 8) {
+      physicalOf = (i) => table.readUInt32LE(i * recordSize + 4);
+    } else {
+      // Contiguous pclusters from the u64 before the records: each starts where the previous ends.
+      const starts = new Float64Array(count);
+      let next = table.readUInt32LE(4) * 2 ** 32 + table.readUInt32LE(0);
+      for (let i = 0; i < count; i++) {
+        starts[i] = next;
+        next += plenOf(i) & PLEN_MASK;
+      }
+      physicalOf = (i) => starts[i]!;
     }
   } else {
-    const count = header.readUInt16LE(6) * 2 ** 32 + header.readUInt32LE(0);
+    count = header.readUInt16LE(6) * 2 ** 32 + header.readUInt32LE(0);
     if (count === 0 || count > MAX_LCLUSTERS) throw fail(`${count} encoded extents for ${inode.size} bytes`, headerStart);
-    const table = await readIndexBytes(context, tableStart, count * recordSize, 'encoded extents');
+    table = await readIndexBytes(context, tableStart, count * recordSize, 'encoded extents');
+    startOf = (i) => table.readUInt32LE(i * recordSize + 12) + (recordSize === 32 ? table.readUInt32LE(i * recordSize + 16) * 2 ** 32 : 0);
+    physicalOf = (i) => table.readUInt32LE(i * recordSize + 8) * 2 ** 32 + table.readUInt32LE(i * recordSize + 4);
     for (let i = 0; i < count; i++) {
-      const at = i * recordSize;
-      const start = table.readUInt32LE(at + 12) + (recordSize === 32 ? table.readUInt32LE(at + 16) * 2 ** 32 : 0);
-      const previous = records.at(-1);
-      if ((previous !== undefined && start <= previous.start) || start >= inode.size) {
-        throw fail(`encoded extent ${i} starts at file offset ${start}, out of order or past the ${inode.size}-byte file`, tableStart + at + 12);
+      const start = startOf(i);
+      if ((i > 0 && start <= startOf(i - 1)) || start >= inode.size) {
+        throw fail(`encoded extent ${i} starts at file offset ${start}, out of order or past the ${inode.size}-byte file`, tableStart + i * recordSize + 12);
       }
-      const physicalLow = table.readUInt32LE(at + 4);
-      records.push({ start, plen: table.readUInt32LE(at), physical: table.readUInt32LE(at + 8) * 2 ** 32 + physicalLow, physicalLow });
     }
     // Linux reads what precedes the first extent as a hole.
-    if (records[0]!.start > 0) map.push(0, 'zero', 0, records[0]!.start);
+    if (startOf(0) > 0) map.push(0, 'zero', 0, startOf(0));
   }
 
-  for (let i = 0; i < records.length; i++) {
-    const { start, plen, physical, physicalLow } = records[i]!;
-    const end = i + 1 < records.length ? records[i + 1]!.start : inode.size;
-    const last = i + 1 === records.length;
+  for (let i = 0; i < count; i++) {
+    const start = startOf(i);
+    const plen = plenOf(i);
+    const last = i + 1 === count;
+    const end = last ? inode.size : startOf(i + 1);
     if (last && fragmentTail) {
-      // The fragment's offset in the packed inode: plen holds bits 0-31, pstart_lo bits 32-63.
-      map.push(start, 'fragment', physicalLow * 2 ** 32 + plen, end - start);
+      // The fragment's offset in the packed inode: plen holds bits 0-31, pstart_lo (if the records have it) bits 32-63.
+      const high = recordSize === 4 ? 0 : table.readUInt32LE(base + i * recordSize + 4);
+      map.push(start, 'fragment', high * 2 ** 32 + plen, end - start);
       continue;
     }
     const length = plen & PLEN_MASK;
@@ -99,6 +103,7 @@ export async function mapEncodedExtents(context: MapContext, header: Buffer, hea
       map.push(start, 'zero', 0, end - start);
       continue;
     }
+    const physical = physicalOf(i);
     if (end - start > MAX_EXTENT_BYTES) throw unsupported(`an extent of ${end - start} bytes at file offset ${start} exceeds the ${MAX_EXTENT_BYTES}-byte limit`);
     if (length > MAX_PCLUSTER_BYTES) throw unsupported(`a pcluster of ${length} bytes at file offset ${start} exceeds the ${MAX_PCLUSTER_BYTES}-byte limit`);
     reader.check(physical, length, `${format} › extent at file offset ${start}`, 'pcluster');
