@@ -1,13 +1,19 @@
 // Oracles for the EROFS tests: answers from erofs-utils (fsck.erofs, dump.erofs) and Python, never
-// from OTA Lens's own code. A missing tool fails the test loudly (CI installs erofs-utils).
+// from OTA Lens's own code. A missing tool fails the test loudly (CI installs erofs-utils and builds
+// erofs-utils 1.9.4 with scripts/tools/build-erofs-utils.sh).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { DeviceNumbers, FileType } from '../../shared/model.js';
+import { expect } from 'vitest';
+import { InputError } from '../../electron/engine/errors.js';
+import { openErofs, type ErofsTree } from '../../electron/engine/fs/erofs/index.js';
+import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import type { FileTree } from '../../electron/engine/vfs/fileTree.js';
+import { erofsUtils } from '../../scripts/tools/erofs-utils.mjs';
 import { run } from './oracles.js';
 import { PYTHON_ESCAPE } from './rawNameOracle.js';
 
@@ -18,12 +24,28 @@ export const BUILD_SCRIPT = fileURLToPath(new URL('../../scripts/fixtures/build-
 
 export interface FixtureImage {
   file: string;
-  tree: 'full' | 'small' | 'special';
+  tree: 'full' | 'small' | 'special' | 'dedupe';
   args: string[];
+  /** Made with erofs-utils 1.9.4 (and read back with its fsck.erofs and dump.erofs); else Debian's 1.5. */
+  tools?: '1.9';
 }
 
 export function fixtureImages(): FixtureImage[] {
   return (JSON.parse(readFileSync(join(FIXTURES, 'fixtures.json'), 'utf8')) as { images: FixtureImage[] }).images;
+}
+
+/** erofs-utils 1.9.4's tools; throws (naming the script that builds them) when they are missing. */
+export function erofsUtils19(): { mkfs: string; fsck: string; dump: string } {
+  return erofsUtils();
+}
+
+/**
+ * The fsck.erofs and dump.erofs that understand an image: 1.9.4 for the fixtures made with it
+ * (by file name, wherever the image lies), Debian's for the others.
+ */
+export function oracleTools(image: string): { fsck: string; dump: string } {
+  const fixture = fixtureImages().find((candidate) => candidate.file === basename(image));
+  return fixture?.tools === '1.9' ? erofsUtils19() : { fsck: 'fsck.erofs', dump: 'dump.erofs' };
 }
 
 export interface ListedEntry {
@@ -55,7 +77,7 @@ export function fsckExtract(image: string): string {
   const known = extractions.get(image);
   if (known !== undefined) return known;
   const out = join(mkdtempSync(join(tmpdir(), 'otalens-erofs-oracle-')), 'root');
-  run('fsck.erofs', [`--extract=${out}`, image]);
+  run(oracleTools(image).fsck, [`--extract=${out}`, image]);
   extractions.set(image, out);
   return out;
 }
@@ -99,7 +121,7 @@ export interface DumpExtent {
 
 /** `dump.erofs --path`: the inode number, layout and size erofs-utils reports. */
 export function dumpInode(image: string, path: string): { nid: number; layout: number; size: number; inodeSize: number; xattrSize: number } {
-  const text = run('dump.erofs', [`--path=/${path}`, image]);
+  const text = run(oracleTools(image).dump, [`--path=/${path}`, image]);
   const number = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? NaN);
   return {
     nid: number(/NID: (\d+)/),
@@ -112,7 +134,7 @@ export function dumpInode(image: string, path: string): { nid: number; layout: n
 
 /** `dump.erofs -e`: the file's extents (logical range → physical range). */
 export function dumpExtents(image: string, path: string): DumpExtent[] {
-  const text = run('dump.erofs', ['-e', `--path=/${path}`, image]);
+  const text = run(oracleTools(image).dump, ['-e', `--path=/${path}`, image]);
   const extents: DumpExtent[] = [];
   for (const match of text.matchAll(/^\s*\d+:\s+(\d+)\.\.\s*(\d+)\s*\|\s*\d+\s*:\s*(\d+)\.\.\s*(\d+)\s*\|\s*(\d+)\s*$/gm)) {
     extents.push({ start: Number(match[1]), end: Number(match[2]), physical: Number(match[3]), physicalLength: Number(match[5]) });
@@ -122,7 +144,7 @@ export function dumpExtents(image: string, path: string): DumpExtent[] {
 
 /** dump.erofs's superblock summary: where nid 0 lives. */
 export function dumpMetaStartBlock(image: string): number {
-  return Number(/inode metadata start block:\s+(\d+)/.exec(run('dump.erofs', ['-s', image]))?.[1] ?? NaN);
+  return Number(/inode metadata start block:\s+(\d+)/.exec(run(oracleTools(image).dump, ['-s', image]))?.[1] ?? NaN);
 }
 
 /** Every entry of a FileTree, files hashed through openStream. */
@@ -162,4 +184,66 @@ export function seededRandom(seed: number): () => number {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
+}
+
+/** A committed fixture image's bytes (copy before patching). */
+export function fixture(file: string): Buffer {
+  return readFileSync(join(FIXTURES, file));
+}
+
+/** An EROFS tree over bytes in memory (a patched or cut image). */
+export async function openBytes(bytes: Buffer, name = 'damaged.erofs'): Promise<ErofsTree> {
+  return openErofs(new BufferByteSource(name, bytes));
+}
+
+/** What an action throws, or undefined. */
+export async function caught(action: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await action();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/** Where a dump.erofs-described inode is (4 KiB blocks), and where what follows it (inline data, tables) starts. */
+export function inodePlace(image: string, path: string): { nid: number; position: number; after: number; size: number } {
+  const inode = dumpInode(image, path);
+  const position = dumpMetaStartBlock(image) * 4096 + inode.nid * 32;
+  return { nid: inode.nid, position, after: position + inode.inodeSize + inode.xattrSize, size: inode.size };
+}
+
+/**
+ * Lists and reads everything it can. Every failure must be an InputError about this image; what
+ * is read must be right. Returns what was listed and the paths that failed.
+ */
+export async function exploreDamaged(tree: ErofsTree, name: string, expectedHashes: Map<string, string>): Promise<{ listed: string[]; failed: string[] }> {
+  const listed: string[] = [];
+  const failed: string[] = [];
+  const visit = async (path: string, depth: number): Promise<void> => {
+    expect(depth).toBeLessThan(64);
+    for (const node of (await tree.list(path)) ?? []) {
+      const child = path === '' ? node.name : `${path}/${node.name}`;
+      listed.push(child);
+      if (node.type === 'directory') await visit(child, depth + 1);
+      if (node.type !== 'file') continue;
+      try {
+        const hash = await hashStream(await tree.openStream(child));
+        if (expectedHashes.has(child)) expect(hash, child).toBe(expectedHashes.get(child));
+      } catch (error) {
+        expect(error, String(error)).toBeInstanceOf(InputError);
+        expect((error as InputError).file).toBe(name);
+        expect((error as InputError).format).toMatch(/^erofs/);
+        failed.push(child);
+      }
+    }
+  };
+  await visit('', 0);
+  return { listed, failed };
+}
+
+/** Every file's SHA-256 as fsck.erofs extracts the fixture. */
+export function oracleHashes(file: string): Map<string, string> {
+  const entries = walkFolder(fsckExtract(join(FIXTURES, file)));
+  return new Map([...entries.values()].filter((entry) => entry.sha256 !== undefined).map((entry) => [entry.path, entry.sha256!]));
 }

@@ -41,8 +41,11 @@ afterAll(() => {
 });
 
 function sourceRoot(tree: string): string {
-  return tree === 'special' ? join(sourceTrees, 'special') : join(sourceTrees, tree, 'system');
+  return tree === 'special' || tree === 'dedupe' ? join(sourceTrees, tree) : join(sourceTrees, tree, 'system');
 }
+
+/** Entries a listing must at least have: the trees of build-erofs.mjs hold more than this. */
+const MIN_ENTRIES = { full: 300, small: 300, special: 10, dedupe: 10 };
 
 async function openFixture(file: string): Promise<{ tree: ErofsTree; source: FileByteSource }> {
   const source = await FileByteSource.open(join(FIXTURES, file), file);
@@ -71,7 +74,7 @@ describe.each(images)('EROFS image $file', (image) => {
 
   it('lists what fsck.erofs extracts and what the source tree holds, with the same file hashes', async () => {
     const listing = await walkTree(tree);
-    expect(listing.size).toBeGreaterThan(image.tree === 'special' ? 10 : 300);
+    expect(listing.size).toBeGreaterThan(MIN_ENTRIES[image.tree]);
     expect(Object.fromEntries(listing)).toEqual(Object.fromEntries(withoutRawNames(oracle)));
     expect(Object.fromEntries(listing)).toEqual(Object.fromEntries(withoutRawNames(walkFolder(sourceRoot(image.tree)))));
     expect(tree.problems).toEqual([]);
@@ -115,7 +118,10 @@ describe.each(images)('EROFS image $file', (image) => {
       const { layout } = dumpInode(path, entry.path);
       const compressed = layout === 1 || layout === 3;
       const expected = compressed ? dumpExtents(path, entry.path) : mergeContiguous(dumpExtents(path, entry.path), entry.size);
-      const actual = (await tree.extents(entry.path)).map(({ start, end, physical, physicalLength }) => ({ start, end, physical, physicalLength }));
+      // dump.erofs shows an extent kept in the packed inode (fragments) with no physical range.
+      const actual = (await tree.extents(entry.path)).map(({ kind, start, end, physical, physicalLength }) =>
+        kind === 'fragment' ? { start, end, physical: 0, physicalLength: 0 } : { start, end, physical, physicalLength },
+      );
       expect(actual, entry.path).toEqual(expected);
       checked += 1;
     }

@@ -6,8 +6,9 @@
 export class CorruptDataError extends Error {
   override readonly name = 'CorruptDataError';
   constructor(
-    readonly codec: 'xz' | 'bzip2' | 'zstd',
-    problem: string,
+    readonly codec: 'xz' | 'bzip2' | 'zstd' | 'deflate' | 'lzma',
+    /** What is wrong, without the codec's name. */
+    readonly problem: string,
     options?: { cause?: unknown },
   ) {
     super(`${codec}: ${problem}`, options);

@@ -26,15 +26,40 @@ function zstdDecoder(): InstanceType<ZstdBinding['Decoder']> {
  * that stops as soon as the output passes `maxSize`.
  */
 export async function decodeZstd(blob: Buffer, maxSize: number): Promise<Buffer> {
-  const frames = zstdFrameSizes(blob);
-  if (frames.stated > maxSize) throw new CorruptDataError('zstd', `frames state ${frames.stated} bytes, more than the ${maxSize} expected`);
+  const frames = checkedFrameSizes(blob, maxSize);
   let output: Buffer;
   try {
     output = frames.unsized === 0 ? await zstdDecoder().decode(blob) : decodeBounded(blob, maxSize);
   } catch (error) {
-    if (error instanceof CorruptDataError) throw error;
-    throw new CorruptDataError('zstd', error instanceof Error ? error.message : String(error), { cause: error });
+    throw asCorruptData(error);
   }
+  return checkedSize(output, maxSize);
+}
+
+/** decodeZstd on the calling thread, for small blobs where a trip to the thread pool costs more than it saves. */
+export function decodeZstdSync(blob: Buffer, maxSize: number): Buffer {
+  const frames = checkedFrameSizes(blob, maxSize);
+  let output: Buffer;
+  try {
+    output = frames.unsized === 0 ? zstdDecoder().decodeSync(blob) : decodeBounded(blob, maxSize);
+  } catch (error) {
+    throw asCorruptData(error);
+  }
+  return checkedSize(output, maxSize);
+}
+
+function checkedFrameSizes(blob: Buffer, maxSize: number): ZstdFrameSizes {
+  const frames = zstdFrameSizes(blob);
+  if (frames.stated > maxSize) throw new CorruptDataError('zstd', `frames state ${frames.stated} bytes, more than the ${maxSize} expected`);
+  return frames;
+}
+
+function asCorruptData(error: unknown): CorruptDataError {
+  if (error instanceof CorruptDataError) return error;
+  return new CorruptDataError('zstd', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+function checkedSize(output: Buffer, maxSize: number): Buffer {
   if (output.length > maxSize) throw new CorruptDataError('zstd', `decoded ${output.length} bytes, more than the ${maxSize} expected`);
   return output;
 }

@@ -1,7 +1,22 @@
-import { InputError, UnsupportedFormatError } from '../../errors.js';
+import { mapEncodedExtents } from './encodedExtents.js';
 import { ExtentMap } from './extentMap.js';
 import type { ImageReader } from './imageReader.js';
 import { DATA_LAYOUT, inodeFormat, type Inode } from './inode.js';
+import {
+  ADVISE,
+  algorithmKind,
+  alignUp,
+  checkPackedInode,
+  KNOWN_ADVISE,
+  MAP_HEADER_SIZE,
+  mapContext,
+  MAX_EXTENT_BYTES,
+  MAX_LCLUSTERS,
+  MAX_PCLUSTER_BYTES,
+  plainKind,
+  readIndexBytes,
+  type MapContext,
+} from './mapContext.js';
 import { FEATURE_INCOMPAT, type Superblock } from './superblock.js';
 
 /**
@@ -10,17 +25,10 @@ import { FEATURE_INCOMPAT, type Superblock } from './superblock.js';
  * compressed extent starts in it (HEAD/PLAIN, with the offset where it starts and the physical
  * cluster, "pcluster", holding it) or whether it continues the previous one (NONHEAD). The whole
  * index is decoded into an ExtentMap when a file is opened; its size is bounded by the image.
+ *
+ * With fragments (mkfs.erofs -Efragments) the tail extent, or the whole file, is kept in the
+ * packed inode instead; the 48-bit layout replaces full indexes by encoded extents (encodedExtents.ts).
  */
-
-const ADVISE = {
-  compacted2B: 0x1,
-  bigPcluster1: 0x2,
-  bigPcluster2: 0x4,
-  inlinePcluster: 0x8,
-  interlacedPcluster: 0x10,
-  fragmentPcluster: 0x20,
-} as const;
-const KNOWN_ADVISE = Object.values(ADVISE).reduce((all, bit) => all | bit, 0);
 
 // Lcluster types; type 3 (HEAD2) is a head compressed with the second algorithm of the header.
 const LCLUSTER_PLAIN = 0;
@@ -31,19 +39,11 @@ const LCLUSTER_NONHEAD = 2;
 const D0_CBLKCNT = 1 << 11;
 /** In a full index entry: the pcluster is shared with (and decodes to more than) this extent. */
 const PARTIAL_REF = 1 << 15;
-const MAP_HEADER_SIZE = 8;
+/** Bit 7 of the header's last byte: the whole file sits in the packed inode (the rest is its offset there). */
+const WHOLE_FILE_FRAGMENT = 0x80;
 /** The full index starts after the map header and 8 more reserved bytes. */
 const FULL_INDEX_PADDING = 8;
 const FULL_INDEX_ENTRY_SIZE = 8;
-
-/** Linux's Z_EROFS_PCLUSTER_MAX_SIZE. */
-export const MAX_PCLUSTER_BYTES = 1 << 20;
-/** mkfs.erofs cuts extents far below this (≈1 MiB); anything larger is corruption, not data. */
-export const MAX_EXTENT_BYTES = 16 << 20;
-/** 16 GiB in 4 KiB logical clusters: the index is decoded into memory, so bound it. */
-export const MAX_LCLUSTERS = 1 << 22;
-
-const ALGORITHM_NAMES = ['LZ4', 'LZMA (MicroLZMA)', 'DEFLATE', 'Zstandard'];
 
 interface MapHeader {
   advise: number;
@@ -52,6 +52,8 @@ interface MapHeader {
   lclusterBits: number;
   /** Bytes of the tail pcluster stored inline after the index (ztailpacking). */
   inlineSize: number;
+  /** Where the tail extent starts in the packed inode (fragments; bits 32+ come from the index). */
+  fragmentOffset: number;
 }
 
 /** The decoded lcluster index: per lcluster its type, value and (for heads) pcluster block. */
@@ -69,17 +71,33 @@ interface LclusterIndex {
 export async function mapCompressedData(reader: ImageReader, superblock: Superblock, inode: Inode): Promise<ExtentMap> {
   const map = new ExtentMap(inode.size);
   if (inode.size === 0) return map;
-  const format = inodeFormat(inode.nid);
-  const fail = (problem: string, offset?: number): InputError => new InputError(problem, { file: reader.name, format, ...(offset === undefined ? {} : { offset }) });
-  const unsupported = (problem: string, offset?: number): UnsupportedFormatError =>
-    new UnsupportedFormatError(problem, { file: reader.name, format, ...(offset === undefined ? {} : { offset }) });
+  const context = mapContext(reader, superblock, inode);
+  const { fail, unsupported } = context;
 
   const headerStart = alignUp(inode.tailStart, 8);
-  const header = await readMapHeader(reader, superblock, inode, headerStart);
+  const raw = await readRawHeader(reader, superblock, inode, headerStart);
+  if (raw !== null && (raw.readUInt8(7) & WHOLE_FILE_FRAGMENT) !== 0) {
+    checkPackedInode(context, headerStart);
+    // The other 63 bits of the header are the file's offset in the packed inode.
+    const offset = (raw.readUInt32LE(4) & 0x7fffffff) * 2 ** 32 + raw.readUInt32LE(0);
+    if (!Number.isSafeInteger(offset)) throw fail(`offset ${offset} in the packed inode is out of range`, headerStart);
+    map.push(0, 'fragment', offset, inode.size);
+    return map;
+  }
+  if (raw !== null && inode.dataLayout === DATA_LAYOUT.compressedFull && (raw.readUInt16LE(4) & ADVISE.encodedExtents) !== 0) {
+    await mapEncodedExtents(context, raw, headerStart, map);
+    return map;
+  }
+  const header = parseMapHeader(superblock, raw);
   if ((header.advise & ~KNOWN_ADVISE) !== 0) throw unsupported(`uses unknown compression options 0x${(header.advise & ~KNOWN_ADVISE).toString(16)}`, headerStart + 4);
-  if ((header.advise & ADVISE.fragmentPcluster) !== 0) throw unsupported('stores its tail in a shared fragment (mkfs.erofs -Efragments), which is not supported', headerStart);
-  if ((header.advise & ADVISE.inlinePcluster) !== 0 && (superblock.featureIncompat & FEATURE_INCOMPAT.ztailpacking) === 0) {
+  const fragmentTail = (header.advise & ADVISE.fragmentPcluster) !== 0;
+  if (fragmentTail) checkPackedInode(context, headerStart);
+  const inlineTail = !fragmentTail && (header.advise & ADVISE.inlinePcluster) !== 0;
+  if (inlineTail && (superblock.featureIncompat & FEATURE_INCOMPAT.ztailpacking) === 0) {
     throw fail('has an inline tail pcluster but the image lacks the ztailpacking feature', headerStart);
+  }
+  if (inode.dataLayout === DATA_LAYOUT.compressedCompact && ((header.advise & ADVISE.bigPcluster1) === 0) !== ((header.advise & ADVISE.bigPcluster2) === 0)) {
+    throw fail('compact indexes must enable big pclusters for both heads or neither', headerStart + 4);
   }
   if (header.lclusterBits > 20) throw unsupported(`logical clusters of 2^${header.lclusterBits} bytes are not supported`, headerStart + 7);
 
@@ -88,8 +106,8 @@ export async function mapCompressedData(reader: ImageReader, superblock: Superbl
   if (count > MAX_LCLUSTERS) throw fail(`absurd size: ${inode.size} bytes would need ${count} logical clusters (at most ${MAX_LCLUSTERS} are read)`);
   const index =
     inode.dataLayout === DATA_LAYOUT.compressedFull
-      ? await readFullIndex(reader, inode, headerStart, count)
-      : await readCompactIndex(reader, superblock, inode, header, headerStart, count);
+      ? await readFullIndex(context, headerStart, count)
+      : await readCompactIndex(context, header, headerStart, count);
 
   // Heads in file order; each extent runs to the next head (or the end of the file).
   const heads: number[] = [];
@@ -113,9 +131,16 @@ export async function mapCompressedData(reader: ImageReader, superblock: Superbl
     const end = nextHead === undefined ? inode.size : nextHead * lclusterSize + index.values[nextHead]!;
     if (start <= previousStart) throw fail(`extents out of order at logical cluster ${lcn}`);
     previousStart = start;
-    if (end - start > MAX_EXTENT_BYTES) throw fail(`an extent of ${end - start} bytes at file offset ${start} exceeds the ${MAX_EXTENT_BYTES}-byte limit`);
 
-    const isTail = nextHead === undefined && (header.advise & ADVISE.inlinePcluster) !== 0;
+    // The tail extent of a fragments file lives in the packed inode; full indexes keep bits 32-63 of its offset in the head's block field.
+    if (fragmentTail && nextHead === undefined) {
+      const high = inode.dataLayout === DATA_LAYOUT.compressedFull ? index.blocks[lcn]! : 0;
+      map.push(start, 'fragment', high * 2 ** 32 + header.fragmentOffset, end - start);
+      continue;
+    }
+    if (end - start > MAX_EXTENT_BYTES) throw unsupported(`an extent of ${end - start} bytes at file offset ${start} exceeds the ${MAX_EXTENT_BYTES}-byte limit`);
+
+    const isTail = nextHead === undefined && inlineTail;
     let physical: number;
     let physicalLength: number;
     if (isTail) {
@@ -141,48 +166,41 @@ export async function mapCompressedData(reader: ImageReader, superblock: Superbl
     }
 
     if (type === LCLUSTER_PLAIN) {
-      if ((header.advise & ADVISE.interlacedPcluster) !== 0) throw unsupported('uses interlaced uncompressed pclusters, which are not supported');
       if (end - start > physicalLength) throw fail(`an uncompressed extent of ${end - start} bytes is larger than its ${physicalLength}-byte pcluster`, physical);
-      map.push(start, 'plain', physical, physicalLength, { inline: isTail });
+      map.push(start, plainKind(context, header.advise, physicalLength), physical, physicalLength, { inline: isTail });
       continue;
     }
-    const algorithm = header.algorithms[type === LCLUSTER_HEAD1 ? 0 : 1];
-    if (algorithm !== 0) {
-      throw unsupported(`is compressed with ${ALGORITHM_NAMES[algorithm] ?? `algorithm ${algorithm}`}; this reader decodes LZ4 (and LZ4HC) only`);
-    }
-    map.push(start, 'lz4', physical, physicalLength, { inline: isTail, partial: index.partial[lcn] === 1 });
+    const kind = algorithmKind(context, header.algorithms[type === LCLUSTER_HEAD1 ? 0 : 1], headerStart + 6);
+    map.push(start, kind, physical, physicalLength, { inline: isTail, partial: index.partial[lcn] === 1 });
   }
   return map;
 }
 
-async function readMapHeader(reader: ImageReader, superblock: Superblock, inode: Inode, headerStart: number): Promise<MapHeader> {
+/** The 8-byte map header, or null for old images that leave it unset (LZ4, one block per lcluster). */
+async function readRawHeader(reader: ImageReader, superblock: Superblock, inode: Inode, headerStart: number): Promise<Buffer | null> {
   const features = superblock.featureIncompat;
   const legacy =
     inode.dataLayout === DATA_LAYOUT.compressedFull &&
-    (features & (FEATURE_INCOMPAT.bigPcluster | FEATURE_INCOMPAT.ztailpacking | FEATURE_INCOMPAT.fragments)) === 0;
-  // Old images leave the header of full-index files unset: LZ4, one block per lcluster.
-  if (legacy) return { advise: 0, algorithms: [0, 0], lclusterBits: superblock.blockSizeBits, inlineSize: 0 };
-  const bytes = await reader.readMeta(headerStart, MAP_HEADER_SIZE, inodeFormat(inode.nid), 'compression map header');
-  const clusterBits = bytes.readUInt8(7);
-  if ((clusterBits & 0x80) !== 0) {
-    throw new UnsupportedFormatError('is stored whole in a shared fragment (mkfs.erofs -Efragments), which is not supported', {
-      file: reader.name,
-      format: inodeFormat(inode.nid),
-      offset: headerStart,
-    });
-  }
+    (features & (FEATURE_INCOMPAT.bigPcluster | FEATURE_INCOMPAT.ztailpacking | FEATURE_INCOMPAT.fragments | FEATURE_INCOMPAT.blocks48)) === 0;
+  if (legacy) return null;
+  return reader.readMeta(headerStart, MAP_HEADER_SIZE, inodeFormat(inode.nid), 'compression map header');
+}
+
+function parseMapHeader(superblock: Superblock, bytes: Buffer | null): MapHeader {
+  if (bytes === null) return { advise: 0, algorithms: [0, 0], lclusterBits: superblock.blockSizeBits, inlineSize: 0, fragmentOffset: 0 };
   const algorithms = bytes.readUInt8(6);
   return {
     advise: bytes.readUInt16LE(4),
     algorithms: [algorithms & 15, algorithms >>> 4],
-    lclusterBits: superblock.blockSizeBits + (clusterBits & 15),
+    lclusterBits: superblock.blockSizeBits + (bytes.readUInt8(7) & 15),
     inlineSize: bytes.readUInt16LE(2),
+    fragmentOffset: bytes.readUInt32LE(0),
   };
 }
 
-async function readFullIndex(reader: ImageReader, inode: Inode, headerStart: number, count: number): Promise<LclusterIndex> {
+async function readFullIndex(context: MapContext, headerStart: number, count: number): Promise<LclusterIndex> {
   const start = headerStart + MAP_HEADER_SIZE + FULL_INDEX_PADDING;
-  const table = await readIndexBytes(reader, inode, start, count * FULL_INDEX_ENTRY_SIZE);
+  const table = await readIndexBytes(context, start, count * FULL_INDEX_ENTRY_SIZE, 'compression index');
   const index = emptyIndex(count, start + count * FULL_INDEX_ENTRY_SIZE);
   for (let lcn = 0; lcn < count; lcn++) {
     const at = lcn * FULL_INDEX_ENTRY_SIZE;
@@ -206,21 +224,17 @@ async function readFullIndex(reader: ImageReader, inode: Inode, headerStart: num
  * pack ends with a u32 block address; heads find their pcluster by counting the pclusters that
  * come before them in the pack.
  */
-async function readCompactIndex(reader: ImageReader, superblock: Superblock, inode: Inode, header: MapHeader, headerStart: number, count: number): Promise<LclusterIndex> {
-  const format = inodeFormat(inode.nid);
+async function readCompactIndex(context: MapContext, header: MapHeader, headerStart: number, count: number): Promise<LclusterIndex> {
+  const superblock = context.superblock;
   if (header.lclusterBits !== superblock.blockSizeBits) {
-    throw new UnsupportedFormatError(`compact indexes with ${2 ** header.lclusterBits}-byte logical clusters are not supported`, {
-      file: reader.name,
-      format,
-      offset: headerStart + 7,
-    });
+    throw context.unsupported(`compact indexes with ${2 ** header.lclusterBits}-byte logical clusters are not supported`, headerStart + 7);
   }
   const start = headerStart + MAP_HEADER_SIZE;
   let initial4B = (32 - (start % 32)) / 4;
   if (initial4B === 8) initial4B = 0;
   const use2B = (header.advise & ADVISE.compacted2B) !== 0 && initial4B < count;
   if (use2B && header.lclusterBits > 12) {
-    throw new UnsupportedFormatError('2-byte compact indexes need 4 KiB logical clusters', { file: reader.name, format, offset: headerStart + 4 });
+    throw context.unsupported('2-byte compact indexes need 4 KiB logical clusters', headerStart + 4);
   }
   const middle2B = use2B ? Math.floor((count - initial4B) / 16) * 16 : 0;
   const regions = [
@@ -229,7 +243,7 @@ async function readCompactIndex(reader: ImageReader, superblock: Superblock, ino
     { entries: Math.max(0, count - initial4B - middle2B), perPack: 2, packBytes: 8 },
   ];
   const length = regions.reduce((sum, region) => sum + Math.ceil(region.entries / region.perPack) * region.packBytes, 0);
-  const table = await readIndexBytes(reader, inode, start, length);
+  const table = await readIndexBytes(context, start, length, 'compression index');
   const index = emptyIndex(count, start + length);
   const bigPcluster = (header.advise & ADVISE.bigPcluster1) !== 0;
   const loBits = Math.max(header.lclusterBits, 12);
@@ -238,7 +252,7 @@ async function readCompactIndex(reader: ImageReader, superblock: Superblock, ino
   for (const region of regions) {
     for (let left = region.entries; left > 0; left -= region.perPack) {
       const entries = Math.min(left, region.perPack);
-      decodePack(table.subarray(at, at + region.packBytes), region.perPack, entries, loBits, bigPcluster, index, lcn, format, reader.name, start + at);
+      decodePack(table.subarray(at, at + region.packBytes), region.perPack, entries, loBits, bigPcluster, index, lcn);
       lcn += entries;
       at += region.packBytes;
     }
@@ -254,9 +268,6 @@ function decodePack(
   bigPcluster: boolean,
   index: LclusterIndex,
   firstLcn: number,
-  format: string,
-  file: string,
-  packOffset: number,
 ): void {
   const encodeBits = ((pack.length - 4) * 8) / perPack;
   const loMask = (1 << loBits) - 1;
@@ -286,9 +297,8 @@ function decodePack(
     const next = i + 1 < entries ? lcn + 1 : -1;
     const nextValue = next >= 0 ? index.values[next]! : 0;
     if (next >= 0 && index.types[next] === LCLUSTER_NONHEAD && (nextValue & D0_CBLKCNT) !== 0) {
-      const blocks = nextValue & ~D0_CBLKCNT;
-      if (blocks === 0) throw new InputError(`a pcluster of 0 blocks at logical cluster ${lcn}`, { file, format, offset: packOffset });
-      block += blocks;
+      // 0 for a fragments tail, which has no pcluster (others are checked when the extents are made).
+      block += nextValue & ~D0_CBLKCNT;
     } else {
       block += 1;
     }
@@ -299,11 +309,3 @@ function emptyIndex(count: number, end: number): LclusterIndex {
   return { types: new Uint8Array(count), values: new Uint16Array(count), blocks: new Float64Array(count), partial: new Uint8Array(count), end };
 }
 
-async function readIndexBytes(reader: ImageReader, inode: Inode, start: number, length: number): Promise<Buffer> {
-  const format = inodeFormat(inode.nid);
-  return length <= reader.blockSize ? reader.readMeta(start, length, format, 'compression index') : reader.readData(start, length, format, 'compression index');
-}
-
-function alignUp(value: number, alignment: number): number {
-  return Math.ceil(value / alignment) * alignment;
-}

@@ -1,18 +1,26 @@
+/** The compression algorithms of EROFS, in the order of their on-disk numbers (0 to 3). */
+export const ALGORITHMS = ['lz4', 'lzma', 'deflate', 'zstd'] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
 /** How the bytes of one extent of a file are stored. */
 export type ExtentKind =
   /** Stored as is at `physical`. */
   | 'raw'
   /** A hole: zeros, nothing stored. */
   | 'zero'
-  /** An LZ4 block in the pcluster [physical, physical+physicalLength). */
-  | 'lz4'
   /** An uncompressed pcluster: the extent's bytes are its first bytes ("shifted" layout). */
-  | 'plain';
+  | 'plain'
+  /** An uncompressed pcluster rotated by the extent's offset in its block ("interlaced" layout). */
+  | 'interlaced'
+  /** Stored in the packed inode (mkfs.erofs -Efragments), from byte `physical` of it on. */
+  | 'fragment'
+  /** Compressed in the pcluster [physical, physical+physicalLength) with this algorithm. */
+  | Algorithm;
 
-const KINDS: readonly ExtentKind[] = ['raw', 'zero', 'lz4', 'plain'];
-const KIND_MASK = 3;
-const FLAG_INLINE = 4;
-const FLAG_PARTIAL = 8;
+const KINDS: readonly ExtentKind[] = ['raw', 'zero', 'plain', 'interlaced', 'fragment', ...ALGORITHMS];
+const KIND_MASK = 15;
+const FLAG_INLINE = 16;
+const FLAG_PARTIAL = 32;
 
 export interface Extent {
   index: number;
@@ -23,7 +31,7 @@ export interface Extent {
   kind: ExtentKind;
   /** Image offset of the stored bytes (unused for holes). */
   physical: number;
-  /** Stored bytes: the pcluster size for compressed extents, the extent length otherwise. */
+  /** Stored bytes: the pcluster size for compressed extents, the extent length otherwise (fragments too). */
   physicalLength: number;
   /** Stored in the metadata area, next to the inode (tail packing): read through the metadata cache. */
   inline: boolean;
@@ -109,7 +117,8 @@ export class ExtentMap {
     let end = 0;
     for (let i = 0; i < this.used; i++) {
       const flags = this.flags[i]!;
-      if ((flags & FLAG_INLINE) !== 0 || (flags & KIND_MASK) === 1) continue;
+      const kind = KINDS[flags & KIND_MASK];
+      if ((flags & FLAG_INLINE) !== 0 || kind === 'zero' || kind === 'fragment') continue;
       start = Math.min(start, this.physicals[i]!);
       end = Math.max(end, this.physicals[i]! + this.physicalLengths[i]!);
     }

@@ -1,16 +1,16 @@
-import { decompressLz4Block, Lz4FormatError } from '../../codecs/lz4.js';
 import { InputError } from '../../errors.js';
 import { checkRange, type ByteSource } from '../../io/byteSource.js';
 import type { Extent, ExtentMap } from './extentMap.js';
 import type { ImageReader } from './imageReader.js';
 import { inodeFormat } from './inode.js';
-import { FEATURE_INCOMPAT, type Superblock } from './superblock.js';
+import { decodeExtent, pclusterFormat } from './pclusterDecoder.js';
+import type { Superblock } from './superblock.js';
 
 /** Decoded extents kept per open file: enough for reads that straddle a few pclusters. */
 const DECODED_CACHE_BYTES = 4 << 20;
 /** Streams and hashes read the image in windows this large rather than pcluster by pcluster. */
 const STREAM_WINDOW_BYTES = 1 << 20;
-/** Raw and zero extents are streamed in pieces of at most this size. */
+/** Raw, zero and fragment extents are streamed in pieces of at most this size. */
 const STREAM_CHUNK_BYTES = 1 << 20;
 
 /** What decoding a file's extents needs to know. */
@@ -19,38 +19,26 @@ export interface FileData {
   superblock: Superblock;
   nid: number;
   map: ExtentMap;
+  /** The content of the packed inode, where fragment extents are (mkfs.erofs -Efragments). */
+  packed: () => Promise<ByteSource>;
 }
 
-export function pclusterFormat(nid: number, physical: number): string {
-  return `${inodeFormat(nid)} › pcluster at offset ${physical}`;
+function decode(data: FileData, extent: Extent, stored: Buffer): Buffer {
+  return decodeExtent({ imageName: data.reader.name, superblock: data.superblock, nid: data.nid }, extent, stored);
 }
 
-/** The bytes of one compressed (or uncompressed-pcluster) extent, from its stored pcluster. */
-export function decodeExtent(data: FileData, extent: Extent, stored: Buffer): Buffer {
-  const length = extent.end - extent.start;
-  if (extent.kind === 'plain') return Buffer.from(stored.subarray(0, length));
-  const format = pclusterFormat(data.nid, extent.physical);
-  const file = data.reader.name;
-  let inputStart = 0;
-  // With 0padding the LZ4 block is stored at the end of the pcluster, after zeros in its first block.
-  const zeroPadding = (data.superblock.featureIncompat & FEATURE_INCOMPAT.zeroPadding) !== 0;
-  if (zeroPadding) {
-    const limit = Math.min(stored.length, data.superblock.blockSize);
-    while (inputStart < limit && stored[inputStart] === 0) inputStart++;
-    if (inputStart === limit) throw new InputError('pcluster holds no LZ4 data (only zeros)', { file, format, offset: extent.physical });
+/** Bytes [from, from+length) of a fragment extent, from the packed inode. */
+async function readFragment(data: FileData, extent: Extent, from: number, length: number): Promise<Buffer> {
+  const packed = await data.packed();
+  const offset = extent.physical + from;
+  if (offset + length > packed.size) {
+    throw new InputError(`fragment of ${extent.end - extent.start} bytes at offset ${extent.physical} lies past the end of the ${packed.size}-byte packed inode`, {
+      file: data.reader.name,
+      format: inodeFormat(data.nid),
+      offset: extent.start + from,
+    });
   }
-  let output: Buffer;
-  try {
-    // Without 0padding (or when the pcluster is shared) the block may run on past this extent.
-    output = decompressLz4Block(stored.subarray(inputStart), length, { stopAtOutputSize: !zeroPadding || extent.partial });
-  } catch (error) {
-    if (!(error instanceof Lz4FormatError)) throw error;
-    throw new InputError(`corrupt LZ4 data: ${error.problem}`, { file, format, offset: extent.physical + inputStart + error.inputOffset, cause: error });
-  }
-  if (output.length !== length) {
-    throw new InputError(`LZ4 data decodes to ${output.length} bytes`, { file, format, offset: extent.physical, expected: `${length} bytes` });
-  }
-  return output;
+  return packed.read(offset, length);
 }
 
 function readStored(data: FileData, extent: Extent, offset: number, length: number): Promise<Buffer> {
@@ -99,6 +87,8 @@ export class ExtentSource implements ByteSource {
         return readStored(this.data, extent, extent.physical + from, length);
       case 'zero':
         return Buffer.alloc(length);
+      case 'fragment':
+        return readFragment(this.data, extent, from, length);
       default: {
         const decoded = await this.decode(extent);
         return decoded.subarray(from, from + length);
@@ -114,7 +104,7 @@ export class ExtentSource implements ByteSource {
       return cached.bytes;
     }
     const length = extent.end - extent.start;
-    const bytes = readStored(this.data, extent, extent.physical, extent.physicalLength).then((stored) => decodeExtent(this.data, extent, stored));
+    const bytes = readStored(this.data, extent, extent.physical, extent.physicalLength).then((stored) => decode(this.data, extent, stored));
     this.decoded.set(extent.index, { bytes, length });
     this.decodedBytes += length;
     // A failed decode is not cached (unless a newer attempt already replaced it).
@@ -158,13 +148,15 @@ export async function* streamFileData(data: FileData): AsyncGenerator<Buffer> {
   for (let index = 0; index < map.count; index++) {
     const extent = map.get(index);
     const length = extent.end - extent.start;
-    if (extent.kind === 'raw' || extent.kind === 'zero') {
+    if (extent.kind === 'raw' || extent.kind === 'zero' || extent.kind === 'fragment') {
       for (let done = 0; done < length; done += STREAM_CHUNK_BYTES) {
         const piece = Math.min(STREAM_CHUNK_BYTES, length - done);
-        yield extent.kind === 'zero' ? Buffer.alloc(piece) : await stored(extent, extent.physical + done, piece);
+        if (extent.kind === 'zero') yield Buffer.alloc(piece);
+        else if (extent.kind === 'fragment') yield await readFragment(data, extent, done, piece);
+        else yield await stored(extent, extent.physical + done, piece);
       }
       continue;
     }
-    yield decodeExtent(data, extent, await stored(extent, extent.physical, extent.physicalLength));
+    yield decode(data, extent, await stored(extent, extent.physical, extent.physicalLength));
   }
 }

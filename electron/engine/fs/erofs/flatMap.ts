@@ -6,6 +6,8 @@ import type { Superblock } from './superblock.js';
 
 const CHUNK_FORMAT_BITS = 0x1f;
 const CHUNK_FORMAT_INDEXES = 0x20;
+/** Chunk indexes keep block address bits 32-47 in their first 2 bytes. */
+const CHUNK_FORMAT_48BIT = 0x40;
 /** The chunk table is read into memory: bound it (16 GiB in 4 KiB chunks). */
 const MAX_CHUNKS = 1 << 22;
 
@@ -18,11 +20,11 @@ export async function mapFlatData(reader: ImageReader, superblock: Superblock, i
   switch (inode.dataLayout) {
     case DATA_LAYOUT.flatPlain: {
       // As in Linux: a plain file without a block address is all hole.
-      if (inode.union === NULL_BLOCK) {
+      if (inode.startBlock === null) {
         map.push(0, 'zero', 0, inode.size);
         return map;
       }
-      const physical = inode.union * blockSize;
+      const physical = inode.startBlock * blockSize;
       reader.check(physical, inode.size, format, 'file data');
       map.push(0, 'raw', physical, inode.size);
       return map;
@@ -31,7 +33,7 @@ export async function mapFlatData(reader: ImageReader, superblock: Superblock, i
       const bodyLength = (Math.ceil(inode.size / blockSize) - 1) * blockSize;
       const tailLength = inode.size - bodyLength;
       if (bodyLength > 0) {
-        const physical = inode.union * blockSize;
+        const physical = (inode.startBlock ?? 0) * blockSize;
         reader.check(physical, bodyLength, format, 'file data');
         map.push(0, 'raw', physical, bodyLength);
       }
@@ -53,7 +55,7 @@ export async function mapFlatData(reader: ImageReader, superblock: Superblock, i
 async function mapChunks(reader: ImageReader, superblock: Superblock, inode: Inode, map: ExtentMap): Promise<void> {
   const format = inodeFormat(inode.nid);
   const chunkFormat = inode.union & 0xffff;
-  if ((chunkFormat & ~(CHUNK_FORMAT_BITS | CHUNK_FORMAT_INDEXES)) !== 0) {
+  if ((chunkFormat & ~(CHUNK_FORMAT_BITS | CHUNK_FORMAT_INDEXES | CHUNK_FORMAT_48BIT)) !== 0) {
     throw new UnsupportedFormatError(`unknown chunk format 0x${chunkFormat.toString(16)}`, { file: reader.name, format, offset: inode.position + 16 });
   }
   const chunkSize = 2 ** (superblock.blockSizeBits + (chunkFormat & CHUNK_FORMAT_BITS));
@@ -68,16 +70,20 @@ async function mapChunks(reader: ImageReader, superblock: Superblock, inode: Ino
     tableLength <= superblock.blockSize
       ? await reader.readMeta(tableStart, tableLength, format, 'chunk table')
       : await reader.readData(tableStart, tableLength, format, 'chunk table');
+  const wide = entrySize === 8 && (chunkFormat & CHUNK_FORMAT_48BIT) !== 0;
   for (let chunk = 0; chunk < chunks; chunk++) {
-    // Block map entries are a bare u32; chunk indexes are {u16 advise, u16 device id, u32 block}.
-    const block = table.readUInt32LE(chunk * entrySize + (entrySize === 8 ? 4 : 0));
+    // Block map entries are a bare u32; chunk indexes are {u16 block bits 32-47 (48-bit layout,
+    // else reserved), u16 device id, u32 block}. An address of all ones is a hole.
+    const at = chunk * entrySize;
+    const low = table.readUInt32LE(at + (entrySize === 8 ? 4 : 0));
+    const high = wide ? table.readUInt16LE(at) : 0;
     const start = chunk * chunkSize;
     const length = Math.min(chunkSize, inode.size - start);
-    if (block === NULL_BLOCK) {
+    if (low === NULL_BLOCK && (!wide || high === 0xffff)) {
       map.pushOrMerge(start, 'zero', 0, length);
       continue;
     }
-    const physical = block * superblock.blockSize;
+    const physical = (high * 2 ** 32 + low) * superblock.blockSize;
     reader.check(physical, length, `${format} › chunk ${chunk}`, 'chunk data');
     map.pushOrMerge(start, 'raw', physical, length);
   }

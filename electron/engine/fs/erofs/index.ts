@@ -1,6 +1,7 @@
 import { InputError } from '../../errors.js';
 import type { ByteSource } from '../../io/byteSource.js';
 import type { FileSystemModule } from '../types.js';
+import { checkCompressionConfigs } from './compressionConfigs.js';
 import { ImageReader } from './imageReader.js';
 import { readInode } from './inode.js';
 import { EROFS_MAGIC, parseSuperblock, SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE } from './superblock.js';
@@ -20,6 +21,7 @@ export async function openErofs(image: ByteSource): Promise<ErofsTree> {
   }
   const superblock = parseSuperblock(await image.read(SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE), image.name, image.size);
   const reader = new ImageReader(image, superblock.blockSize);
+  await checkCompressionConfigs(reader, superblock);
   const root = await readInode(reader, superblock, superblock.rootNid);
   if (root.kind !== 'directory') {
     throw new InputError(`root inode ${superblock.rootNid} is a ${root.kind}, not a directory`, { file: image.name, format: 'erofs superblock', offset: SUPERBLOCK_OFFSET + 14 });

@@ -22,6 +22,9 @@ const KIND_BY_MODE: Record<number, InodeKind> = {
   0o140000: 'socket',
 };
 
+/** i_format: bit 0 extended layout, bits 1-3 data layout, bit 4 "nlink is 1" (compact non-directories, which then keep address bits 32-47 in i_nb) or "no `.` entry" (directories). */
+const I_FORMAT_BITS = 0x1f;
+const I_NLINK_1 = 0x10;
 const COMPACT_INODE_SIZE = 32;
 const EXTENDED_INODE_SIZE = 64;
 const XATTR_IBODY_HEADER_SIZE = 12;
@@ -37,6 +40,8 @@ export interface Inode {
   size: number;
   /** `i_u`: raw block address, compressed block count, device number or chunk format, by layout. */
   union: number;
+  /** Flat layouts: the first data block (up to 48 bits), or null for none (a hole). */
+  startBlock: number | null;
   /** Where what follows the inode and its inline xattrs starts (inline data, index tables). */
   tailStart: number;
 }
@@ -54,7 +59,7 @@ export async function readInode(reader: ImageReader, superblock: Superblock, nid
   const extended = (iFormat & 1) === 1;
   const dataLayout = (iFormat >>> 1) & 7;
   const error = (problem: string, offset: number): InputError => new InputError(problem, { file: reader.name, format, offset: position + offset });
-  if ((iFormat & ~0xf) !== 0) {
+  if ((iFormat & ~I_FORMAT_BITS) !== 0) {
     throw new UnsupportedFormatError(`unknown inode format flags 0x${iFormat.toString(16)}`, { file: reader.name, format, offset: position });
   }
   if (dataLayout > DATA_LAYOUT.chunkBased) throw error(`unknown data layout ${dataLayout}`, 0);
@@ -66,27 +71,38 @@ export async function readInode(reader: ImageReader, superblock: Superblock, nid
   let size: number;
   let union: number;
   let inodeSize: number;
+  // Bits 32-47 of the start block (48-bit layout) sit in i_nb, which compact inodes otherwise use for nlink.
+  let addressHigh: number | null = null;
   if (extended) {
     const full = await reader.readMeta(position, EXTENDED_INODE_SIZE, format, `inode ${nid}`);
     const high = full.readUInt32LE(12);
     if (high >= 2 ** 21) throw error(`absurd size (high word 0x${high.toString(16)})`, 8);
     size = high * 2 ** 32 + full.readUInt32LE(8);
     union = full.readUInt32LE(16);
+    addressHigh = full.readUInt16LE(6);
     inodeSize = EXTENDED_INODE_SIZE;
   } else {
     size = head.readUInt32LE(8);
     union = head.readUInt32LE(16);
+    if (kind !== 'directory' && (iFormat & I_NLINK_1) !== 0) addressHigh = head.readUInt16LE(6);
     inodeSize = COMPACT_INODE_SIZE;
   }
   const xattrSize = xattrCount === 0 ? 0 : XATTR_IBODY_HEADER_SIZE + 4 * (xattrCount - 1);
-  const inode: Inode = { nid, position, kind, dataLayout, size, union, tailStart: position + inodeSize + xattrSize };
+  const inode: Inode = { nid, position, kind, dataLayout, size, union, startBlock: startBlockOf(dataLayout, union, addressHigh), tailStart: position + inodeSize + xattrSize };
   const problem = implausibleSize(inode, superblock, reader.size);
   if (problem !== null) throw error(problem, 8);
   return inode;
 }
 
-/** The largest plausible LZ4 expansion (a match length byte of 255 stands for 255 bytes). */
-const MAX_COMPRESSION_RATIO = 256;
+/**
+ * As Linux reads it: the low 32 bits in i_u, bits 32-47 in i_nb; a plain file whose address is
+ * all ones (in the bits its inode can hold) has no blocks.
+ */
+function startBlockOf(dataLayout: number, union: number, addressHigh: number | null): number | null {
+  if (dataLayout !== DATA_LAYOUT.flatPlain && dataLayout !== DATA_LAYOUT.flatInline) return null;
+  if (dataLayout === DATA_LAYOUT.flatPlain && union === NULL_BLOCK && (addressHigh === null || addressHigh === 0xffff)) return null;
+  return (addressHigh ?? 0) * 2 ** 32 + union;
+}
 
 /**
  * Why the inode's size cannot be true for its data layout, or null. Compared with the larger of the
@@ -98,13 +114,16 @@ function implausibleSize(inode: Inode, superblock: Superblock, imageSize: number
   const { size, dataLayout, union } = inode;
   const blockSize = superblock.blockSize;
   switch (dataLayout) {
-    case DATA_LAYOUT.flatPlain:
-      return size > 0 && union !== NULL_BLOCK && union * blockSize + size > capacity ? `size ${size} at block ${union} does not fit in the file system` : null;
+    case DATA_LAYOUT.flatPlain: {
+      const start = inode.startBlock;
+      return size > 0 && start !== null && start * blockSize + size > capacity ? `size ${size} at block ${start} does not fit in the file system` : null;
+    }
     case DATA_LAYOUT.flatInline: {
       if (size === 0) return null;
+      const start = inode.startBlock ?? 0;
       const bodyBlocks = Math.ceil(size / blockSize) - 1;
       const tail = size - bodyBlocks * blockSize;
-      if (bodyBlocks > 0 && (union + bodyBlocks) * blockSize > capacity) return `size ${size} at block ${union} does not fit in the file system`;
+      if (bodyBlocks > 0 && (start + bodyBlocks) * blockSize > capacity) return `size ${size} at block ${start} does not fit in the file system`;
       if ((inode.tailStart % blockSize) + tail > blockSize) return `inline tail of ${tail} bytes does not fit in the inode's block`;
       return null;
     }
@@ -114,6 +133,9 @@ function implausibleSize(inode: Inode, superblock: Superblock, imageSize: number
       return Math.ceil(size / 2 ** chunkBits) * entrySize > capacity ? `size ${size} needs a chunk table larger than the file system` : null;
     }
     default:
-      return size > capacity * MAX_COMPRESSION_RATIO ? `compressed size ${size} is more than ${MAX_COMPRESSION_RATIO} times the file system` : null;
+      // Compressed files have no such bound: shared pclusters (dedupe) and fragments let any size
+      // fit, and Linux sets none. Reading them is bounded by their index (MAX_LCLUSTERS, extents
+      // that must lie in the image) and by the caller's limits on what a package may expand to.
+      return null;
   }
 }

@@ -4,6 +4,8 @@ import { InputError, UnsupportedFormatError } from '../../errors.js';
 export const EROFS_MAGIC = 0xe0f5e1e2;
 export const SUPERBLOCK_OFFSET = 1024;
 export const SUPERBLOCK_SIZE = 128;
+/** Each `sb_extslots` adds this many bytes to the superblock (what follows it starts later). */
+const SUPERBLOCK_SLOT_SIZE = 16;
 /** Inode slots: a nid counts 32-byte units from the start of the metadata area. */
 export const INODE_SLOT_BITS = 5;
 
@@ -15,10 +17,12 @@ export const FEATURE_INCOMPAT = {
   ztailpacking: 0x10,
   fragments: 0x20, // shares its bit with "dedupe"
   xattrPrefixes: 0x40,
+  /** 48-bit block addresses and nids, encoded extents (erofs-utils 1.8+, mkfs.erofs -E48bit). */
+  blocks48: 0x80,
 } as const;
 const SUPPORTED_INCOMPAT = Object.values(FEATURE_INCOMPAT).reduce((all, bit) => all | bit, 0);
 /** Names for incompatible features this reader refuses, so the error says what the image needs. */
-const UNSUPPORTED_INCOMPAT_NAMES: Record<number, string> = { 0x80: '48-bit layout', 0x100: 'metadata box', 0x200: 'xattr filters' };
+const UNSUPPORTED_INCOMPAT_NAMES: Record<number, string> = { 0x100: 'metadata box (mkfs.erofs -m)' };
 
 export interface Superblock {
   blockSizeBits: number;
@@ -30,6 +34,12 @@ export interface Superblock {
   featureIncompat: number;
   /** Blocks the file system says it has (the image may be shorter when truncated). */
   blocks: number;
+  /** Where what follows the superblock (compression configurations) starts. */
+  end: number;
+  /** Compression algorithms the image may use, a bit per algorithm number (LZ4 alone in old images). */
+  algorithms: number;
+  /** The inode holding shared fragments (mkfs.erofs -Efragments), or null. */
+  packedNid: number | null;
 }
 
 /** Parses and checks the 128-byte superblock (read from offset 1024). */
@@ -41,13 +51,17 @@ export function parseSuperblock(bytes: Buffer, imageName: string, imageSize: num
   const blockSizeBits = bytes.readUInt8(12);
   if (blockSizeBits < 9 || blockSizeBits > 16) throw error(`block size 2^${blockSizeBits} is out of range`, 12, 'block size bits between 9 and 16');
   const blockSize = 2 ** blockSizeBits;
-  const rootNid = bytes.readUInt16LE(14);
-  const blocks = bytes.readUInt32LE(36);
   const metaBlockAddress = bytes.readUInt32LE(40);
   const featureCompat = bytes.readUInt32LE(8);
   const featureIncompat = bytes.readUInt32LE(80);
   const extraDevices = bytes.readUInt16LE(86);
   const dirBlockBits = bytes.readUInt8(90);
+  // With the 48-bit layout a root nid of 0 in its 8-byte field means the old 2-byte one holds it;
+  // otherwise those 2 bytes are the high bits of the block count.
+  const rootNid8 = (featureIncompat & FEATURE_INCOMPAT.blocks48) !== 0 ? readU64(bytes, 112) : 0;
+  const rootNid = rootNid8 !== 0 ? rootNid8 : bytes.readUInt16LE(14);
+  const blocks = bytes.readUInt32LE(36) + (rootNid8 !== 0 ? bytes.readUInt16LE(14) * 2 ** 32 : 0);
+  if (!Number.isSafeInteger(rootNid)) throw error(`root inode number is out of range`, 112);
 
   const unknown = featureIncompat & ~SUPPORTED_INCOMPAT;
   if (unknown !== 0) {
@@ -74,7 +88,33 @@ export function parseSuperblock(bytes: Buffer, imageName: string, imageSize: num
   }
   const metaStart = metaBlockAddress * blockSize;
   if (metaStart >= imageSize) throw error(`metadata area starts at byte ${metaStart}, past the end of the ${imageSize}-byte image`, 40);
-  return { blockSizeBits, blockSize, rootNid, metaStart, featureCompat, featureIncompat, blocks };
+  const superblockSize = SUPERBLOCK_SIZE + bytes.readUInt8(13) * SUPERBLOCK_SLOT_SIZE;
+  // As Linux: the superblock must fit in the first 4 KiB page.
+  if (SUPERBLOCK_OFFSET + superblockSize > 4096) throw error(`${bytes.readUInt8(13)} extension slots make the superblock run past the first 4 KiB`, 13);
+  // Images with compression configurations list their algorithms; older ones only know LZ4.
+  const algorithms = (featureIncompat & FEATURE_INCOMPAT.bigPcluster) !== 0 ? bytes.readUInt16LE(84) : 1;
+  if ((algorithms & ~KNOWN_ALGORITHMS) !== 0) {
+    throw new UnsupportedFormatError(`uses compression algorithms this reader does not know (0x${(algorithms & ~KNOWN_ALGORITHMS).toString(16)})`, {
+      file: imageName,
+      format: 'erofs superblock',
+      offset: SUPERBLOCK_OFFSET + 84,
+    });
+  }
+  let packedNid: number | null = null;
+  if ((featureIncompat & FEATURE_INCOMPAT.fragments) !== 0) {
+    const nid = readU64(bytes, 96);
+    if (!Number.isSafeInteger(nid) || nid >= 2 ** 48) throw error('packed inode number is out of range', 96);
+    // Images with dedupe alone share the feature bit but have no packed inode.
+    if (nid !== 0) packedNid = nid;
+  }
+  return { blockSizeBits, blockSize, rootNid, metaStart, featureCompat, featureIncompat, blocks, end: SUPERBLOCK_OFFSET + superblockSize, algorithms, packedNid };
+}
+
+/** LZ4, LZMA, DEFLATE and Zstandard (bits 0 to 3 of `available_compr_algs`). */
+const KNOWN_ALGORITHMS = 0xf;
+
+function readU64(bytes: Buffer, offset: number): number {
+  return bytes.readUInt32LE(offset + 4) * 2 ** 32 + bytes.readUInt32LE(offset);
 }
 
 function bitsOf(mask: number): number[] {

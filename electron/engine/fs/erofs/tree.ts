@@ -35,6 +35,8 @@ interface Resolved {
 export class ErofsTree implements FileTree {
   private readonly directories = new Map<number, Promise<Map<string, DirectoryEntry>>>();
   private readonly problemLog = new ProblemLog();
+  /** The packed inode's content (fragments), opened once on first use; shared by all files. */
+  private packedContent: Promise<ByteSource> | null = null;
 
   constructor(
     private readonly reader: ImageReader,
@@ -95,7 +97,27 @@ export class ErofsTree implements FileTree {
     const resolved = await this.resolve(path);
     // Callers check the node type first (DeviceTree.openStream); reaching here is a programming error.
     if (resolved === null || resolved.inode.kind !== 'file') throw new Error(`not a regular file: ${path}`);
-    return { reader: this.reader, superblock: this.superblock, nid: resolved.inode.nid, map: await this.mapData(resolved.inode) };
+    return this.dataOf(resolved.inode);
+  }
+
+  private async dataOf(inode: Inode, packed = this.packed): Promise<FileData> {
+    return { reader: this.reader, superblock: this.superblock, nid: inode.nid, map: await this.mapData(inode), packed };
+  }
+
+  private readonly packed = (): Promise<ByteSource> => {
+    this.packedContent ??= this.openPacked();
+    return this.packedContent;
+  };
+
+  /** The packed inode, a regular file of its own whose extents cannot be fragments in turn. */
+  private async openPacked(): Promise<ByteSource> {
+    const nid = this.superblock.packedNid;
+    const fail = (problem: string): InputError => new InputError(problem, { file: this.reader.name, format: `erofs › packed inode ${nid}` });
+    if (nid === null) throw fail('the image has no packed inode for fragments');
+    const inode = await readInode(this.reader, this.superblock, nid);
+    if (inode.kind !== 'file') throw fail(`the packed inode is a ${inode.kind}, not a file`);
+    const selfReference = (): Promise<ByteSource> => Promise.reject(fail('the packed inode keeps fragments in itself'));
+    return new ExtentSource(this.reader.name, await this.dataOf(inode, selfReference));
   }
 
   private mapData(inode: Inode): Promise<ExtentMap> {
@@ -126,7 +148,7 @@ export class ErofsTree implements FileTree {
     if (inode.size > MAX_SYMLINK_BYTES) {
       throw new InputError(`symlink target of ${inode.size} bytes is longer than any path`, { file: this.reader.name, format: inodeFormat(inode.nid), offset: inode.position });
     }
-    const content = new ExtentSource(this.reader.name, { reader: this.reader, superblock: this.superblock, nid: inode.nid, map: await this.mapData(inode) });
+    const content = new ExtentSource(this.reader.name, await this.dataOf(inode));
     return decodeBytes(await content.read(0, inode.size));
   }
 
@@ -176,7 +198,7 @@ export class ErofsTree implements FileTree {
     const format = `${inodeFormat(directory.nid)} (directory ${path === '' ? '/' : path})`;
     let content: ByteSource;
     try {
-      content = new ExtentSource(this.reader.name, { reader: this.reader, superblock: this.superblock, nid: directory.nid, map: await this.mapData(directory) });
+      content = new ExtentSource(this.reader.name, await this.dataOf(directory));
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       this.report(path, error.message);
