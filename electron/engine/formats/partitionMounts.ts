@@ -81,12 +81,13 @@ export class PartitionMounts {
     const fileSystem = await detectFileSystem(source);
     if (fileSystem === null) {
       const raw = await classifyRawPartition(source);
-      // A partition Android or a vendor mounts (system, vendor, my_stock…) without a file system is damaged, not data.
+      this.images.set(image.name, source);
+      // A partition Android or a vendor mounts (system, vendor, my_stock…) without a file system is
+      // damaged, not data: a problem, though its image can still be extracted.
       if (raw.kind === 'raw-data' && source.size > 0 && isPartitionName(image.name)) {
         const magic = (await source.read(0, Math.min(8, source.size))).toString('hex');
         throw new InputError(`no ext4 or EROFS file system found (starts with ${magic})`, { file: this.packageName, format: where, offset: 1024, expected: 'an ext4 or EROFS superblock' });
       }
-      this.images.set(image.name, source);
       if (raw.kind === 'boot-image' || raw.kind === 'vendor-boot-image') this.bootImages.push({ partition: image.name, source });
       this.partitions.push({ name: image.name, fileSystem: raw.description, size: source.size, origin: where, kind: raw.kind });
       return;
