@@ -156,3 +156,24 @@ describe('per-file time budget', () => {
     expect(inventory.files.map((entry) => entry.path)).toEqual(['/system', '/system/big.img', '/system/build.prop']);
   });
 });
+
+describe('configuration file size cap', () => {
+  it('hashes but does not parse an init script of megabytes, reporting it, and parses the others', async () => {
+    const folder = join(temp, 'huge-rc');
+    mkdirSync(join(folder, 'system', 'etc', 'init'), { recursive: true });
+    writeFileSync(join(folder, 'system', 'build.prop'), 'ro.build.fingerprint=x/y/z:14/A/1:user/release-keys\n');
+    const small = 'service small /system/bin/small\n    class main\n';
+    writeFileSync(join(folder, 'system', 'etc', 'init', 'small.rc'), small);
+    // 2 MiB of service definitions: parsed, it would add tens of thousands of services.
+    const stanza = 'service s /system/bin/s\n    user root\n';
+    const huge = stanza.repeat(Math.ceil((2 << 20) / stanza.length));
+    writeFileSync(join(folder, 'system', 'etc', 'init', 'huge.rc'), huge);
+    const { inventory } = await buildInventory(folder, { pool: null });
+    expect(inventory.initServices.map((service) => service.name)).toEqual(['small']);
+    expect(inventory.problems).toContainEqual({
+      path: '/system/etc/init/huge.rc',
+      message: `not read as a configuration file: ${Buffer.byteLength(huge)} bytes, more than the 1 MiB any real one needs (hashed and compared as a file)`,
+    });
+    expect(inventory.files.find((entry) => entry.path === '/system/etc/init/huge.rc')?.sha256).toBe(createHash('sha256').update(huge).digest('hex'));
+  });
+});

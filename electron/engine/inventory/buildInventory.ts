@@ -275,7 +275,7 @@ class FileReader {
       });
     }
     const isApp = APP_FILE.test(entry.path);
-    const configKind = configFileKind(entry.path);
+    const configKind = this.configKindToParse(entry);
     const keepText = configKind !== null || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
       entry.sha256 = await this.hash(entry.path, signal);
@@ -295,6 +295,18 @@ class FileReader {
     const text = bytes.toString('utf8');
     if (configKind !== null) this.configFiles.set(entry.path, { kind: configKind, text });
     this.keepText(entry.path, text);
+  }
+
+  /**
+   * Which parser reads this file as platform configuration, or null. Real init scripts, permission
+   * XML and property files are tens of KiB; one of megabytes would cost far more memory parsed than
+   * it could be worth, so it is only hashed, and reported.
+   */
+  private configKindToParse(entry: FileEntry): ReturnType<typeof configFileKind> {
+    const kind = configFileKind(entry.path);
+    if (kind === null || entry.size <= TEXT_LIMIT) return kind;
+    this.problems.push({ path: entry.path, message: `not read as a configuration file: ${entry.size} bytes, more than the ${TEXT_LIMIT >> 20} MiB any real one needs (hashed and compared as a file)` });
+    return null;
   }
 
   private async parse(bytes: Buffer, path: string): Promise<AppParseResult> {
