@@ -177,3 +177,28 @@ describe('configuration file size cap', () => {
     expect(inventory.files.find((entry) => entry.path === '/system/etc/init/huge.rc')?.sha256).toBe(createHash('sha256').update(huge).digest('hex'));
   });
 });
+
+describe('configuration text budget', () => {
+  it('parses init scripts up to 8 MiB in all, in walk order, and reports the ones after', async () => {
+    const folder = join(temp, 'many-rc');
+    mkdirSync(join(folder, 'system', 'etc', 'init'), { recursive: true });
+    writeFileSync(join(folder, 'system', 'build.prop'), 'ro.build.fingerprint=x/y/z:14/A/1:user/release-keys\n');
+    // Nine scripts of exactly 1 MiB each: one service, then comment lines.
+    const scripts = Array.from({ length: 9 }, (_, index) => {
+      const head = `service s${index} /system/bin/s${index}\n`;
+      const name = `part${index}.rc`;
+      writeFileSync(join(folder, 'system', 'etc', 'init', name), head + '#'.repeat((1 << 20) - head.length - 1) + '\n');
+      return name;
+    });
+    const { inventory } = await buildInventory(folder, { pool: null });
+    // Walk order is code-unit order of names: part0 … part8; the first eight make 8 MiB.
+    expect(inventory.initServices.map((service) => service.name)).toEqual(['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7']);
+    const reported = inventory.problems.filter((problem) => problem.message.startsWith('not read as a configuration file'));
+    expect(reported).toEqual([
+      {
+        path: `/system/etc/init/${scripts[8]}`,
+        message: `not read as a configuration file: the 8 MiB of configuration files read per build were reached (${8 << 20} bytes before it) (hashed and compared as a file)`,
+      },
+    ]);
+  });
+});

@@ -3,7 +3,7 @@ import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, I
 import type { FileEntry, Problem } from '../../../shared/model.js';
 import { sortByKey } from '../../../shared/sort.js';
 import type { NamedResourceValue } from '../android/resourceValues.js';
-import { configFileKind, layerPropertyFiles, parseDefaultPermissions, parseInitRc, parseSystemConfigXml, type PropertyFileText } from '../config/index.js';
+import { configFileKind, layerPropertyFiles, type ConfigFileKind, parseDefaultPermissions, parseInitRc, parseSystemConfigXml, type PropertyFileText } from '../config/index.js';
 import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
@@ -21,6 +21,11 @@ const APP_FILE = /\.(apk|apex|capex)$/i;
 const APP_IN_MEMORY_LIMIT = 128 << 20;
 const TEXT_FILE = /\.(xml|prop|rc|conf|cfg|txt|json|ini|sh|list)$|\/build\.prop$|\.default$/i;
 const TEXT_LIMIT = 1 << 20;
+/**
+ * Init scripts, permission and sysconfig XML parsed per build, in bytes: a real build has one or two
+ * MiB of them. Property files do not count: there are a dozen, and every one matters.
+ */
+const CONFIG_TEXT_BUDGET = 8 << 20;
 /** Texts kept for line diffs, at most this many bytes in all. */
 const TEXT_BUDGET = 64 << 20;
 const IO_CONCURRENCY = 4;
@@ -216,6 +221,8 @@ class FileReader {
   }
 
   private readonly running = new Set<Promise<void>>();
+  /** Bytes of the configuration files chosen for parsing so far, in walk order. */
+  private configBytes = 0;
   private failure: unknown = null;
 
   /** Lists an entry and, for a file, starts reading it once one of the reads in flight is done. */
@@ -226,7 +233,8 @@ class FileReader {
     if (APP_FILE.test(entry.path)) this.progress.appsTotal += 1;
     while (this.running.size >= IO_CONCURRENCY) await Promise.race(this.running);
     this.throwFailure();
-    const job: Promise<void> = this.readOne(entry)
+    const configKind = this.configKindToParse(entry);
+    const job: Promise<void> = this.readOne(entry, configKind)
       .catch((error: unknown) => {
         this.failure ??= error;
       })
@@ -245,7 +253,7 @@ class FileReader {
     if (this.failure !== null) throw this.failure;
   }
 
-  private async readOne(entry: FileEntry): Promise<void> {
+  private async readOne(entry: FileEntry, configKind: ConfigFileKind | null): Promise<void> {
     throwIfAborted(this.options.signal);
     const budget = this.options.fileTimeBudget ?? { floorMs: FILE_TIME_FLOOR_MS, bytesPerSecond: FILE_MIN_BYTES_PER_SECOND };
     const budgetMs = Math.max(budget.floorMs, (entry.size / budget.bytesPerSecond) * 1000);
@@ -253,7 +261,7 @@ class FileReader {
     const timer = setTimeout(() => timeout.abort(), budgetMs);
     const signal = this.options.signal === undefined ? timeout.signal : AbortSignal.any([this.options.signal, timeout.signal]);
     try {
-      await this.read(entry, signal);
+      await this.read(entry, configKind, signal);
     } catch (error) {
       const timedOut = timeout.signal.aborted && !(this.options.signal?.aborted ?? false);
       if (timedOut) this.problems.push({ path: entry.path, message: `not read: took longer than ${Math.round(budgetMs / 1000)} s (the time allowed for a file of this size)` });
@@ -266,7 +274,7 @@ class FileReader {
     this.options.onProgress?.({ ...this.progress });
   }
 
-  private async read(entry: FileEntry, signal: AbortSignal): Promise<void> {
+  private async read(entry: FileEntry, configKind: ConfigFileKind | null, signal: AbortSignal): Promise<void> {
     if (this.sizeCap !== null && entry.size > this.sizeCap) {
       throw new InputError(`declares ${entry.size} bytes, more than ${MAX_FILE_EXPANSION} times the package: not read (a size bomb?)`, {
         file: this.packageName,
@@ -275,7 +283,6 @@ class FileReader {
       });
     }
     const isApp = APP_FILE.test(entry.path);
-    const configKind = this.configKindToParse(entry);
     const keepText = configKind !== null || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
       entry.sha256 = await this.hash(entry.path, signal);
@@ -299,14 +306,22 @@ class FileReader {
 
   /**
    * Which parser reads this file as platform configuration, or null. Real init scripts, permission
-   * XML and property files are tens of KiB; one of megabytes would cost far more memory parsed than
-   * it could be worth, so it is only hashed, and reported.
+   * XML and property files are tens of KiB, a whole build's one or two MiB; a file of megabytes, or
+   * files past CONFIG_TEXT_BUDGET in all, would cost far more memory parsed than they could be worth, so
+   * they are only hashed, and reported. Decided in walk order, so the same files are parsed each run.
    */
-  private configKindToParse(entry: FileEntry): ReturnType<typeof configFileKind> {
+  private configKindToParse(entry: FileEntry): ConfigFileKind | null {
     const kind = configFileKind(entry.path);
-    if (kind === null || entry.size <= TEXT_LIMIT) return kind;
-    this.problems.push({ path: entry.path, message: `not read as a configuration file: ${entry.size} bytes, more than the ${TEXT_LIMIT >> 20} MiB any real one needs (hashed and compared as a file)` });
-    return null;
+    if (kind === null) return null;
+    const notRead = (why: string): null => {
+      this.problems.push({ path: entry.path, message: `not read as a configuration file: ${why} (hashed and compared as a file)` });
+      return null;
+    };
+    if (entry.size > TEXT_LIMIT) return notRead(`${entry.size} bytes, more than the ${TEXT_LIMIT >> 20} MiB any real one needs`);
+    if (kind === 'properties') return kind;
+    if (this.configBytes + entry.size > CONFIG_TEXT_BUDGET) return notRead(`the ${CONFIG_TEXT_BUDGET >> 20} MiB of configuration files read per build were reached (${this.configBytes} bytes before it)`);
+    this.configBytes += entry.size;
+    return kind;
   }
 
   private async parse(bytes: Buffer, path: string): Promise<AppParseResult> {

@@ -79,7 +79,7 @@ export class Ext4Tree implements FileTree {
 
   async openStream(path: string): Promise<Readable> {
     const source = await this.openSource(path);
-    return Readable.from(readChunks(source));
+    return Readable.from(readChunks(source), { highWaterMark: 2 });
   }
 
   async openSource(path: string): Promise<ByteSource> {
