@@ -6,10 +6,9 @@
 // info.json, written last, describes the package: where payload.bin and its blobs are, which
 // blobs are xz and zstd, and the SHA-256 of every file of the tree (for checking the reader's).
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cachedInput } from './benchCache.mjs';
 import { planTree, writeTree } from './generatedTree.mjs';
 import { CHUNK_BYTES, writePartitionBlobs } from './payloadBlobs.mjs';
 import { Op, payloadMetadata } from './payloadManifest.mjs';
@@ -22,14 +21,6 @@ const TIMESTAMP = 1_700_000_000;
 const FS_UUID = '0b1b5e5e-0000-4000-8000-00000000be7c';
 const PREFIX = 'open-';
 
-export function cacheRoot() {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'otalens-bench');
-}
-
-function cacheKey(params) {
-  return createHash('sha256').update(JSON.stringify({ version: GENERATOR_VERSION, ...params })).digest('hex').slice(0, 12);
-}
-
 /**
  * The cached package for { sizeGb, files, seed }, generated first when missing (or when `rebuild`).
  * Other parameter sets' packages (GBs each) are deleted unless `keepOthers`.
@@ -37,24 +28,8 @@ function cacheKey(params) {
  */
 export async function ensureBenchPackage({ sizeGb, files, seed }, { rebuild = false, keepOthers = false, log = console.log } = {}) {
   const params = { sizeGb, files, seed };
-  const root = cacheRoot();
-  const dir = join(root, `${PREFIX}${cacheKey(params)}`);
-  mkdirSync(root, { recursive: true });
-  if (!keepOthers) {
-    for (const name of readdirSync(root)) {
-      if (name.startsWith(PREFIX) && join(root, name) !== dir) {
-        log(`removing the cached package of other parameters: ${join(root, name)} (--keep-cache keeps it)`);
-        rmSync(join(root, name), { recursive: true, force: true });
-      }
-    }
-  }
-  const infoPath = join(dir, 'info.json');
-  if (!rebuild && existsSync(infoPath)) return { zipPath: join(dir, 'ota.zip'), info: JSON.parse(readFileSync(infoPath, 'utf8')), generated: false };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const info = await generate(params, dir, log);
-  writeFileSync(infoPath, `${JSON.stringify(info)}\n`);
-  return { zipPath: join(dir, 'ota.zip'), info, generated: true };
+  const { dir, info, generated } = await cachedInput({ prefix: PREFIX, version: GENERATOR_VERSION, params, rebuild, keepOthers, log, generate: (into) => generate(params, into, log) });
+  return { zipPath: join(dir, 'ota.zip'), info, generated };
 }
 
 async function generate(params, dir, log) {

@@ -12,13 +12,13 @@
 // The trees stay in the cache: `aapt dump badging` runs over their APK files.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureKeystore } from '../../scripts/fixtures/lib/apkTools.mjs';
 import { buildFrameworkRes } from '../../scripts/fixtures/lib/frameworkRes.mjs';
 import { fileOta, normalizeTree } from '../../scripts/fixtures/lib/otaPackagers.mjs';
-import { cacheRoot } from './benchPackage.mjs';
+import { cacheRoot, cachedInput, writeInfo } from './benchCache.mjs';
 import { appSources, buildSpecs } from './compareApps.mjs';
 import { writeOtaZip } from './otaZip.mjs';
 import { CHUNK_BYTES, writePartitionBlobs } from './payloadBlobs.mjs';
@@ -129,10 +129,6 @@ function writeSideTree(root, side, specs, keys, { apkDir, framework }) {
   return listing.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-function cacheDirFor(params) {
-  return join(cacheRoot(), `${PREFIX}${keyOf({ version: GENERATOR_VERSION, ...params })}`);
-}
-
 /**
  * The cached pair for { apps, seed }, generated first when missing (or when `rebuild`). Other
  * parameter sets' pairs are deleted unless `keepOthers`. With `ab`, the A/B EROFS zips are made
@@ -140,30 +136,12 @@ function cacheDirFor(params) {
  */
 export async function ensureComparePair({ apps, seed }, { rebuild = false, keepOthers = false, ab = false, log = console.log } = {}) {
   const params = { apps, seed };
-  const dir = cacheDirFor(params);
-  mkdirSync(cacheRoot(), { recursive: true });
-  if (!keepOthers) {
-    for (const name of readdirSync(cacheRoot())) {
-      if (name.startsWith(PREFIX) && join(cacheRoot(), name) !== dir) {
-        log(`removing the cached pair of other parameters: ${join(cacheRoot(), name)} (--keep-cache keeps it)`);
-        rmSync(join(cacheRoot(), name), { recursive: true, force: true });
-      }
-    }
-  }
-  const infoPath = join(dir, 'info.json');
-  let info = !rebuild && existsSync(infoPath) ? JSON.parse(readFileSync(infoPath, 'utf8')) : null;
-  const generated = info === null;
-  if (info === null) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    info = await generate(params, dir, log);
-    writeFileSync(infoPath, `${JSON.stringify(info, null, 1)}\n`);
-  }
+  const { dir, info, generated } = await cachedInput({ prefix: PREFIX, version: GENERATOR_VERSION, params, rebuild, keepOthers, log, generate: (into) => generate(params, into, log) });
   let abGenerated = false;
   if (ab && info.ab === undefined) {
     info.ab = await generateAb(dir, log);
     abGenerated = true;
-    writeFileSync(infoPath, `${JSON.stringify(info, null, 1)}\n`);
+    writeInfo(dir, info);
   }
   return { dir, info, generated, abGenerated };
 }

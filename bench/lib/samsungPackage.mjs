@@ -7,11 +7,10 @@
 // super.img.lz4 is kept next to it, for the lz4 -dc baseline. info.json, written last, has the
 // SHA-256 of every file of the tree.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { geometryBlock, metadataBlob } from '../../scripts/fixtures/build-sparse-super.mjs';
-import { cacheRoot } from './benchPackage.mjs';
+import { cachedInput } from './benchCache.mjs';
 import { planTree, writeTree } from './generatedTree.mjs';
 
 const GENERATOR_VERSION = 1;
@@ -23,31 +22,11 @@ const UUID = '5a5a5a5a-0000-4000-8000-00000000be7c';
 
 const run = (command, args, options = {}) => execFileSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20, ...options });
 
-function cacheKey(params) {
-  return createHash('sha256').update(JSON.stringify({ version: GENERATOR_VERSION, ...params })).digest('hex').slice(0, 12);
-}
-
 /** The cached Samsung-like package for { sizeGb, files, seed }: { apPath, lz4Path, info, generated }. */
 export async function ensureSamsungPackage(params, { rebuild = false, keepOthers = false, log = console.log } = {}) {
-  const root = cacheRoot();
-  const dir = join(root, `${PREFIX}${cacheKey(params)}`);
-  mkdirSync(root, { recursive: true });
-  if (!keepOthers) {
-    for (const name of readdirSync(root)) {
-      if (name.startsWith(PREFIX) && join(root, name) !== dir) {
-        log(`removing the cached package of other parameters: ${join(root, name)} (--keep-cache keeps it)`);
-        rmSync(join(root, name), { recursive: true, force: true });
-      }
-    }
-  }
-  const paths = { apPath: join(dir, 'AP_BENCH.tar.md5'), lz4Path: join(dir, 'super.img.lz4') };
-  const infoPath = join(dir, 'info.json');
-  if (!rebuild && existsSync(infoPath)) return { ...paths, info: JSON.parse(readFileSync(infoPath, 'utf8')), generated: false };
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const info = generate(params, dir, paths, log);
-  writeFileSync(infoPath, `${JSON.stringify(info)}\n`);
-  return { ...paths, info, generated: true };
+  const pathsIn = (dir) => ({ apPath: join(dir, 'AP_BENCH.tar.md5'), lz4Path: join(dir, 'super.img.lz4') });
+  const { dir, info, generated } = await cachedInput({ prefix: PREFIX, version: GENERATOR_VERSION, params, rebuild, keepOthers, log, generate: (into) => generate(params, into, pathsIn(into), log) });
+  return { ...pathsIn(dir), info, generated };
 }
 
 function generate(params, dir, { apPath, lz4Path }, log) {
