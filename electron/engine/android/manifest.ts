@@ -7,7 +7,7 @@ import { compareStrings, sortByKey } from '../../../shared/sort.js';
 import { AndroidAttr, childElements, getAttribute, getAttributeByName, type AxmlDocument, type AxmlElement } from './axml/index.js';
 import { resolvedBoolean, resolvedInteger, resolvedText, type ValueResolver } from './valueResolver.js';
 
-export type ManifestFacts = Omit<AppModel, 'preferences' | 'signers' | 'problems'>;
+export type ManifestFacts = Omit<AppModel, 'preferences' | 'signers' | 'signing' | 'problems'>;
 
 const COMPONENT_ELEMENTS: Readonly<Record<string, ComponentType>> = {
   activity: 'activity',
