@@ -100,8 +100,8 @@ export interface ApkSigner {
   rotatedFrom?: string[];
   /** The certificate is one of AOSP's public test keys (`testkey`, `platform`, `shared`, `media`…). */
   testKey?: string;
-  /** The certificate is the build's platform certificate (framework-res.apk's); only set inside a build. */
-  platformKey?: boolean;
+  /** True when the certificate is the build's platform certificate (framework-res.apk's); only set inside a build. */
+  platformKey?: true;
 }
 
 /** What the signatures of an APK amount to, as Android sees them. */

@@ -93,8 +93,8 @@ function mmsChange(): AppChange {
       changed: [{ type: 'receiver', name: 'com.android.mms.PushReceiver', old: { exported: true, enabled: true, permission: null }, new: { exported: false, enabled: true, permission: null } }],
     },
     signers: {
-      old: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor' }],
-      new: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor' }],
+      old: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor', verified: true }],
+      new: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor', verified: true }],
     },
     preferences: {
       added: [],
@@ -126,7 +126,8 @@ function profile(fields: Pick<AppProfile, 'package' | 'label' | 'path'> & Partia
     permissions: [],
     application: APPLICATION,
     components: [],
-    signers: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor' }],
+    signers: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor', verified: true }],
+    signing: { verified: true, testKeys: [], platformSigned: false },
     preferences: [],
     ...fields,
   };
@@ -168,7 +169,7 @@ function handmadeProfiles(): AppDiff['profiles'] {
           { ...pushReceiver, exported: false },
           smsReceiver,
         ],
-        signers: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor' }],
+        signers: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor', verified: true }],
         preferences: [{ ...mmsPreference, defaultValue: 'false', line: 14 }, { ...unchangedPreference, line: 18 }],
       }),
       rebuilt,
@@ -192,7 +193,7 @@ function handmadeProfiles(): AppDiff['profiles'] {
 
 /** An apps diff with nothing in it but the parts given. */
 export function appDiffOf(parts: Partial<AppDiff>): AppDiff {
-  return { added: [], removed: [], changed: [], profiles: { old: [], new: [] }, permissionDeclarations: { old: [], new: [] }, ...parts };
+  return { added: [], removed: [], changed: [], profiles: { old: [], new: [] }, permissionDeclarations: { old: [], new: [] }, signingFindings: [], ...parts };
 }
 
 /** A small comparison written by hand, for tests that need exact control over the data shown. */
@@ -255,6 +256,7 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
         },
       ],
       profiles: handmadeProfiles(),
+      signingFindings: [],
       permissionDeclarations: {
         old: [{ name: 'android.permission.READ_SMS', protectionLevel: 'dangerous', declaredBy: 'android' }],
         new: [

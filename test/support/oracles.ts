@@ -89,3 +89,13 @@ export function run(command: string, args: string[], cwd?: string): string {
     throw error;
   }
 }
+
+/** Like run, with `input` on the tool's stdin. */
+export function runWithInput(command: string, args: string[], input: Buffer | string): string {
+  try {
+    return execFileSync(command, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`tool "${command}" is not installed (CI installs it: see .ci/run)`, { cause: error });
+    throw error;
+  }
+}

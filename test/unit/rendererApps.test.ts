@@ -78,6 +78,7 @@ describe('sortAppRows', () => {
     application: { debuggable: false, allowBackup: true, persistent: false, usesCleartextTraffic: null, enabled: true, className: null },
     components: [],
     signers: [],
+    signing: { verified: true, testKeys: [], platformSigned: null },
     preferences: [],
   });
   const profiles = [profile('com.b', 'Zeta', 'system', 10, 2), profile('com.a', null, 'vendor', 9, 12), profile('com.c', 'alpha', 'product', null, 0)];

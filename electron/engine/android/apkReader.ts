@@ -9,6 +9,7 @@ import { compareStrings, sortByKey } from '../../../shared/sort.js';
 import { InputError } from '../errors.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { ZipArchive } from '../zip/zipArchive.js';
+import { apkStructureProblems } from './apkStructure.js';
 import { ResourceResolver, parseResourceTable } from './arsc/index.js';
 import { axmlToXmlText, decodeAxml } from './axml/index.js';
 import { ManifestError, readManifest } from './manifest.js';
@@ -73,7 +74,7 @@ export async function readApkDetails(zip: ZipArchive, where: ApkLocation): Promi
   const xmlTexts = new Map<string, string>([[MANIFEST, axmlToXmlText(manifestDocument, { resolveReference: (id) => resolver.nameOf(id) })]]);
   const preferences = await readPreferences(zip, where, resolver, problems, xmlTexts);
   const signing = await readApkSigners(zip.source, zip, { file: where.file, minSdk: minimumPlatformLevel(facts.minSdkVersion) });
-  problems.push(...signing.problems);
+  problems.push(...signing.problems, ...(await apkStructureProblems(zip, where.file, signing.signers, signing.signing)));
   const app: AppModel = { ...facts, preferences, signers: signing.signers, signing: { ...signing.signing, platformSigned: null }, problems: sortByKey(problems, (problem) => problem.path) };
   return { app, resources, xmlTexts };
 }

@@ -14,6 +14,7 @@ import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
 import { parseApp, SETTINGS_PROVIDER, type AppParseResult } from './appParsing.js';
+import { markPlatformSigned } from './platformKey.js';
 import { settingsDefaults, type OverlaySource, type SettingsSource } from './settingsDefaults.js';
 
 const APP_FILE = /\.(apk|apex|capex)$/i;
@@ -332,6 +333,7 @@ class FileReader {
       if (result.app.package === SETTINGS_PROVIDER) provider ??= { path: entry.path, package: result.app.package, values };
       else if (result.app.overlay !== null) overlays.push({ path: entry.path, package: result.app.package, values, priority: result.app.overlay.priority });
     }
+    markPlatformSigned(inventoryApps);
     return { inventoryApps, provider, overlays };
   }
 }

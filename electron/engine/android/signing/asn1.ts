@@ -47,6 +47,7 @@ export function contentOf(element: Asn1): Buffer {
 
 /** The children of a constructed element (SEQUENCE, SET or a constructed tagged element). */
 export function childrenOf(element: Asn1): Asn1[] {
+  if (!element.idBlock.isConstructed) return [];
   const value = (element.valueBlock as { value?: unknown }).value;
   return Array.isArray(value) ? (value as Asn1[]) : [];
 }
