@@ -35,7 +35,7 @@ export function signingFindings(
     const keys = app.signing.testKeys;
     if (keys.length > 0) {
       const wasTestKey = (previous?.signing.testKeys.length ?? 0) > 0;
-      const how = wasTestKey ? 'as in the old build' : previous === undefined ? 'an app the old build does not have' : 'it was not in the old build';
+      const how = wasTestKey ? 'as in the old build' : previous === undefined ? 'an app the old build does not have' : 'the old build’s was signed with another key';
       add(current, 'test-key', wasTestKey ? 'both' : 'new', `${name} is signed with AOSP's public test ${plural(keys, 'key')} ${keys.join(', ')} (${how}): anyone can sign an update that replaces it.`, keys);
     } else if (previous !== undefined && previous.signing.testKeys.length > 0) {
       add(current, 'test-key', 'old', `${name} is no longer signed with a public test key (the old build's was signed with ${previous.signing.testKeys.join(', ')}).`, previous.signing.testKeys);

@@ -285,6 +285,8 @@ class FileReader {
   private async addApp(entry: FileEntry, result: AppParseResult): Promise<void> {
     this.readApps.push({ entry, result });
     if (result.error !== null) this.problems.push({ path: entry.path, message: `app not read: ${result.error}` });
+    // What the APK reader could not read or verify (signatures that do not verify, a Janus prefix…) is a problem of the build.
+    for (const problem of result.app?.problems ?? []) this.problems.push(problem);
     for (const [member, text] of result.xmlTexts) this.keepText(`${entry.path}${ARCHIVE_SEPARATOR}${member}`, text);
     this.progress.appsDone += 1;
   }
