@@ -68,3 +68,14 @@ function appName(app: AppModel): string {
 function plural(items: readonly string[], word: string): string {
   return items.length === 1 ? word : `${word}s`;
 }
+
+/** The findings a summary leads with: apps of the new build signed with a public test key. */
+export function leadingFindings(findings: readonly SigningFinding[]): SigningFinding[] {
+  return findings.filter((finding) => finding.kind === 'test-key' && finding.builds !== 'old');
+}
+
+/** The rest, shown after the verdicts. */
+export function otherFindings(findings: readonly SigningFinding[]): SigningFinding[] {
+  const leading = new Set(leadingFindings(findings));
+  return findings.filter((finding) => !leading.has(finding));
+}

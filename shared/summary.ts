@@ -1,4 +1,6 @@
+import type { SigningFinding } from './appDiff.js';
 import { formatLabel } from './labels.js';
+import { leadingFindings, otherFindings } from './signingFindings.js';
 import type { ComparisonResult, PackageSide } from './model.js';
 import type { Evidence, FeatureVerdict, SideVerdict } from './verdict.js';
 
@@ -25,6 +27,12 @@ export function textSummary(result: ComparisonResult): string {
   const lines: string[] = [`OTA Lens: ${result.old.file} → ${result.new.file}`];
   lines.push(`  old  ${describeBuild(result.old)}`, `  new  ${describeBuild(result.new)}`, '');
 
+  const testKeys = leadingFindings(result.apps.signingFindings);
+  if (testKeys.length > 0) {
+    lines.push("Signed with AOSP's public test keys (anyone holding these published keys can sign updates to these apps):");
+    lines.push(...limited(testKeys.map((finding) => `  ✘ ${finding.summary}`)), '');
+  }
+
   lines.push('Verdicts:');
   for (const feature of result.features) {
     lines.push(`  ${marker(feature)} ${feature.summary}`);
@@ -43,6 +51,9 @@ export function textSummary(result: ComparisonResult): string {
     lines.push('', 'Other default changes worth a look:');
     lines.push(...limited(result.otherDefaultChanges.map((change) => `  ~ ${change.kind} ${change.package === null ? '' : `${change.package} `}${change.name}${change.title === null ? '' : ` (“${change.title}”)`}: ${change.old} → ${change.new}`)));
   }
+
+  const signing = otherFindings(result.apps.signingFindings);
+  if (signing.length > 0) lines.push('', 'Signatures:', ...limited(signing.map((finding) => `  ${findingMarker(finding)} ${finding.summary}`)));
 
   lines.push('', ...countsLine(result));
   const { apps, properties } = result;
@@ -65,6 +76,11 @@ export function textSummary(result: ComparisonResult): string {
     lines.push(...limited(problems.map((problem) => `  ! ${problem.side} ${problem.path}: ${problem.message}`)));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function findingMarker(finding: SigningFinding): string {
+  if (finding.builds === 'old') return '·';
+  return finding.kind === 'signer-changed' ? '~' : '!';
 }
 
 function marker(feature: FeatureVerdict): string {
@@ -95,6 +111,11 @@ function evidenceLine(evidence: Evidence): string {
  */
 export function markdownSummary(result: ComparisonResult): string {
   const out: string[] = [`# OTA Lens: ${code(result.old.file)} → ${code(result.new.file)}`, ''];
+  const testKeys = leadingFindings(result.apps.signingFindings);
+  if (testKeys.length > 0) {
+    out.push("## Signed with AOSP's public test keys", '', 'Anyone holding these published keys can sign updates to these apps.', '');
+    out.push(...testKeys.map((finding) => `- ${code(finding.path)}: ${escapeMarkdownText(finding.summary)}`), '');
+  }
   out.push('## Verdicts', '');
   for (const feature of result.features) out.push(`- **${escapeMarkdownText(feature.title)}**: ${escapeMarkdownText(feature.summary)}`);
   const note = result.features.find((feature) => feature.reachNote !== undefined)?.reachNote;
@@ -122,6 +143,12 @@ export function markdownSummary(result: ComparisonResult): string {
       out.push(`| ${change.kind} | ${cell(change.package === null ? name : `${change.package}: ${name}`)} | ${cell(change.old)} | ${cell(change.new)} | ${cell(change.evidence.new?.path ?? change.evidence.old?.path ?? null)} |`);
     }
     out.push('');
+  }
+
+  const signing = otherFindings(result.apps.signingFindings);
+  if (signing.length > 0) {
+    out.push('## Signatures', '');
+    out.push(...signing.map((finding) => `- ${code(finding.path)}: ${escapeMarkdownText(finding.summary)}`), '');
   }
 
   out.push('## Builds', '', '| | Old build | New build |', '|---|---|---|');
