@@ -8,10 +8,12 @@ export interface UsesPermission {
   name: string;
   maxSdkVersion?: number;
   /**
-   * Present when the manifest does not ask for the permission but Android adds it, with the reason
-   * in aapt's words (`targetSdkVersion < 16 and requested READ_CONTACTS`).
+   * Present when the manifest does not ask for the permission but Android's package parser adds
+   * it: the reason in aapt's words (`targetSdkVersion < 16 and requested READ_CONTACTS`), and the
+   * first Android version (API level) that adds it (inside a build, only those its version adds
+   * are listed).
    */
-  implied?: { reason: string };
+  implied?: { reason: string; since: number };
 }
 
 export interface DeclaredPermission {
@@ -126,10 +128,15 @@ export interface AppModel {
   package: string;
   versionCode: number | null;
   versionName: string | null;
-  minSdkVersion: number | null;
-  targetSdkVersion: number | null;
+  /** An API level, or the codename of an unreleased platform (`VanillaIceCream`) as the manifest names it. */
+  minSdkVersion: number | string | null;
+  /** An API level or a codename, as the manifest names it; null when it says nothing. */
+  targetSdkVersion: number | string | null;
   sharedUserId: string | null;
-  /** The application label resolved to text in the default configuration. */
+  /**
+   * The application label resolved to text in the default configuration, or, when the label
+   * has no default value, in the configuration a default device (en-US) would use.
+   */
   label: string | null;
   usesPermissions: UsesPermission[];
   permissions: DeclaredPermission[];

@@ -40,7 +40,7 @@ export interface AppChange {
   sha256: ValueChange<string>;
   versionCode?: ValueChange<number | null>;
   versionName?: ValueChange<string | null>;
-  targetSdkVersion?: ValueChange<number | null>;
+  targetSdkVersion?: ValueChange<number | string | null>;
   usesPermissions: { added: string[]; removed: string[] };
   permissions: { added: DeclaredPermission[]; removed: DeclaredPermission[]; changed: { name: string; old: string; new: string }[] };
   components: { added: AppComponent[]; removed: AppComponent[]; changed: ComponentChange[] };
@@ -59,8 +59,8 @@ export type ComponentFacts = Omit<AppComponent, 'intentFilters' | 'exportedSourc
  * components, signers and preference defaults, not only what changed.
  */
 export interface AppProfile extends AppRef {
-  minSdkVersion: number | null;
-  targetSdkVersion: number | null;
+  minSdkVersion: number | string | null;
+  targetSdkVersion: number | string | null;
   sharedUserId: string | null;
   usesPermissions: UsesPermission[];
   permissions: DeclaredPermission[];

@@ -60,7 +60,7 @@ export function textSummary(result: ComparisonResult): string {
   const appLines = [
     ...apps.added.map((app) => `  + app ${app.package} (${app.path})`),
     ...apps.removed.map((app) => `  - app ${app.package} (${app.path})`),
-    ...apps.changed.flatMap((app) => app.usesPermissions.added.map((permission) => `  ~ app ${app.package} now asks for ${permission}`)),
+    ...apps.changed.flatMap((app) => app.usesPermissions.added.map((permission) => `  ~ app ${app.package} now asks for ${permission}${impliedNote(result, app.package, permission)}`)),
   ];
   const propertyLines = [
     ...properties.changed.map((change) => `  ~ ${change.name}: ${change.old} → ${change.new}`),
@@ -76,6 +76,12 @@ export function textSummary(result: ComparisonResult): string {
     lines.push(...limited(problems.map((problem) => `  ! ${problem.side} ${problem.path}: ${problem.message}`)));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** ` (implied: reason)` when the new build's app does not ask for the permission itself but Android adds it. */
+function impliedNote(result: ComparisonResult, packageName: string, permission: string): string {
+  const implied = result.apps.profiles.new.find((profile) => profile.package === packageName)?.usesPermissions.find((item) => item.name === permission)?.implied;
+  return implied === undefined ? '' : ` (implied: ${implied.reason})`;
 }
 
 function findingMarker(finding: SigningFinding): string {
@@ -166,7 +172,7 @@ export function markdownSummary(result: ComparisonResult): string {
     out.push(...apps.removed.map((app) => `- removed ${code(app.package)} from ${code(app.path)}`));
     for (const app of apps.changed) {
       const parts = [
-        ...app.usesPermissions.added.map((permission) => `asks for ${code(permission)}`),
+        ...app.usesPermissions.added.map((permission) => `asks for ${code(permission)}${escapeMarkdownText(impliedNote(result, app.package, permission))}`),
         ...app.usesPermissions.removed.map((permission) => `no longer asks for ${code(permission)}`),
         ...(app.versionName === undefined ? [] : [`version ${code(String(app.versionName.old))} → ${code(String(app.versionName.new))}`]),
       ];

@@ -72,7 +72,10 @@ function appSummary(app: AppModel): string {
   const flags = Object.entries(app.application).filter(([, value]) => value === true).map(([name]) => name);
   lines.push(`  application    ${flags.join(', ') || '(no flags set)'}`);
   lines.push(`  uses ${app.usesPermissions.length} permissions${app.usesPermissions.length ? ':' : ''}`);
-  for (const permission of app.usesPermissions) lines.push(`    ${permission.name}${permission.maxSdkVersion === undefined ? '' : ` (up to SDK ${permission.maxSdkVersion})`}`);
+  for (const permission of app.usesPermissions) {
+    const implied = permission.implied === undefined ? '' : `  (implied: ${permission.implied.reason})`;
+    lines.push(`    ${permission.name}${permission.maxSdkVersion === undefined ? '' : ` (up to SDK ${permission.maxSdkVersion})`}${implied}`);
+  }
   if (app.permissions.length > 0) {
     lines.push(`  declares ${app.permissions.length} permissions:`);
     for (const permission of app.permissions) lines.push(`    ${permission.name}  [${permission.protectionLevel}]`);

@@ -262,7 +262,27 @@ export function AppDetail({ kind, old, new: current, levels }: AppDetailProps) {
         items={requested}
         showStatus={showStatus}
         noun={['permission', 'permissions']}
-        columns={[{ header: 'Permission', colClass: 'col-name', isRowHeader: true, render: (item) => <PermissionName name={item.key} level={levelOf(item)} /> }]}
+        columns={[
+          {
+            header: 'Permission',
+            colClass: 'col-name',
+            isRowHeader: true,
+            render: (item) => {
+              const implied = either(item).implied;
+              return (
+                <>
+                  <PermissionName name={item.key} level={levelOf(item)} />
+                  {implied !== undefined && (
+                    <span className="muted implied-permission" data-testid="implied-permission">
+                      {' '}
+                      (implied: {implied.reason})
+                    </span>
+                  )}
+                </>
+              );
+            },
+          },
+        ]}
       />
       <DetailList
         id="app-declared-permissions"
