@@ -9,6 +9,7 @@ export const PACKAGE_FORMAT_LABELS: Readonly<Record<PackageFormat, string>> = {
   'factory-zip': 'factory / fastboot image zip',
   'factory-tar': 'factory image archive (tar/tgz)',
   'raw-image': 'partition image',
+  apk: 'Android app (APK)',
 };
 
 /** The label for a format; one this version does not know (a newer report) is shown as stored. */

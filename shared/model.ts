@@ -16,7 +16,8 @@ export type PackageFormat =
   | 'block-ota-zip'
   | 'factory-zip'
   | 'factory-tar'
-  | 'raw-image';
+  | 'raw-image'
+  | 'apk';
 
 export interface PackageInfo {
   /** Base name of the package file or folder, never a full path (results are shareable). */

@@ -1,5 +1,6 @@
 import { InputError, UnsupportedFormatError } from '../errors.js';
 import { abOtaZipFormat } from './abOtaZip.js';
+import { apkPackageFormat } from './apkPackage.js';
 import { blockOtaZipFormat } from './blockOtaZip.js';
 import { directoryFormat } from './directory.js';
 import { factoryTarFormat } from './factoryTar.js';
@@ -21,6 +22,7 @@ export const PACKAGE_FORMATS: readonly PackageFormatModule[] = [
   factoryZipFormat,
   factoryTarFormat,
   rawImageFormat,
+  apkPackageFormat,
 ];
 
 export interface PackageHandle {
