@@ -165,7 +165,7 @@ async function expectMatchesAapt(apk: string): Promise<AppModel> {
     return { name: (attribute(element, ANDROID.name)?.value as { text: string }).text, level: level?.kind === 'typed' ? level.data : 0 };
   });
   expect(app.permissions.map((permission) => permission.name)).toEqual(declared.map((permission) => permission.name).sort());
-  const targetSdk = app.targetSdkVersion ?? app.minSdkVersion ?? 1;
+  const targetSdk = Number(app.targetSdkVersion ?? app.minSdkVersion ?? 1);
   expect(app.components).toEqual(oracleComponents(manifest, app.package, targetSdk));
 
   const resources = defaultResources(apk);
