@@ -46,7 +46,7 @@ ${permissions.map((name) => `  <uses-permission android:name="${P}${name}"/>`).j
 function aaptPermissions(badging: string): { names: string[]; implied: Map<string, string> } {
   return {
     names: [...badging.matchAll(/^uses-permission: name='([^']+)'/gm)].map((match) => match[1] ?? ''),
-    implied: new Map([...badging.matchAll(/^uses-implied-permission: name='([^']+)' reason='([^']+)'/gm)].map((match) => [match[1] ?? '', match[2] ?? ''])),
+    implied: new Map([...badging.matchAll(/^uses-implied-permission: name='([^']+)'(?: maxSdkVersion='\d+')? reason='([^']+)'/gm)].map((match) => [match[1] ?? '', match[2] ?? ''])),
   };
 }
 
