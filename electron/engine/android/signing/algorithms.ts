@@ -55,10 +55,15 @@ export function signaturesToVerify<T extends { algorithm: BlockSignatureAlgorith
 
 /** Checks `signature` over `data` with `key`; false for a wrong signature or a key of another type. */
 export function verifyBlockSignature(algorithm: BlockSignatureAlgorithm, key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
-  if (key.asymmetricKeyType !== algorithm.keyType) return false;
-  const options = algorithm.pssSaltLength === undefined ? { key } : { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: algorithm.pssSaltLength };
+  return verifySignature(algorithm.hash, algorithm.keyType, key, data, signature, algorithm.pssSaltLength);
+}
+
+/** Node's crypto.verify, false (not an exception) for a key of another type or a malformed signature; RSASSA-PSS with a salt length. */
+export function verifySignature(hash: string, keyType: string, key: KeyObject, data: Uint8Array, signature: Uint8Array, pssSaltLength?: number): boolean {
+  if (key.asymmetricKeyType !== keyType) return false;
+  const options = pssSaltLength === undefined ? { key } : { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: pssSaltLength };
   try {
-    return verify(algorithm.hash, data, options, signature);
+    return verify(hash, data, options, signature);
   } catch {
     return false;
   }

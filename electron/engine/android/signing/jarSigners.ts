@@ -20,7 +20,6 @@ export const MAX_SIGNATURE_FILE_SIZE = 8 << 20;
 const MAX_MANIFEST_SIZE = 64 << 20;
 /** apksig gives up on more signers than this. */
 const MAX_SIGNERS = 10;
-const N = 24;
 const SCHEME_NAMES: Readonly<Record<number, string>> = { 2: 'v2', 3: 'v3' };
 
 export interface JarSigner {

@@ -5,10 +5,10 @@
  * serial number compared the way Android compares names, the signed attributes when present, and
  * the signature with Node's crypto.
  */
-import { createHash, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { InputError } from '../../errors.js';
-import { DIGEST_OIDS, JAR_SIGNATURE_KEY_TYPES, jarSignatureSupportedFrom } from './algorithms.js';
+import { DIGEST_OIDS, JAR_SIGNATURE_KEY_TYPES, jarSignatureSupportedFrom, verifySignature } from './algorithms.js';
 import { childrenOf, encodingOf, parseAsn1, TagClass, type Asn1Location } from './asn1.js';
 import { CappedReport } from './cappedReport.js';
 import { readCertificate, type SigningCertificate } from './certificate.js';
@@ -130,13 +130,9 @@ function verifySignerInfo(
     signed = Buffer.from(attributes.encodedValue);
   }
   const signature = Buffer.from(signerInfo.signature.valueBlock.valueHexView);
-  let verified = false;
-  try {
-    verified = certificate.publicKey.asymmetricKeyType === keyType && verify(hash, signed, certificate.publicKey, signature);
-  } catch {
-    verified = false;
-  }
-  return verified ? { certificate, failure: null, fatal: false } : fail('its signature over the .SF file does not verify', false);
+  return verifySignature(hash, keyType, certificate.publicKey, signed, signature)
+    ? { certificate, failure: null, fatal: false }
+    : fail('its signature over the .SF file does not verify', false);
 }
 
 /** The certificate a SignerInfo names by issuer (compared in canonical form, as Android does) and serial number. */
