@@ -31,6 +31,13 @@ export class ContentDigests {
     private readonly sections: ApkSections,
   ) {}
 
+  /** Why the verity digest cannot be checked (apksig requires the APK Signing Block on 4 KiB pages), or null. */
+  verityProblem(): string | null {
+    const { signingBlockOffset, centralDirectoryOffset } = this.sections;
+    if (signingBlockOffset % PAGE === 0 && (centralDirectoryOffset - signingBlockOffset) % PAGE === 0) return null;
+    return 'its verity signature needs the APK Signing Block to start and end on 4 KiB boundaries, and it does not';
+  }
+
   get(kind: ContentDigest): Promise<Buffer> {
     let digest = this.computed.get(kind);
     if (digest === undefined) {

@@ -223,6 +223,11 @@ async function checkContentDigests(signers: ParsedSigner[], contentDigests: Cont
     for (const { algorithm, digest } of signer.digests) {
       const kind = BLOCK_SIGNATURE_ALGORITHMS.get(algorithm)?.content;
       if (kind === undefined || !kinds.has(kind)) continue;
+      const misaligned = kind === 'verity-sha256' ? contentDigests.verityProblem() : null;
+      if (misaligned !== null) {
+        signer.failure ??= misaligned;
+        break;
+      }
       const actual = await contentDigests.get(kind);
       if (!actual.equals(digest)) {
         signer.failure ??= `the APK's ${CONTENT_DIGEST_NAMES[kind]} does not match the signed one: the APK was changed after it was signed`;
