@@ -93,6 +93,15 @@ describe('members Android refuses', () => {
     expect(problems[0]?.message).toMatch(/^Android refuses this member: renamed\.apk: zip › classes\.dex › local header/);
   });
 
+  it('refuses a member whose data would run into the central directory', async () => {
+    const patch = `size = cd - (infos[0].header_offset + 30 + len(infos[0].filename)) + 10
+struct.pack_into('<I', data, infos[0].header_offset + 18, size)
+struct.pack_into('<I', data, cd + 20, size)`;
+    const zip = await open(pythonZip('into-cd.zip', [['a.txt', 'deflated']], patch), 'into-cd.apk');
+    await expect(zip.readAll(zip.get('a.txt')!, 1 << 20)).rejects.toThrow(/into-cd\.apk: zip › a\.txt › local header at offset \d+: member data of \d+ bytes runs past the start of the central directory/);
+    expect((await apkStructureProblems(zip, '/x.apk', [], { verified: true })).map((problem) => problem.path)).toEqual(['/x.apk!/a.txt']);
+  });
+
   it('refuses a member whose local header states another CRC-32 or size (no data descriptor)', async () => {
     const zip = await open(pythonZip('crc.zip', [['a.txt', 'stored']], `struct.pack_into('<I', data, infos[0].header_offset + 14, 0x12345678)`));
     await expect(zip.readAll(zip.get('a.txt')!, 1 << 20)).rejects.toThrow(/local header says CRC-32 12345678/);

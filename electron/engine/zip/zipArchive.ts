@@ -233,8 +233,9 @@ export class ZipArchive {
 
   /**
    * Where the member's data starts, after its local header, which must agree with the central
-   * directory as libziparchive requires: the signature, the same name, and (without a trailing
-   * data descriptor) the same CRC-32 and sizes. Android refuses a member that fails these checks.
+   * directory as libziparchive requires: the signature, the same name, (without a trailing data
+   * descriptor) the same CRC-32 and sizes, and data that ends before the central directory.
+   * Android refuses a member that fails these checks.
    */
   dataStart(member: ZipMember): Promise<number> {
     let start = this.dataStarts.get(member);
@@ -275,7 +276,12 @@ export class ZipArchive {
         );
       }
     }
-    return offset + LOCAL_HEADER_SIZE + nameLength + extraLength;
+    const start = offset + LOCAL_HEADER_SIZE + nameLength + extraLength;
+    // libziparchive refuses data that would run into the central directory (stored data by its uncompressed length).
+    const end = this.centralDirectoryOffset ?? this.source.size;
+    const length = Math.max(member.compressedSize, member.compressionMethod === METHOD_STORED ? member.uncompressedSize : 0);
+    if (start + length > end) fail(`member data of ${length} bytes runs past the start of the central directory`, start, `at most ${Math.max(0, end - start)} bytes`);
+    return start;
   }
 
   /** Android refuses a member whose data would run into the central directory. */
