@@ -14,8 +14,6 @@ import { parseAsn1, type Asn1Location } from './asn1.js';
 import { canonicalName, displayName } from './names.js';
 
 export interface SigningCertificate {
-  /** The encoding exactly as stored. */
-  encoding: Buffer;
   /** SHA-256 of the encoding, lowercase hex. */
   sha256: string;
   subject: string;
@@ -38,8 +36,25 @@ const KNOWN_EXTENSIONS = new Set([
   '2.16.840.1.113730.1.1',
 ]);
 
+/**
+ * Certificates already read in this thread, by SHA-256 of their encoding: a build's apps share a
+ * handful of signing certificates, and reading one is the costly part of verifying an APK.
+ */
+const readCertificates = new Map<string, SigningCertificate>();
+const MAX_REMEMBERED = 256;
+
 /** Reads an X.509 certificate; an InputError at `where` when it is not one. */
 export function readCertificate(encoding: Buffer, where: Asn1Location): SigningCertificate {
+  const sha256 = createHash('sha256').update(encoding).digest('hex');
+  const known = readCertificates.get(sha256);
+  if (known !== undefined) return known;
+  const certificate = parseCertificate(encoding, sha256, where);
+  if (readCertificates.size >= MAX_REMEMBERED) readCertificates.delete(readCertificates.keys().next().value as string);
+  readCertificates.set(sha256, certificate);
+  return certificate;
+}
+
+function parseCertificate(encoding: Buffer, sha256: string, where: Asn1Location): SigningCertificate {
   const schema = parseAsn1(encoding, where, 'certificate');
   let certificate: pkijs.Certificate;
   try {
@@ -52,8 +67,7 @@ export function readCertificate(encoding: Buffer, where: Asn1Location): SigningC
   const issuer = nameOf(certificate.issuer, 'issuer');
   const key = publicKeyOf(certificate);
   const summary: SigningCertificate = {
-    encoding,
-    sha256: createHash('sha256').update(encoding).digest('hex'),
+    sha256,
     subject: displayName(subject, where),
     issuerCanonical: canonicalName(issuer, where),
     serial: certificate.serialNumber.toBigInt(),

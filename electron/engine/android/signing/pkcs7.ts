@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { InputError } from '../../errors.js';
 import { DIGEST_OIDS, JAR_SIGNATURE_KEY_TYPES, jarSignatureSupportedFrom, verifySignature } from './algorithms.js';
-import { childrenOf, encodingOf, parseAsn1, TagClass, type Asn1Location } from './asn1.js';
+import { childrenOf, encodingOf, isUniversal, parseAsn1, TagClass, type Asn1, type Asn1Location } from './asn1.js';
 import { CappedReport } from './cappedReport.js';
 import { readCertificate, type SigningCertificate } from './certificate.js';
 import { canonicalName } from './names.js';
@@ -34,20 +34,8 @@ export interface BlockVerification {
  * InputError; one that can be read but does not verify says why.
  */
 export function verifySignatureBlock(block: Buffer, signatureFile: Buffer, where: Asn1Location, minSdk: number, report: (error: InputError) => void): BlockVerification {
-  const contentInfoSchema = parseAsn1(block, where, 'signature block');
-  let signedData: pkijs.SignedData;
-  let signedDataSchema;
-  try {
-    const contentInfo = new pkijs.ContentInfo({ schema: contentInfoSchema });
-    if (contentInfo.contentType !== SIGNED_DATA) throw new InputError(`content type ${contentInfo.contentType} is not SignedData`, { ...where, expected: SIGNED_DATA });
-    signedDataSchema = contentInfo.content as Parameters<typeof childrenOf>[0];
-    signedData = new pkijs.SignedData({ schema: signedDataSchema });
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`not a PKCS#7 SignedData: ${(error as Error).message}`, { ...where, cause: error });
-  }
-  const certificates = readCertificateSet(signedDataSchema, where, report);
-  const signerInfos = signedData.signerInfos;
+  const { signedData, contentType, signerInfos } = readSignedData(block, where);
+  const certificates = readCertificateSet(signedData, where, report);
   if (signerInfos.length === 0) return { certificate: certificates[0] ?? null, failure: 'its signature block holds no SignerInfo' };
   if (signerInfos.length > MAX_ITEMS) throw new InputError(`${signerInfos.length} SignerInfos, more than ${MAX_ITEMS}`, where);
 
@@ -55,8 +43,8 @@ export function verifySignatureBlock(block: Buffer, signatureFile: Buffer, where
   const candidates = minSdk < N ? signerInfos.slice(0, 1) : signerInfos;
   let claimed: SigningCertificate | null = null;
   let firstFailure: string | null = null;
-  for (const signerInfo of candidates) {
-    const outcome = verifySignerInfo(signerInfo, signedData, certificates, signatureFile, minSdk, where);
+  for (const element of candidates) {
+    const outcome = verifySignerInfo(readSignerInfo(element, where), contentType, certificates, signatureFile, minSdk, where);
     claimed ??= outcome.certificate;
     if (outcome.failure === null) return outcome;
     firstFailure ??= outcome.failure;
@@ -65,8 +53,40 @@ export function verifySignatureBlock(block: Buffer, signatureFile: Buffer, where
   return { certificate: claimed ?? certificates[0] ?? null, failure: firstFailure ?? 'no SignerInfo verifies the .SF file' };
 }
 
+/**
+ * ContentInfo → SignedData (`version · digestAlgorithms · encapContentInfo · [0] certificates ·
+ * [1] crls · signerInfos`), walked with asn1js: pkijs's own SignedData would read every
+ * certificate again, which costs more than the rest of the verification.
+ */
+function readSignedData(block: Buffer, where: Asn1Location): { signedData: Asn1; contentType: string; signerInfos: Asn1[] } {
+  const fail = (problem: string): never => {
+    throw new InputError(`not a PKCS#7 SignedData: ${problem}`, where);
+  };
+  const contentInfo = parseAsn1(block, where, 'signature block');
+  const [type, explicit] = childrenOf(contentInfo);
+  const oid = type === undefined || !isUniversal(type, 0x06) ? undefined : (type as unknown as { getValue(): string }).getValue();
+  if (oid !== SIGNED_DATA) fail(`content type ${oid ?? 'missing'} is not SignedData`);
+  const signedData = childrenOf(explicit as Asn1)[0];
+  if (explicit?.idBlock.tagClass !== TagClass.CONTEXT || signedData === undefined || !isUniversal(signedData, 0x10)) fail('no SignedData after the content type');
+  const fields = childrenOf(signedData as Asn1);
+  const encapsulated = fields[2];
+  const contentType = encapsulated === undefined ? undefined : childrenOf(encapsulated)[0];
+  if (contentType === undefined || !isUniversal(contentType, 0x06)) fail('no encapsulated content type');
+  const signerInfos = fields.at(-1);
+  if (signerInfos === undefined || !isUniversal(signerInfos, 0x11)) fail('no set of SignerInfos at its end');
+  return { signedData: signedData as Asn1, contentType: (contentType as unknown as { getValue(): string }).getValue(), signerInfos: childrenOf(signerInfos as Asn1) };
+}
+
+function readSignerInfo(element: Asn1, where: Asn1Location): pkijs.SignerInfo {
+  try {
+    return new pkijs.SignerInfo({ schema: element });
+  } catch (error) {
+    throw new InputError(`a SignerInfo is malformed: ${(error as Error).message}`, { ...where, cause: error });
+  }
+}
+
 /** The readable certificates of the block, in order; an unreadable one is reported, since it may not be a signer's. */
-function readCertificateSet(signedData: Parameters<typeof childrenOf>[0], where: Asn1Location, report: (error: InputError) => void): SigningCertificate[] {
+function readCertificateSet(signedData: Asn1, where: Asn1Location, report: (error: InputError) => void): SigningCertificate[] {
   const set = childrenOf(signedData).find((field) => field.idBlock.tagClass === TagClass.CONTEXT && field.idBlock.tagNumber === 0);
   if (set === undefined) return [];
   const choices = childrenOf(set);
@@ -94,7 +114,7 @@ interface SignerInfoOutcome extends BlockVerification {
 
 function verifySignerInfo(
   signerInfo: pkijs.SignerInfo,
-  signedData: pkijs.SignedData,
+  encapsulatedContentType: string,
   certificates: readonly SigningCertificate[],
   signatureFile: Buffer,
   minSdk: number,
@@ -121,7 +141,7 @@ function verifySignerInfo(
     const values = (type: string) => attributes.attributes.filter((attribute) => attribute.type === type).flatMap((attribute) => attribute.values as unknown[]);
     const contentType = values(CONTENT_TYPE_ATTRIBUTE);
     if (contentType.length !== 1) return fail('its signed attributes do not state one content type');
-    if ((contentType[0] as { getValue?: () => string }).getValue?.() !== signedData.encapContentInfo.eContentType) return fail('its signed content type is not the block’s', false);
+    if ((contentType[0] as { getValue?: () => string }).getValue?.() !== encapsulatedContentType) return fail('its signed content type is not the block’s', false);
     const digest = values(MESSAGE_DIGEST_ATTRIBUTE);
     if (digest.length !== 1) return fail('its signed attributes do not state one digest of the .SF file');
     const expected = Buffer.from((digest[0] as { valueBlock: { valueHexView: Uint8Array } }).valueBlock.valueHexView);
