@@ -20,12 +20,15 @@ export const USAGE = `Usage:
       binary XML (manifests, res/xml files) is printed as readable XML.
   otalens apk APK [--json]
   otalens apk PKG PATH [--json]
-      An app's package facts, permissions, components, preference defaults and
-      signers, from an APK file or one inside a package.
+      An app's package facts, permissions (implied ones with their reason),
+      components, preference defaults and signers, each verified as apksigner
+      verifies it, from an APK file or one inside a package (there, also whether
+      it holds the platform key of the package's framework-res.apk).
   otalens --help | --version
 
 Paths inside a package are device paths, e.g. /system/build.prop; !/ enters an
-archive such as an APK: /system/app/Mms/Mms.apk!/AndroidManifest.xml.
+archive such as an APK: /system/app/Mms/Mms.apk!/AndroidManifest.xml. An APK is
+a package too: otalens ls X.apk, otalens cat X.apk AndroidManifest.xml --decode.
 Exit codes: 0 success, 1 usage error, 2 unreadable, unsupported or corrupt input,
 3 internal error (a bug: please report it).
 `;

@@ -15,7 +15,7 @@ import { verifySignatureBlock } from './pkcs7.js';
 const MANIFEST = 'META-INF/MANIFEST.MF';
 const SIGNATURE_BLOCK_FILE = /^META-INF\/.+\.(?:RSA|DSA|EC)$/;
 /** A signature block or .SF file of a few MiB is no real signer's. */
-export const MAX_SIGNATURE_FILE_SIZE = 8 << 20;
+const MAX_SIGNATURE_FILE_SIZE = 8 << 20;
 /** MANIFEST.MF lists every entry; even huge apps stay far below this. */
 const MAX_MANIFEST_SIZE = 64 << 20;
 /** apksig gives up on more signers than this. */
