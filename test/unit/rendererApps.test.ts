@@ -41,7 +41,7 @@ describe('apps table rows', () => {
       permissionsAdded: ['android.permission.READ_CONTACTS'],
       permissionsRemoved: ['android.permission.RECEIVE_MMS'],
       dangerousAdded: 1,
-      otherChanges: ['moved', 'signer', '1 declared permission', '2 components', '1 preference default'],
+      otherChanges: ['moved', 'signer', 'public test key', '1 declared permission', '2 components', '1 preference default'],
       onlyRebuilt: false,
     });
     expect(row('com.example.rebuilt')).toMatchObject({ onlyRebuilt: true, otherChanges: [] });
