@@ -1,6 +1,6 @@
-// APKs parsed per second into the full app model (manifest, resources, preferences, signers), on
-// the APK fixtures and a third-party APK, next to the time `aapt dump badging` takes for the same
-// files. Run after `npm run build`:
+// APKs parsed per second into the full app model (manifest, resources, preferences, signers with
+// every signature verified), on the APK fixtures and a third-party APK, next to the time `aapt
+// dump badging` and `apksigner verify` take for the same files. Run after `npm run build`:
 //
 //   node bench/apk.mjs [--rounds 50]
 import { execFileSync } from 'node:child_process';
@@ -30,7 +30,7 @@ const apks = [...readdirSync(fixtures).filter((name) => name.endsWith('.apk') &&
 const parse = async (apk) => readApk(await FileByteSource.open(apk, basename(apk)), { file: apk });
 for (const apk of apks) await parse(apk); // warm up the JIT
 
-console.log(`${'APK'.padEnd(28)} ${'OTA Lens full model'.padStart(20)} ${'aapt dump badging'.padStart(20)}`);
+console.log(`${'APK'.padEnd(28)} ${'OTA Lens full model'.padStart(20)} ${'aapt dump badging'.padStart(20)} ${'apksigner verify'.padStart(20)}`);
 for (const apk of apks) {
   const t0 = performance.now();
   for (let i = 0; i < rounds; i++) await parse(apk);
@@ -39,5 +39,9 @@ for (const apk of apks) {
   const t1 = performance.now();
   for (let i = 0; i < aaptRounds; i++) execFileSync('aapt', ['dump', 'badging', apk], { stdio: ['ignore', 'ignore', 'ignore'] });
   const aapt = (performance.now() - t1) / aaptRounds;
-  console.log(`${basename(apk).padEnd(28)} ${`${ours.toFixed(2)} ms (${(1000 / ours).toFixed(0)}/s)`.padStart(20)} ${`${aapt.toFixed(2)} ms (${(1000 / aapt).toFixed(0)}/s)`.padStart(20)}`);
+  const t2 = performance.now();
+  for (let i = 0; i < 3; i++) execFileSync('apksigner', ['verify', apk], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const apksigner = (performance.now() - t2) / 3;
+  const rate = (ms) => `${ms.toFixed(2)} ms (${(1000 / ms).toFixed(0)}/s)`.padStart(20);
+  console.log(`${basename(apk).padEnd(28)} ${rate(ours)} ${rate(aapt)} ${rate(apksigner)}`);
 }

@@ -7,6 +7,13 @@ import type { Problem } from './model.js';
 export interface UsesPermission {
   name: string;
   maxSdkVersion?: number;
+  /**
+   * Present when the manifest does not ask for the permission but Android's package parser adds
+   * it: the reason in aapt's words (`targetSdkVersion < 16 and requested READ_CONTACTS`), and the
+   * first Android version (API level) that adds it (inside a build, only those its version adds
+   * are listed).
+   */
+  implied?: { reason: string; since: number };
 }
 
 export interface DeclaredPermission {
@@ -80,16 +87,56 @@ export interface ApkSigner {
   certificateSha256: string;
   /** Subject distinguished name, e.g. `CN=Example Vendor`. */
   subject: string;
+  /**
+   * Whether this signer's signature checks out as apksigner checks it: for v1 the digests of
+   * MANIFEST.MF and its entries, the .SF file and the PKCS#7 signature over it; for v2, v3 and
+   * v3.1 the content digests, the signature over the signed data, the public key against the
+   * certificate, the SDK range and the proof-of-rotation lineage.
+   */
+  verified: boolean;
+  /** Why not, when `verified` is false. */
+  failure?: string;
+  /** v3 and v3.1: the Android versions (API levels) this signer is for. */
+  sdkRange?: { min: number; max: number };
+  /** v3 and v3.1 key rotation: SHA-256 of the certificates this one took over from, oldest first. */
+  rotatedFrom?: string[];
+  /** The certificate is one of AOSP's public test keys (`testkey`, `platform`, `shared`, `media`…). */
+  testKey?: string;
+  /** True when the certificate is the build's platform certificate (framework-res.apk's); only set inside a build. */
+  platformKey?: true;
+}
+
+/** What the signatures of an APK amount to, as Android sees them. */
+export interface AppSigning {
+  /**
+   * The APK verifies the way Android (and `apksigner verify`) verifies it for the app's SDK range:
+   * v3.1, v3, v2 and v1 as the platform versions from minSdkVersion on check them.
+   */
+  verified: boolean;
+  /** Why it does not verify, when it does not. */
+  failure?: string;
+  /** AOSP public test keys among the certificates of its verified signers, by name, sorted. */
+  testKeys: string[];
+  /**
+   * Signed (verified) with the build's platform certificate, the one framework-res.apk is signed
+   * with; null outside a build or when the build has no readable framework-res.apk.
+   */
+  platformSigned: boolean | null;
 }
 
 export interface AppModel {
   package: string;
   versionCode: number | null;
   versionName: string | null;
-  minSdkVersion: number | null;
-  targetSdkVersion: number | null;
+  /** An API level, or the codename of an unreleased platform (`VanillaIceCream`) as the manifest names it. */
+  minSdkVersion: number | string | null;
+  /** An API level or a codename, as the manifest names it; null when it says nothing. */
+  targetSdkVersion: number | string | null;
   sharedUserId: string | null;
-  /** The application label resolved to text in the default configuration. */
+  /**
+   * The application label resolved to text in the default configuration, or, when the label
+   * has no default value, in the configuration a default device (en-US) would use.
+   */
   label: string | null;
   usesPermissions: UsesPermission[];
   permissions: DeclaredPermission[];
@@ -98,6 +145,7 @@ export interface AppModel {
   overlay: OverlayInfo | null;
   preferences: PreferenceDefault[];
   signers: ApkSigner[];
+  signing: AppSigning;
   /** Parts that could not be read; the model is partial when this is not empty. */
   problems: Problem[];
 }

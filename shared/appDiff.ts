@@ -1,5 +1,5 @@
 /** Differences between the apps, settings and platform configuration of two builds. Pure types. */
-import type { AppComponent, ApkSigner, ApplicationFlags, DeclaredPermission, PreferenceDefault, UsesPermission } from './app.js';
+import type { AppComponent, ApkSigner, AppSigning, ApplicationFlags, DeclaredPermission, PreferenceDefault, UsesPermission } from './app.js';
 import type { InitService, PermissionGrant, SysconfigEntry } from './inventory.js';
 
 export interface ValueChange<T> {
@@ -40,12 +40,14 @@ export interface AppChange {
   sha256: ValueChange<string>;
   versionCode?: ValueChange<number | null>;
   versionName?: ValueChange<string | null>;
-  targetSdkVersion?: ValueChange<number | null>;
+  targetSdkVersion?: ValueChange<number | string | null>;
   usesPermissions: { added: string[]; removed: string[] };
   permissions: { added: DeclaredPermission[]; removed: DeclaredPermission[]; changed: { name: string; old: string; new: string }[] };
   components: { added: AppComponent[]; removed: AppComponent[]; changed: ComponentChange[] };
   /** Present when the set of signer certificates changed. */
   signers?: ValueChange<ApkSigner[]>;
+  /** Present when the verdict on its signatures, its test keys or its platform key changed. */
+  signing?: ValueChange<AppSigning>;
   preferences: { added: PreferenceDefault[]; removed: PreferenceDefault[]; changed: PreferenceChange[] };
 }
 
@@ -57,15 +59,41 @@ export type ComponentFacts = Omit<AppComponent, 'intentFilters' | 'exportedSourc
  * components, signers and preference defaults, not only what changed.
  */
 export interface AppProfile extends AppRef {
-  minSdkVersion: number | null;
-  targetSdkVersion: number | null;
+  minSdkVersion: number | string | null;
+  targetSdkVersion: number | string | null;
   sharedUserId: string | null;
   usesPermissions: UsesPermission[];
   permissions: DeclaredPermission[];
   application: ApplicationFlags;
   components: ComponentFacts[];
   signers: ApkSigner[];
+  signing: AppSigning;
   preferences: PreferenceDefault[];
+}
+
+/**
+ * What a reviewer must know about who signs the apps: `test-key`, an app signed with one of AOSP's
+ * public test keys (anyone can sign an update to it); `not-verified`, an app whose signatures do
+ * not verify; `platform-signed`, an app that gained or lost the build's platform key;
+ * `signer-changed`, an app signed with other certificates than in the old build.
+ */
+export type SigningFindingKind = 'test-key' | 'not-verified' | 'platform-signed' | 'signer-changed';
+
+export interface SigningFinding {
+  kind: SigningFindingKind;
+  package: string;
+  label: string | null;
+  /** Device path of the APK in the new build (in the old one for an app the new build lacks). */
+  path: string;
+  /**
+   * `new`: so in the new build only (an added app, or one that became so); `both`: so in both
+   * builds; `old`: so in the old build only (no longer so).
+   */
+  builds: 'new' | 'both' | 'old';
+  /** For `test-key`: the AOSP test keys, e.g. `platform`. */
+  testKeys?: string[];
+  /** One plain sentence. */
+  summary: string;
 }
 
 /** A permission as the build itself declares it (in framework-res.apk for platform permissions, or in an app). */
@@ -91,6 +119,8 @@ export interface AppDiff {
    * no app of the build declares is not listed (the platform's own list then tells dangerous ones).
    */
   permissionDeclarations: { old: PermissionDeclaration[]; new: PermissionDeclaration[] };
+  /** Test keys, signatures that do not verify, platform key and signer changes, test keys first. */
+  signingFindings: SigningFinding[];
 }
 
 export interface SettingChange {

@@ -1,7 +1,8 @@
 /** Apps of two builds matched by package name (wherever the APK sits) and compared field by field. */
-import type { ApkSigner, AppComponent, AppModel, PreferenceDefault } from './app.js';
+import type { ApkSigner, AppComponent, AppModel, AppSigning, PreferenceDefault } from './app.js';
 import type { AppChange, AppDiff, AppProfile, AppRef, ComponentChange, PermissionDeclaration, PreferenceChange } from './appDiff.js';
 import { pairByKey } from './diff.js';
+import { signingFindings } from './signingFindings.js';
 import type { InventoryApp } from './inventory.js';
 import { compareStrings } from './sort.js';
 
@@ -48,6 +49,7 @@ export function diffApps(before: readonly InventoryApp[], after: readonly Invent
     changed: changedApps.map(([old, current]) => appChange(old, current)),
     profiles,
     permissionDeclarations: { old: declarationsOf(appsBefore, profiles.old), new: declarationsOf(appsAfter, profiles.new) },
+    signingFindings: signingFindings(appsBefore.map(signedApp), appsAfter.map(signedApp), sameSigners),
   };
 }
 
@@ -68,6 +70,10 @@ function declarationsOf(apps: readonly ReadApp[], profiles: readonly AppProfile[
   return [...declared.values()].sort((a, b) => compareStrings(a.name, b.name));
 }
 
+function signedApp({ entry, app }: ReadApp): { path: string; app: AppModel } {
+  return { path: entry.path, app };
+}
+
 function profilesOf(apps: readonly ReadApp[]): AppProfile[] {
   return apps.map(appProfile).sort((a, b) => compareStrings(a.package, b.package));
 }
@@ -84,6 +90,7 @@ function appProfile(read: ReadApp): AppProfile {
     application: app.application,
     components: app.components.map(({ type, name, exported, enabled, permission }) => ({ type, name, exported, enabled, permission })),
     signers: app.signers,
+    signing: app.signing,
     preferences: app.preferences,
   };
 }
@@ -111,7 +118,12 @@ function appChange(old: ReadApp, current: ReadApp): AppChange {
   if (old.app.versionName !== current.app.versionName) change.versionName = { old: old.app.versionName, new: current.app.versionName };
   if (old.app.targetSdkVersion !== current.app.targetSdkVersion) change.targetSdkVersion = { old: old.app.targetSdkVersion, new: current.app.targetSdkVersion };
   if (!sameSigners(old.app.signers, current.app.signers)) change.signers = { old: old.app.signers, new: current.app.signers };
+  if (!sameSigning(old.app.signing, current.app.signing)) change.signing = { old: old.app.signing, new: current.app.signing };
   return change;
+}
+
+function sameSigning(a: AppSigning, b: AppSigning): boolean {
+  return a.verified === b.verified && a.platformSigned === b.platformSigned && a.testKeys.join(',') === b.testKeys.join(',');
 }
 
 /** Whether two signer lists hold the same set of certificates (schemes aside), as an in-place update needs. */

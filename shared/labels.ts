@@ -14,6 +14,7 @@ export const PACKAGE_FORMAT_LABELS: Readonly<Record<PackageFormat, string>> = {
   'odin-set': 'Samsung Odin firmware set (AP, BL, CP, CSC)',
   'factory-folder': 'folder of partition images',
   'super-empty': 'partition layout without data (super_empty.img)',
+  apk: 'Android app (APK)',
 };
 
 /** The label for a format; one this version does not know (a newer report) is shown as stored. */

@@ -21,7 +21,8 @@ export type PackageFormat =
   | 'odin-tar'
   | 'odin-set'
   | 'factory-folder'
-  | 'super-empty';
+  | 'super-empty'
+  | 'apk';
 
 export interface PackageInfo {
   /** Base name of the package file or folder, never a full path (results are shareable). */

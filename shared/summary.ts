@@ -1,4 +1,6 @@
+import type { SigningFinding } from './appDiff.js';
 import { formatLabel } from './labels.js';
+import { leadingFindings, otherFindings } from './signingFindings.js';
 import type { ComparisonResult, PackageSide } from './model.js';
 import type { Evidence, FeatureVerdict, SideVerdict } from './verdict.js';
 
@@ -53,6 +55,12 @@ export function textSummary(result: ComparisonResult): string {
   for (const fact of patchFacts(result)) lines.push(`  ${`${fact.label}:`.padEnd(18)}${patchFactText(fact)}`);
   lines.push('');
 
+  const testKeys = leadingFindings(result.apps.signingFindings);
+  if (testKeys.length > 0) {
+    lines.push("Signed with AOSP's public test keys (anyone holding these published keys can sign updates to these apps):");
+    lines.push(...limited(testKeys.map((finding) => `  ✘ ${finding.summary}`)), '');
+  }
+
   lines.push('Verdicts:');
   for (const feature of result.features) {
     lines.push(`  ${marker(feature)} ${feature.summary}`);
@@ -72,12 +80,15 @@ export function textSummary(result: ComparisonResult): string {
     lines.push(...limited(result.otherDefaultChanges.map((change) => `  ~ ${change.kind} ${change.package === null ? '' : `${change.package} `}${change.name}${change.title === null ? '' : ` (“${change.title}”)`}: ${change.old} → ${change.new}`)));
   }
 
+  const signing = otherFindings(result.apps.signingFindings);
+  if (signing.length > 0) lines.push('', 'Signatures:', ...limited(signing.map((finding) => `  ${findingMarker(finding)} ${finding.summary}`)));
+
   lines.push('', ...countsLine(result));
   const { apps, properties } = result;
   const appLines = [
     ...apps.added.map((app) => `  + app ${app.package} (${app.path})`),
     ...apps.removed.map((app) => `  - app ${app.package} (${app.path})`),
-    ...apps.changed.flatMap((app) => app.usesPermissions.added.map((permission) => `  ~ app ${app.package} now asks for ${permission}`)),
+    ...apps.changed.flatMap((app) => app.usesPermissions.added.map((permission) => `  ~ app ${app.package} now asks for ${permission}${impliedNote(result, app.package, permission)}`)),
   ];
   const propertyLines = [
     ...properties.changed.map((change) => `  ~ ${change.name}: ${change.old} → ${change.new}`),
@@ -93,6 +104,17 @@ export function textSummary(result: ComparisonResult): string {
     lines.push(...limited(problems.map((problem) => `  ! ${problem.side} ${problem.path}: ${problem.message}`)));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** ` (implied: reason)` when the new build's app does not ask for the permission itself but Android adds it. */
+function impliedNote(result: ComparisonResult, packageName: string, permission: string): string {
+  const implied = result.apps.profiles.new.find((profile) => profile.package === packageName)?.usesPermissions.find((item) => item.name === permission)?.implied;
+  return implied === undefined ? '' : ` (implied: ${implied.reason})`;
+}
+
+function findingMarker(finding: SigningFinding): string {
+  if (finding.builds === 'old') return '·';
+  return finding.kind === 'signer-changed' ? '~' : '!';
 }
 
 function marker(feature: FeatureVerdict): string {
@@ -125,6 +147,11 @@ export function markdownSummary(result: ComparisonResult): string {
   const out: string[] = [`# OTA Lens: ${code(result.old.file)} → ${code(result.new.file)}`, ''];
   const patches = patchFacts(result);
   if (patches.length > 0) out.push(...patches.map((fact) => `- ${fact.label}: ${fact.old === fact.new ? `${cell(fact.new)} (unchanged)` : `${cell(fact.old)} → ${cell(fact.new)}`}`), '');
+  const testKeys = leadingFindings(result.apps.signingFindings);
+  if (testKeys.length > 0) {
+    out.push("## Signed with AOSP's public test keys", '', 'Anyone holding these published keys can sign updates to these apps.', '');
+    out.push(...testKeys.map((finding) => `- ${code(finding.path)}: ${escapeMarkdownText(finding.summary)}`), '');
+  }
   out.push('## Verdicts', '');
   for (const feature of result.features) out.push(`- **${escapeMarkdownText(feature.title)}**: ${escapeMarkdownText(feature.summary)}`);
   const note = result.features.find((feature) => feature.reachNote !== undefined)?.reachNote;
@@ -154,6 +181,12 @@ export function markdownSummary(result: ComparisonResult): string {
     out.push('');
   }
 
+  const signing = otherFindings(result.apps.signingFindings);
+  if (signing.length > 0) {
+    out.push('## Signatures', '');
+    out.push(...signing.map((finding) => `- ${code(finding.path)}: ${escapeMarkdownText(finding.summary)}`), '');
+  }
+
   out.push('## Builds', '', '| | Old build | New build |', '|---|---|---|');
   out.push(`| Fingerprint | ${cell(result.old.fingerprint)} | ${cell(result.new.fingerprint)} |`);
   out.push(`| Android | ${cell(result.old.androidVersion)} | ${cell(result.new.androidVersion)} |`);
@@ -171,7 +204,7 @@ export function markdownSummary(result: ComparisonResult): string {
     out.push(...apps.removed.map((app) => `- removed ${code(app.package)} from ${code(app.path)}`));
     for (const app of apps.changed) {
       const parts = [
-        ...app.usesPermissions.added.map((permission) => `asks for ${code(permission)}`),
+        ...app.usesPermissions.added.map((permission) => `asks for ${code(permission)}${escapeMarkdownText(impliedNote(result, app.package, permission))}`),
         ...app.usesPermissions.removed.map((permission) => `no longer asks for ${code(permission)}`),
         ...(app.versionName === undefined ? [] : [`version ${code(String(app.versionName.old))} → ${code(String(app.versionName.new))}`]),
       ];

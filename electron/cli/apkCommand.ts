@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AppModel } from '../../shared/app.js';
+import type { ApkSigner, AppModel } from '../../shared/app.js';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { readApk } from '../engine/android/apkReader.js';
 import { describeFsError, InputError } from '../engine/errors.js';
 import { withPackage } from '../engine/formats/registry.js';
+import { markPlatformSigned } from '../engine/inventory/platformKey.js';
 import { FileByteSource } from '../engine/io/byteSource.js';
 import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
@@ -34,12 +35,35 @@ async function readApkFile(path: string): Promise<AppModel> {
   }
 }
 
+const FRAMEWORK_RES = '/system/framework/framework-res.apk';
+
+/** The APK, with `platformSigned` told by the package's framework-res.apk when it has one. */
 async function readApkInPackage(packagePath: string, devicePath: string): Promise<AppModel> {
   return withPackage(packagePath, async (handle) => {
-    const entry = await handle.opened.tree.stat(devicePath);
+    const { tree } = handle.opened;
+    const entry = await tree.stat(devicePath);
     if (entry?.type !== 'file') throw new InputError('no such APK in the package', { file: handle.probe.name, format: devicePath });
-    return readApk(await handle.opened.tree.openSource(devicePath), { file: devicePath });
+    const app = await readApk(await tree.openSource(devicePath), { file: devicePath });
+    if ((await tree.stat(FRAMEWORK_RES))?.type === 'file' && devicePath !== FRAMEWORK_RES) {
+      const framework = await readApk(await tree.openSource(FRAMEWORK_RES), { file: FRAMEWORK_RES }).catch((error: unknown) => {
+        if (error instanceof InputError) return null;
+        throw error;
+      });
+      if (framework !== null) markPlatformSigned([{ path: FRAMEWORK_RES, partition: 'system', sha256: '', app: framework }, { path: devicePath, partition: '', sha256: '', app }]);
+    }
+    return app;
   });
+}
+
+function signerLine(signer: ApkSigner): string {
+  const marks = [
+    signer.verified ? 'verified' : `NOT VERIFIED (${signer.failure ?? 'no reason given'})`,
+    ...(signer.testKey === undefined ? [] : [`AOSP test key "${signer.testKey}"`]),
+    ...(signer.platformKey === true ? ['platform key'] : []),
+    ...(signer.sdkRange === undefined ? [] : [`API ${signer.sdkRange.min}–${signer.sdkRange.max >= 0x7fffffff ? '' : signer.sdkRange.max}`]),
+    ...(signer.rotatedFrom === undefined ? [] : [`rotated from ${signer.rotatedFrom.join(', ')}`]),
+  ];
+  return `${signer.scheme.padEnd(4)}  ${signer.certificateSha256}  ${signer.subject}  [${marks.join('; ')}]`;
 }
 
 function appSummary(app: AppModel): string {
@@ -53,7 +77,10 @@ function appSummary(app: AppModel): string {
   const flags = Object.entries(app.application).filter(([, value]) => value === true).map(([name]) => name);
   lines.push(`  application    ${flags.join(', ') || '(no flags set)'}`);
   lines.push(`  uses ${app.usesPermissions.length} permissions${app.usesPermissions.length ? ':' : ''}`);
-  for (const permission of app.usesPermissions) lines.push(`    ${permission.name}${permission.maxSdkVersion === undefined ? '' : ` (up to SDK ${permission.maxSdkVersion})`}`);
+  for (const permission of app.usesPermissions) {
+    const implied = permission.implied === undefined ? '' : `  (implied: ${permission.implied.reason})`;
+    lines.push(`    ${permission.name}${permission.maxSdkVersion === undefined ? '' : ` (up to SDK ${permission.maxSdkVersion})`}${implied}`);
+  }
   if (app.permissions.length > 0) {
     lines.push(`  declares ${app.permissions.length} permissions:`);
     for (const permission of app.permissions) lines.push(`    ${permission.name}  [${permission.protectionLevel}]`);
@@ -69,8 +96,11 @@ function appSummary(app: AppModel): string {
       lines.push(`    ${preference.key} = ${preference.defaultValue ?? '(none)'}  [${source}]${title}  (${preference.file})`);
     }
   }
+  lines.push(`  signatures     ${app.signing.verified ? 'verify, as Android checks them' : `DO NOT VERIFY: ${app.signing.failure ?? 'no reason given'}`}`);
+  if (app.signing.testKeys.length > 0) lines.push(`  test keys      signed with AOSP's public test key ${app.signing.testKeys.join(', ')}: anyone can sign an update to it`);
+  if (app.signing.platformSigned !== null) lines.push(`  platform key   ${app.signing.platformSigned ? 'yes (signed like framework-res.apk)' : 'no'}`);
   lines.push(`  signers:${app.signers.length === 0 ? ' none' : ''}`);
-  for (const signer of app.signers) lines.push(`    ${signer.scheme}  ${signer.certificateSha256}  ${signer.subject}`);
+  for (const signer of app.signers) lines.push(`    ${signerLine(signer)}`);
   for (const problem of app.problems) lines.push(`  ! ${problem.path}: ${problem.message}`);
   return `${lines.join('\n')}\n`;
 }

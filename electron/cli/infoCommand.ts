@@ -16,6 +16,11 @@ export async function infoCommand(args: string[]): Promise<void> {
 }
 
 function describeText(description: PackageDescription): string {
+  if (description.format === 'apk') {
+    const problems = description.problems.map((problem) => `  ! ${problem.path}: ${problem.message}`);
+    const app = [`${description.file}: ${formatLabel(description.format)}, not firmware`, `  its facts:   otalens apk ${description.file}`, `  its members: otalens ls ${description.file} /`];
+    return `${[...app, ...problems].join('\n')}\n`;
+  }
   const lines = [
     `${description.file}: ${formatLabel(description.format)}`,
     `  fingerprint     ${description.fingerprint ?? '(none found)'}`,

@@ -27,12 +27,15 @@ export const USAGE = `Usage:
       be written is listed on stderr (exit 2 when nothing could be).
   otalens apk APK [--json]
   otalens apk PKG PATH [--json]
-      An app's package facts, permissions, components, preference defaults and
-      signers, from an APK file or one inside a package.
+      An app's package facts, permissions (implied ones with their reason),
+      components, preference defaults and signers, each verified as apksigner
+      verifies it, from an APK file or one inside a package (there, also whether
+      it holds the platform key of the package's framework-res.apk).
   otalens --help | --version
 
 Paths inside a package are device paths, e.g. /system/build.prop; !/ enters an
-archive such as an APK: /system/app/Mms/Mms.apk!/AndroidManifest.xml.
+archive such as an APK: /system/app/Mms/Mms.apk!/AndroidManifest.xml. An APK is
+a package too: otalens ls X.apk, otalens cat X.apk AndroidManifest.xml --decode.
 Name bytes that are not UTF-8 are written \\xNN and a real backslash \\\\, in
 output and in the paths you give: /system/media/bad-\\xff.txt.
 Exit codes: 0 success, 1 usage error, 2 unreadable, unsupported or corrupt input,

@@ -7,7 +7,8 @@ import { buildFacts, readProperties } from './buildFacts.js';
 export async function describePackage(path: string): Promise<PackageDescription> {
   return withPackage(path, async (handle) => {
     const problems: Problem[] = [...handle.opened.problems];
-    const properties = await readProperties(handle.opened.tree, problems);
+    // An app is not firmware: it has no build.prop to miss.
+    const properties = handle.opened.format === 'apk' ? {} : await readProperties(handle.opened.tree, problems);
     const boot = (await handle.opened.readBoot?.()) ?? { boot: null, problems: [] };
     problems.push(...boot.problems);
     return {

@@ -227,6 +227,46 @@ with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
   });
 });
 
+describe('otalens on signatures', () => {
+  const SIGNING = join(REPO_ROOT, 'test/fixtures/signing');
+  const KEYS_OLD = join(REPO_ROOT, 'test/fixtures/scenarios/file-ota/keys-vendor-4.9.1.zip');
+  const KEYS_NEW = join(REPO_ROOT, 'test/fixtures/scenarios/file-ota/keys-test-4.9.2.zip');
+
+  it('apk says each signer is verified or why not, and names an AOSP test key', () => {
+    const tampered = otalens('apk', join(SIGNING, 'tampered/v1-entry-changed.apk')).stdout.toString('utf8');
+    expect(tampered).toMatch(/^ {2}signatures {5}DO NOT VERIFY: v1 signer .*: the SHA-256 digest of "assets\/notice\.txt" does not match MANIFEST\.MF/m);
+    expect(tampered).toMatch(/^ {4}v1 {4}[0-9a-f]{64} {2}CN=Example Vendor.* {2}\[NOT VERIFIED \(the SHA-256 digest of "assets\/notice\.txt" does not match MANIFEST\.MF: the entry was changed after signing\)\]$/m);
+    const testKey = otalens('apk', join(SIGNING, 'testkey-v1v2v3.apk')).stdout.toString('utf8');
+    expect(testKey).toMatch(/^ {2}test keys {6}signed with AOSP's public test key testkey/m);
+    expect(testKey).toMatch(/^ {4}v3 {4}[0-9a-f]{64} {2}.* {2}\[verified; AOSP test key "testkey"; API 24–\]$/m);
+  });
+
+  it('apk inside a package says whether the app holds the platform key (framework-res.apk’s)', () => {
+    const platform = JSON.parse(otalens('apk', KEYS_NEW, '/system/app/FindDevice/FindDevice.apk', '--json').stdout.toString('utf8'));
+    expect(platform.signing).toEqual({ verified: true, testKeys: [], platformSigned: true });
+    expect(platform.signers.map((signer: { platformKey?: boolean }) => signer.platformKey)).toEqual([true]);
+    const testKey = JSON.parse(otalens('apk', KEYS_NEW, '/system/app/Weather/Weather.apk', '--json').stdout.toString('utf8'));
+    expect(testKey.signing).toEqual({ verified: true, testKeys: ['testkey'], platformSigned: false });
+  });
+
+  it('compare leads with the app signed with a public test key, in the text and the Markdown, and lists the platform key changes', () => {
+    const { status, stdout } = otalens('compare', KEYS_OLD, KEYS_NEW, '--md', 'keys.md');
+    expect(status).toBe(0);
+    const text = stdout.toString('utf8').split('\n');
+    // The two build lines, a blank line, then the test keys before the verdicts.
+    expect(text[4]).toMatch(/^Signed with AOSP's public test keys/);
+    expect(text[5]).toMatch(/^ {2}✘ Weather \(com\.miui\.weather2\) is signed with AOSP's public test key testkey/);
+    expect(text.indexOf('Verdicts:')).toBe(7);
+    const signatures = text.slice(text.indexOf('Signatures:'));
+    expect(signatures[1]).toMatch(/^ {2}! Find device \(com\.xiaomi\.finddevice\) now holds the platform key/);
+    expect(signatures[2]).toMatch(/^ {2}· Weather \(com\.miui\.weather2\) no longer holds the platform key/);
+    const markdown = readFileSync(join(temp, 'keys.md'), 'utf8').split('\n');
+    expect(markdown[2]).toBe("## Signed with AOSP's public test keys");
+    expect(markdown.indexOf('## Verdicts')).toBeGreaterThan(2);
+    expect(markdown.indexOf('## Signatures')).toBeGreaterThan(markdown.indexOf('## Verdicts'));
+  });
+});
+
 describe('otalens inventory and compare --claim', () => {
   it('inventory lists every APK of the package with the package name aapt reads from it', () => {
     const { status, stdout } = otalens('inventory', SAMPLE_OLD, '--json');

@@ -93,9 +93,10 @@ function mmsChange(): AppChange {
       changed: [{ type: 'receiver', name: 'com.android.mms.PushReceiver', old: { exported: true, enabled: true, permission: null }, new: { exported: false, enabled: true, permission: null } }],
     },
     signers: {
-      old: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor' }],
-      new: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor' }],
+      old: [OLD_VENDOR_SIGNER],
+      new: [NEW_TEST_KEY_SIGNER],
     },
+    signing: { old: PLATFORM_SIGNING, new: TEST_KEY_SIGNING },
     preferences: {
       added: [],
       removed: [],
@@ -112,6 +113,22 @@ function mmsChange(): AppChange {
   };
 }
 
+/** Messaging in the old build: the platform key; in the new one, AOSP's public testkey. */
+const OLD_VENDOR_SIGNER = { scheme: 'v1' as const, certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor', verified: true, platformKey: true as const };
+const NEW_TEST_KEY_SIGNER = { scheme: 'v2' as const, certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor', verified: true, testKey: 'testkey' };
+const PLATFORM_SIGNING = { verified: true, testKeys: [], platformSigned: true };
+const TEST_KEY_SIGNING = { verified: true, testKeys: ['testkey'], platformSigned: false };
+
+/** The signing findings behind the signers above: what the Summary leads with. */
+export function handmadeSigningFindings(): AppDiff['signingFindings'] {
+  const mms = { package: 'com.android.mms', label: 'Messaging', path: MMS_NEW };
+  return [
+    { kind: 'test-key', ...mms, builds: 'new', testKeys: ['testkey'], summary: "Messaging (com.android.mms) is signed with AOSP's public test key testkey (the old build’s was signed with another key): anyone can sign an update that replaces it." },
+    { kind: 'platform-signed', ...mms, builds: 'old', summary: 'Messaging (com.android.mms) no longer holds the platform key (it was signed like framework-res.apk in the old build).' },
+    { kind: 'signer-changed', ...mms, builds: 'both', summary: 'Messaging (com.android.mms) is signed with other certificates than in the old build: it cannot update the old app in place unless a rotation lineage links them.' },
+  ];
+}
+
 const APPLICATION = { debuggable: false, allowBackup: true, persistent: false, usesCleartextTraffic: null, enabled: true, className: null };
 
 function profile(fields: Pick<AppProfile, 'package' | 'label' | 'path'> & Partial<AppProfile>): AppProfile {
@@ -126,7 +143,8 @@ function profile(fields: Pick<AppProfile, 'package' | 'label' | 'path'> & Partia
     permissions: [],
     application: APPLICATION,
     components: [],
-    signers: [{ scheme: 'v1', certificateSha256: 'c'.repeat(64), subject: 'CN=Old Vendor' }],
+    signers: [OLD_VENDOR_SIGNER],
+    signing: PLATFORM_SIGNING,
     preferences: [],
     ...fields,
   };
@@ -168,7 +186,8 @@ function handmadeProfiles(): AppDiff['profiles'] {
           { ...pushReceiver, exported: false },
           smsReceiver,
         ],
-        signers: [{ scheme: 'v2', certificateSha256: 'd'.repeat(64), subject: 'CN=New Vendor' }],
+        signers: [NEW_TEST_KEY_SIGNER],
+        signing: TEST_KEY_SIGNING,
         preferences: [{ ...mmsPreference, defaultValue: 'false', line: 14 }, { ...unchangedPreference, line: 18 }],
       }),
       rebuilt,
@@ -192,7 +211,7 @@ function handmadeProfiles(): AppDiff['profiles'] {
 
 /** An apps diff with nothing in it but the parts given. */
 export function appDiffOf(parts: Partial<AppDiff>): AppDiff {
-  return { added: [], removed: [], changed: [], profiles: { old: [], new: [] }, permissionDeclarations: { old: [], new: [] }, ...parts };
+  return { added: [], removed: [], changed: [], profiles: { old: [], new: [] }, permissionDeclarations: { old: [], new: [] }, signingFindings: [], ...parts };
 }
 
 /** A small comparison written by hand, for tests that need exact control over the data shown. */
@@ -274,6 +293,7 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
         },
       ],
       profiles: handmadeProfiles(),
+      signingFindings: handmadeSigningFindings(),
       permissionDeclarations: {
         old: [{ name: 'android.permission.READ_SMS', protectionLevel: 'dangerous', declaredBy: 'android' }],
         new: [

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonResult } from '../../shared/model.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
-import { handmadeResult } from './handmadeResult.js';
+import { handmadeResult, handmadeSigningFindings } from './handmadeResult.js';
 import { expectFilesShown, expectPropertiesShown, openAppDetail, readAppDetailRows, readCell, readShownProperties, readVerdictCard, showView, waitForReport } from './reportPage.js';
 import { expectedAppDiff, expectedCloudMessaging, SAMPLE_NEW, SAMPLE_OLD, sampleExpectations } from './sampleOracle.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
@@ -238,6 +238,20 @@ describe('static HTML report of a handmade comparison', () => {
     expect(await page.getByTestId('verdicts').textContent()).toContain('Some parts could not be read');
   });
 
+  it('leads the Summary with the apps signed with public test keys, and lists the other signing findings after the verdicts', async () => {
+    const { page } = opened;
+    await showView(page, 'summary');
+    const sections = await page.getByTestId('view-summary').locator('section[data-testid]').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-testid')));
+    expect(sections.indexOf('test-keys')).toBe(0);
+    expect(sections.indexOf('signatures')).toBeGreaterThan(sections.indexOf('verdicts'));
+    const [testKeyFinding, ...others] = handmadeSigningFindings();
+    const read = (section: string) =>
+      page.getByTestId(section).getByTestId('signing-finding').evaluateAll((items) => items.map((item) => [item.getAttribute('data-kind'), item.getAttribute('data-builds'), item.textContent]));
+    expect(await read('test-keys')).toEqual([['test-key', 'new', `⚠ ${testKeyFinding?.summary} (new in this build)/system/priv-app/Mms/Mms.apk`]]);
+    expect((await read('signatures')).map(([kind, builds]) => [kind, builds])).toEqual(others.map((finding) => [finding.kind, finding.builds]));
+    expect(await page.getByTestId('test-keys').getByTestId('signing-finding-app').getAttribute('href')).toBe('#/apps/com.android.mms');
+  });
+
   it('shows the claim with its verdict in words', async () => {
     const claim = opened.page.getByTestId('claim-card');
     expect(await claim.getAttribute('data-verdict')).toBe('contradicted');
@@ -281,9 +295,14 @@ describe('static HTML report of a handmade comparison', () => {
     );
     expect(await detail.getByTestId('app-signer-change').textContent()).toContain('Signed with a different certificate');
     expect(await detail.locator('[data-testid="app-fact"][data-fact="Signers"] td').allTextContents()).toEqual([
-      `CN=Old Vendor (v1)SHA-256 ${'c'.repeat(64)}`,
-      `CN=New Vendor (v2)SHA-256 ${'d'.repeat(64)}`,
+      `CN=Old Vendor (v1) verifiedplatform keySHA-256 ${'c'.repeat(64)}`,
+      `CN=New Vendor (v2) verifiedAOSP public test key “testkey”SHA-256 ${'d'.repeat(64)}`,
     ]);
+    expect(await detail.locator('[data-testid="app-fact"][data-fact="Signatures"] td').allTextContents()).toEqual([
+      'verify, as Android checks them; holds the platform key',
+      "verify, as Android checks them; signed with AOSP's public test key testkey; not the platform key",
+    ]);
+    expect(await detail.getByTestId('app-test-key').textContent()).toContain("Signed with AOSP's public test key testkey.");
     expect(await readAppDetailRows(page, 'app-preferences')).toEqual([
       ['changed', 'res/xml/preferences.xml pref_key_enable_mx'],
       ['unchanged', 'res/xml/preferences.xml pref_key_auto_retrieve'],

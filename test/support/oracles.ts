@@ -111,3 +111,13 @@ export function unpackBootImage(imagePath: string, out: string): UnpackedBootIma
   const kernelFile = join(out, 'kernel');
   return { fields, kernel: existsSync(kernelFile) ? readFileSync(kernelFile) : null };
 }
+
+/** Like run, with `input` on the tool's stdin. */
+export function runWithInput(command: string, args: string[], input: Buffer | string): string {
+  try {
+    return execFileSync(command, args, { input, stdio: ['pipe', 'pipe', 'pipe'] }).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`tool "${command}" is not installed (CI installs it: see .ci/run)`, { cause: error });
+    throw error;
+  }
+}

@@ -1,8 +1,9 @@
 /**
- * The pieces under the APK signer reader: subjects formatted the way Java (apksigner, keytool)
- * prints them, PKCS#7 written by OpenSSL in BER with indefinite lengths, and the DER reader's
- * limits. Oracles: `keytool -printcert` (the same X500Name text apksigner prints, checked below on
- * a fixture), `openssl cms` / `openssl x509`.
+ * The pieces under the APK signature verifier: subjects formatted the way Java (apksigner,
+ * keytool) prints them, names compared the way Android compares them (Java's X500Principal
+ * CANONICAL form), and PKCS#7 written by OpenSSL (DER and BER with indefinite lengths) verified.
+ * Oracles: `keytool -printcert` (the same X500Name text apksigner prints, checked below on a
+ * fixture), Java's X500Principal run in the test, `openssl cms -sign` / `-verify`.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,14 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCertificate } from '../../electron/engine/android/signing/certificate.js';
-import { DerReader } from '../../electron/engine/android/signing/der.js';
-import { readPkcs7SignerCertificates } from '../../electron/engine/android/signing/pkcs7.js';
+import { parseAsn1 } from '../../electron/engine/android/signing/asn1.js';
+import { canonicalName } from '../../electron/engine/android/signing/names.js';
+import { verifySignatureBlock } from '../../electron/engine/android/signing/pkcs7.js';
 import { InputError } from '../../electron/engine/errors.js';
 import { REPO_ROOT, run, sha256, javaTool } from '../support/oracles.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'otalens-der-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
-const location = { file: 'test.apk', format: 'test', baseOffset: 0 };
+const location = { file: 'test.apk', format: 'test' };
 
 /** Java tools print through the platform charset: ask for UTF-8 so non-ASCII subjects survive a C locale. */
 // ---------------------------------------------------------------- a tiny DER writer for test input
@@ -134,63 +136,76 @@ describe('certificate subjects, formatted as keytool and apksigner print them', 
   });
 });
 
-describe('PKCS#7 signer certificates', () => {
-  const keystore = join(REPO_ROOT, 'test/fixtures/signing/keys/vendor-rsa.p12');
+describe('names compared as Android compares them (X500Principal CANONICAL, run in Java)', () => {
+  const names: [string, Buffer][] = [
+    ['PrintableString', name(attribute(CN, printable('Example Vendor')), attribute('2.5.4.10', printable('Example')))],
+    ['the same in UTF8String', name(attribute(CN, utf8('Example Vendor')), attribute('2.5.4.10', utf8('Example')))],
+    ['case and runs of spaces', name(attribute(CN, utf8('  EXAMPLE   vendor ')), attribute('2.5.4.10', printable('example')))],
+    ['IA5String (hex in canonical form)', name(attribute(CN, tlv(0x16, Buffer.from('Example Vendor'))), attribute('2.5.4.10', printable('Example')))],
+    ['an e-mail address (an OID keyword)', name(attribute('1.2.840.113549.1.9.1', tlv(0x16, Buffer.from('Keys@Example.org'))), attribute(CN, utf8('A')))],
+    ['a multi-valued RDN', sequence(set(attribute('2.5.4.11', printable('B')), attribute(CN, printable('A'))), set(attribute('2.5.4.6', printable('US'))))],
+    ['the same RDN in the other order', sequence(set(attribute(CN, utf8('a')), attribute('2.5.4.11', utf8('b'))), set(attribute('2.5.4.6', printable('us'))))],
+    ['special characters', name(attribute(CN, utf8('a,b+c<d>;"e\\ #f')))],
+    ['non-ASCII with compatibility forms', name(attribute(CN, utf8('Ünïcode ﬁ Ⅻ')))],
+    ['an unknown attribute type', name(attribute('1.2.3.4', utf8('x')), attribute(CN, utf8('y')))],
+    ['T61String', name(attribute(CN, tlv(0x14, Buffer.from('Example Vendor'))))],
+    ['an empty name', sequence()],
+  ];
 
-  function opensslSignedData(streamed: boolean): { signature: Buffer; certificateDer: Buffer } {
+  it('gives Java’s canonical text for every name, so equal names are equal exactly when Java says so', () => {
+    const source = join(temp, 'Canonical.java');
+    writeFileSync(
+      source,
+      `import javax.security.auth.x500.X500Principal;
+import java.util.HexFormat;
+public class Canonical {
+  public static void main(String[] args) {
+    for (String hex : args) System.out.println(new X500Principal(HexFormat.of().parseHex(hex)).getName(X500Principal.CANONICAL));
+  }
+}
+`,
+    );
+    const java = javaTool('java', [source, ...names.map(([, der]) => der.toString('hex'))]).split('\n').slice(0, names.length);
+    const ours = names.map(([, der]) => canonicalName(parseAsn1(der, location, 'name'), location));
+    const label = (list: string[]): string[] => list.map((text, index) => `${names[index]?.[0]}: ${text}`);
+    expect(label(ours)).toEqual(label(java));
+    // The point of it: PrintableString and UTF8String spellings, case and spacing do not matter; IA5String does.
+    expect(ours[0]).toBe(ours[1]);
+    expect(ours[0]).toBe(ours[2]);
+    expect(ours[0]).not.toBe(ours[3]);
+    expect(ours[5]).toBe(ours[6]);
+  });
+});
+
+describe('PKCS#7 signatures written by OpenSSL', () => {
+  const keystore = join(REPO_ROOT, 'test/fixtures/signing/keys/vendor-rsa.p12');
+  const data = Buffer.from('Signature-Version: 1.0\r\nCreated-By: a test\r\n\r\n');
+
+  function opensslSignedData(streamed: boolean, attributes: boolean): { signature: Buffer; certificateDer: Buffer } {
     const keyAndCert = join(temp, 'vendor-key.pem');
     run('openssl', ['pkcs12', '-in', keystore, '-passin', 'pass:android', '-nodes', '-out', keyAndCert]);
-    writeFileSync(join(temp, 'data'), 'signed content\n');
-    const out = join(temp, streamed ? 'sig.ber' : 'sig.der');
-    run('openssl', ['cms', '-sign', '-binary', ...(streamed ? ['-stream'] : []), '-in', join(temp, 'data'), '-signer', keyAndCert, '-inkey', keyAndCert, '-outform', 'DER', '-out', out]);
+    writeFileSync(join(temp, 'data'), data);
+    const out = join(temp, `sig-${streamed}-${attributes}.p7`);
+    run('openssl', ['cms', '-sign', '-binary', ...(streamed ? ['-stream'] : []), ...(attributes ? [] : ['-noattr']), '-in', join(temp, 'data'), '-signer', keyAndCert, '-inkey', keyAndCert, '-outform', 'DER', '-out', out]);
+    // The oracle: OpenSSL verifies its own detached signature over the data.
+    run('openssl', ['cms', '-verify', '-binary', '-noverify', '-inform', 'DER', '-in', out, '-content', join(temp, 'data'), '-out', join(temp, 'verified')]);
     const certificateDer = join(temp, 'vendor.der');
     run('openssl', ['x509', '-in', keyAndCert, '-outform', 'DER', '-out', certificateDer]);
     return { signature: readFileSync(out), certificateDer: readFileSync(certificateDer) };
   }
 
-  for (const streamed of [false, true]) {
-    it(`reads the signer of an openssl cms ${streamed ? 'BER (indefinite lengths, -stream)' : 'DER'} signature`, () => {
-      const { signature, certificateDer } = opensslSignedData(streamed);
+  for (const [streamed, attributes] of [[false, true], [true, true], [false, false]] as const) {
+    it(`verifies an openssl cms ${streamed ? 'BER (indefinite lengths, -stream)' : 'DER'} signature ${attributes ? 'with signed attributes' : 'without signed attributes'}, and not over other data`, () => {
+      const { signature, certificateDer } = opensslSignedData(streamed, attributes);
       if (streamed) expect(signature.subarray(0, 2)).toEqual(Buffer.from([0x30, 0x80]));
       const owner = /^Owner: (.*)$/m.exec(javaTool('keytool', ['-printcert', '-file', join(temp, 'vendor.der')]))?.[1];
       const problems: InputError[] = [];
-      const signers = readPkcs7SignerCertificates(signature, location, (error) => problems.push(error));
+      const outcome = verifySignatureBlock(signature, data, location, 24, (error) => problems.push(error));
       expect(problems).toEqual([]);
-      expect(signers.map((signer) => [signer.sha256, signer.subject])).toEqual([[sha256(certificateDer), owner]]);
+      expect(outcome.failure).toBeNull();
+      expect([outcome.certificate?.sha256, outcome.certificate?.subject]).toEqual([sha256(certificateDer), owner]);
+      const tampered = verifySignatureBlock(signature, Buffer.concat([data, Buffer.from('x')]), location, 24, () => {});
+      expect(tampered.failure).toMatch(attributes ? /digest differs from the one its signature covers/ : /signature over the \.SF file does not verify/);
     });
   }
-});
-
-describe('the DER reader', () => {
-  const failure = (bytes: number[] | Buffer): InputError => {
-    try {
-      new DerReader(Buffer.from(bytes), { file: 'x.apk', format: 'apk › META-INF/CERT.RSA', baseOffset: 100 }).elementAt(0);
-    } catch (error) {
-      if (error instanceof InputError) return error;
-      throw error;
-    }
-    throw new Error('no error');
-  };
-
-  it('reads high tag numbers and long lengths', () => {
-    const bytes = Buffer.concat([Buffer.from([0xbf, 0x81, 0x00, 0x82, 0x01, 0x00]), Buffer.alloc(256)]);
-    const element = new DerReader(bytes, location).elementAt(0);
-    expect(element).toMatchObject({ tagClass: 2, constructed: true, tagNumber: 128, contentStart: 6, contentEnd: 262 });
-  });
-
-  it('refuses a length past the end, naming the file, the layer and the offset', () => {
-    const error = failure([0x30, 0x05, 0x02, 0x01]);
-    expect(error.message).toBe('x.apk: apk › META-INF/CERT.RSA at offset 100: element of 5 bytes runs past the end of its parent (expected at most 2 bytes)');
-  });
-
-  it('refuses length fields longer than four bytes, indefinite primitives and a missing end-of-contents', () => {
-    expect(failure([0x30, 0x85, 1, 0, 0, 0, 0]).problem).toBe('length field of 5 bytes');
-    expect(failure([0x04, 0x80, 0, 0]).problem).toBe('indefinite length on a primitive element');
-    expect(failure([0x30, 0x80, 0x02, 0x01, 0x00]).problem).toBe('indefinite-length element has no end-of-contents octets');
-    expect(failure([0x30]).problem).toBe('truncated length');
-  });
-
-  it('caps nesting depth', () => {
-    expect(failure(Buffer.alloc(1000, Buffer.from([0x30, 0x80]))).problem).toMatch(/^nesting deeper than \d+ levels$/);
-  });
 });

@@ -29,6 +29,7 @@ function apk(path: string, packageName: string, sha: string, parts: { asks?: str
     overlay: null,
     preferences: [],
     signers: [],
+    signing: { verified: true, testKeys: [], platformSigned: null },
     problems: [],
   };
   return { path, partition: path.split('/')[1] ?? '', sha256: sha.repeat(64), app };

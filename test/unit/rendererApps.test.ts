@@ -41,7 +41,7 @@ describe('apps table rows', () => {
       permissionsAdded: ['android.permission.READ_CONTACTS'],
       permissionsRemoved: ['android.permission.RECEIVE_MMS'],
       dangerousAdded: 1,
-      otherChanges: ['moved', 'signer', '1 declared permission', '2 components', '1 preference default'],
+      otherChanges: ['moved', 'signer', 'public test key', '1 declared permission', '2 components', '1 preference default'],
       onlyRebuilt: false,
     });
     expect(row('com.example.rebuilt')).toMatchObject({ onlyRebuilt: true, otherChanges: [] });
@@ -78,6 +78,7 @@ describe('sortAppRows', () => {
     application: { debuggable: false, allowBackup: true, persistent: false, usesCleartextTraffic: null, enabled: true, className: null },
     components: [],
     signers: [],
+    signing: { verified: true, testKeys: [], platformSigned: null },
     preferences: [],
   });
   const profiles = [profile('com.b', 'Zeta', 'system', 10, 2), profile('com.a', null, 'vendor', 9, 12), profile('com.c', 'alpha', 'product', null, 0)];

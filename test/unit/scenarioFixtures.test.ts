@@ -28,6 +28,9 @@ interface AppFact {
   versionCode?: number; versionName?: string; usesPermissions?: string[];
   overlay?: { targetPackage: string; priority: number; isStatic: boolean };
   preferences?: PreferenceFact[];
+  /** Who signs it ('platform' is the test keystore), and whether that is framework-res.apk's key (null without one). */
+  signer?: string;
+  platformSigned?: boolean | null;
 }
 interface PropertyLayer { layer: string; value: string; line: number; importedBy?: { layer: string; line: number } }
 interface PropertyFact { name: string; value: string; layer: string; layers: PropertyLayer[] }
@@ -429,10 +432,10 @@ const observed = (file: string): Observed => {
 beforeAll(() => unpackAll(), 120_000);
 
 describe('every scenario package', () => {
-  it('covers every scenario in the four formats (corrupt-apk in file OTA only), with builds.json naming the packages', () => {
+  it('covers every scenario in the four formats (corrupt-apk in file OTA only, signing-keys in file OTA and A/B EROFS, literal-flip also OPPO-like), with builds.json naming the packages', () => {
     for (const scenario of scenarios) {
       const formats = Object.keys(scenario.packages).sort();
-      const expected = scenario.id === 'corrupt-apk' ? ['file-ota'] : ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota'];
+      const expected = { 'corrupt-apk': ['file-ota'], 'signing-keys': ['ab-erofs', 'file-ota'] }[scenario.id] ?? ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota'];
       // The OPPO-like layout is built for the literal flip only.
       expect(formats, scenario.id).toEqual(scenario.id === 'literal-flip' ? ['ab-erofs', 'ab-ext4', 'ab-oplus', 'block-ota', 'file-ota'] : expected);
       for (const [format, pair] of Object.entries(scenario.packages)) {
@@ -440,7 +443,7 @@ describe('every scenario package', () => {
         expect(buildsJson.builds[scenario.new]?.packages[format as Format]).toBe(pair.new);
       }
     }
-    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'unchanged']);
+    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'signing-keys', 'unchanged']);
   });
 
   it('holds exactly the files builds.json lists for its layout (names, types, sizes, SHA-256, symlinks)', () => {
@@ -685,3 +688,32 @@ describe('the APKs', () => {
     }
   });
 });
+
+describe('the signing-keys builds', () => {
+  /** The SHA-256 of each signer's certificate, read from the keys themselves. */
+  const certificateOf = (signer: string): string => {
+    const keys = join(REPO_ROOT, 'test/fixtures');
+    const exported = join(temp, `${signer}.cer`);
+    if (signer === 'aosp-testkey') return run('openssl', ['x509', '-in', join(keys, 'signing/keys/aosp-testkey.x509.pem'), '-noout', '-fingerprint', '-sha256']).trim().split('=')[1]?.replace(/:/g, '').toLowerCase() ?? '';
+    const [keystore, alias] = signer === 'platform' ? [join(keys, 'apk/test-keystore.jks'), 'platform'] : [join(keys, 'signing/keys/rotated-rsa.p12'), 'rotated'];
+    run('keytool', ['-exportcert', '-keystore', keystore, '-storepass', 'android', '-alias', alias, '-file', exported]);
+    return sha256(readFileSync(exported));
+  };
+
+  for (const id of ['keys-vendor-4.9.1', 'keys-test-4.9.2']) {
+    it(`${id}: every APK is signed by the key its facts name (apksigner), and is platform-signed when framework-res.apk's certificate signs it`, () => {
+      const build = buildsJson.builds[id];
+      const facts = build?.layouts.legacy?.facts;
+      const root = unpacked.get(build?.packages['file-ota'] ?? '')?.root ?? '';
+      const certificate = (path: string): string => /^Signer #1 certificate SHA-256 digest: ([0-9a-f]{64})$/m.exec(run('apksigner', ['verify', '--print-certs', join(root, path)]))?.[1] ?? '';
+      const platform = certificate('/system/framework/framework-res.apk');
+      expect(platform).toBe(certificateOf('platform'));
+      for (const app of facts?.apps ?? []) {
+        const digest = certificate(app.path);
+        expect(digest, app.path).toBe(certificateOf(app.signer ?? ''));
+        expect(app.platformSigned, app.path).toBe(digest === platform);
+      }
+    }, 60_000);
+  }
+});
+

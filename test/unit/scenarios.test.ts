@@ -48,6 +48,7 @@ interface Expected {
   permissionGrants: Record<'added' | 'removed', { kind: string; package: string; permission: string; fixed?: boolean; file: string }[]>;
   booleanDefaultFlips: { kind: string; path: string; name: string; old: string; new: string }[];
   files: Record<'added' | 'removed' | 'changed', string[]>;
+  signingFindings: { kind: string; package: string; path: string; builds: string; testKeys?: string[] }[];
 }
 interface Scenario {
   id: string;
@@ -136,6 +137,10 @@ function expectScenario(result: ComparisonResult, expected: Expected): void {
   for (const kind of ['added', 'removed'] as const) {
     expect(result.permissionGrants[kind].map(({ kind: grantKind, package: name, permission, fixed, file }) => ({ kind: grantKind, package: name, permission, fixed, file }))).toEqual(expected.permissionGrants[kind]);
   }
+
+  // Who signs what: test keys, the platform key gained or lost, signer changes; every app verifies.
+  expect(result.apps.signingFindings.map(({ kind, package: name, path, builds, testKeys }) => ({ kind, package: name, path, builds, ...(testKeys === undefined ? {} : { testKeys }) }))).toEqual(expected.signingFindings);
+  for (const side of ['old', 'new'] as const) expect(result.problems[side].filter((problem) => /do not verify|security risk/.test(problem.message))).toEqual([]);
 
   // Every privacy-sounding flipped default is shown: in a verdict's evidence, or among the others.
   const cited = new Set(result.features.flatMap((feature) => [...feature.old.evidence, ...feature.new.evidence]).map((item) => `${item.subject}`));

@@ -9,11 +9,13 @@ import { compareStrings, sortByKey } from '../../../shared/sort.js';
 import { InputError } from '../errors.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { ZipArchive } from '../zip/zipArchive.js';
+import { apkStructureProblems } from './apkStructure.js';
 import { ResourceResolver, parseResourceTable } from './arsc/index.js';
 import { axmlToXmlText, decodeAxml } from './axml/index.js';
 import { ManifestError, readManifest } from './manifest.js';
 import { isPreferenceScreen, readPreferenceDefaults } from './preferences.js';
 import { resourceLookup } from './resourceLookup.js';
+import { minimumPlatformLevel } from './sdkVersions.js';
 import { readApkSigners } from './signing/index.js';
 import { LITERAL_ONLY, type ValueResolver } from './valueResolver.js';
 
@@ -71,9 +73,9 @@ export async function readApkDetails(zip: ZipArchive, where: ApkLocation): Promi
   }
   const xmlTexts = new Map<string, string>([[MANIFEST, axmlToXmlText(manifestDocument, { resolveReference: (id) => resolver.nameOf(id) })]]);
   const preferences = await readPreferences(zip, where, resolver, problems, xmlTexts);
-  const signing = await readApkSigners(zip.source, zip, where);
-  problems.push(...signing.problems);
-  const app: AppModel = { ...facts, preferences, signers: signing.signers, problems: sortByKey(problems, (problem) => problem.path) };
+  const signing = await readApkSigners(zip.source, zip, { file: where.file, minSdk: minimumPlatformLevel(facts.minSdkVersion) });
+  problems.push(...signing.problems, ...(await apkStructureProblems(zip, where.file, signing.signers, signing.signing)));
+  const app: AppModel = { ...facts, preferences, signers: signing.signers, signing: { ...signing.signing, platformSigned: null }, problems: sortByKey(problems, (problem) => problem.path) };
   return { app, resources, xmlTexts };
 }
 

@@ -5,9 +5,12 @@
 import type { AppComponent, AppModel, ApplicationFlags, ComponentType, DeclaredPermission, IntentFilter, OverlayInfo, UsesPermission } from '../../../shared/app.js';
 import { compareStrings, sortByKey } from '../../../shared/sort.js';
 import { AndroidAttr, childElements, getAttribute, getAttributeByName, type AxmlDocument, type AxmlElement } from './axml/index.js';
+import { withImpliedPermissions } from './impliedPermissions.js';
+import { effectiveSdk } from './sdkVersions.js';
+import { ValueType, type TypedValue } from './typedValue.js';
 import { resolvedBoolean, resolvedInteger, resolvedText, type ValueResolver } from './valueResolver.js';
 
-export type ManifestFacts = Omit<AppModel, 'preferences' | 'signers' | 'problems'>;
+export type ManifestFacts = Omit<AppModel, 'preferences' | 'signers' | 'signing' | 'problems'>;
 
 const COMPONENT_ELEMENTS: Readonly<Record<string, ComponentType>> = {
   activity: 'activity',
@@ -33,9 +36,10 @@ export function readManifest(document: AxmlDocument, resolver: ValueResolver): M
   const packageName = getAttributeByName(manifest, 'package')?.value.string ?? '';
   const usesSdk = childElements(manifest, 'uses-sdk')[0];
   const application = childElements(manifest, 'application')[0];
-  const targetSdkVersion = usesSdk ? resolvedInteger(resolver, getAttribute(usesSdk, AndroidAttr.targetSdkVersion)?.value) : null;
-  const minSdkVersion = usesSdk ? resolvedInteger(resolver, getAttribute(usesSdk, AndroidAttr.minSdkVersion)?.value) : null;
-  const effectiveTarget = targetSdkVersion ?? minSdkVersion ?? 1;
+  const targetSdkVersion = usesSdk ? sdkVersion(resolver, getAttribute(usesSdk, AndroidAttr.targetSdkVersion)?.value) : null;
+  const minSdkVersion = usesSdk ? sdkVersion(resolver, getAttribute(usesSdk, AndroidAttr.minSdkVersion)?.value) : null;
+  // As the package parser: no target means the minimum; a codename means the development level.
+  const effectiveTarget = effectiveSdk(targetSdkVersion ?? minSdkVersion, 1);
 
   return {
     package: packageName,
@@ -45,12 +49,20 @@ export function readManifest(document: AxmlDocument, resolver: ValueResolver): M
     targetSdkVersion,
     sharedUserId: text(manifest, AndroidAttr.sharedUserId),
     label: application ? text(application, AndroidAttr.label) : null,
-    usesPermissions: readUsesPermissions(manifest, resolver),
+    usesPermissions: sortByKey(withImpliedPermissions(readUsesPermissions(manifest, resolver), effectiveTarget), (permission) => permission.name),
     permissions: readDeclaredPermissions(manifest, resolver),
     application: readApplicationFlags(application, packageName, resolver),
     components: application ? readComponents(application, packageName, effectiveTarget, resolver) : [],
     overlay: readOverlay(manifest, resolver),
   };
+}
+
+/** An SDK level as the package parser reads it: a number, or a string kept as a codename. */
+function sdkVersion(resolver: ValueResolver, value: TypedValue | undefined): number | string | null {
+  const number = resolvedInteger(resolver, value);
+  if (number !== null || value === undefined) return number;
+  const resolved = resolver.resolve(value).value;
+  return resolved.type === ValueType.STRING && resolved.string !== undefined && resolved.string !== '' ? resolved.string : null;
 }
 
 function readUsesPermissions(manifest: AxmlElement, resolver: ValueResolver): UsesPermission[] {

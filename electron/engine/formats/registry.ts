@@ -1,5 +1,6 @@
 import { InputError, UnsupportedFormatError } from '../errors.js';
 import { abOtaZipFormat } from './abOtaZip.js';
+import { apkPackageFormat } from './apkPackage.js';
 import { blockOtaZipFormat } from './blockOtaZip.js';
 import { directoryFormat } from './directory.js';
 import { factoryFolderFormat } from './factoryFolder.js';
@@ -30,6 +31,7 @@ export const PACKAGE_FORMATS: readonly PackageFormatModule[] = [
   payloadFileFormat,
   superEmptyFormat,
   rawImageFormat,
+  apkPackageFormat,
 ];
 
 export interface PackageHandle {

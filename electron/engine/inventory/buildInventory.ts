@@ -14,6 +14,8 @@ import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
 import { parseApp, SETTINGS_PROVIDER, type AppParseResult } from './appParsing.js';
+import { markPlatformSigned } from './platformKey.js';
+import { impliedOnPlatform } from '../android/impliedPermissions.js';
 import { settingsDefaults, type OverlaySource, type SettingsSource } from './settingsDefaults.js';
 
 const APP_FILE = /\.(apk|apex|capex)$/i;
@@ -136,8 +138,8 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     for (const file of configs.defaultPermissions) grants.push(...(parseConfig(() => parseDefaultPermissions(file.text, file.path), file.path, problems) ?? []));
     const initServices: InitService[] = configs.initRc.flatMap((file) => parseConfig(() => parseInitRc(file.text, file.path), file.path, problems) ?? []);
 
-    const apps = reader.apps();
     const effective = Object.fromEntries(properties.map((property) => [property.name, property.value]));
+    const apps = reader.apps(platformSdkOf(effective));
     const inventory: PackageInventory = {
       schemaVersion: 1,
       package: {
@@ -336,6 +338,8 @@ class FileReader {
   private async addApp(entry: FileEntry, result: AppParseResult): Promise<void> {
     this.readApps.push({ entry, result });
     if (result.error !== null) this.problems.push({ path: entry.path, message: `app not read: ${result.error}` });
+    // What the APK reader could not read or verify (signatures that do not verify, a Janus prefix…) is a problem of the build.
+    for (const problem of result.app?.problems ?? []) this.problems.push(problem);
     for (const [member, text] of result.xmlTexts) this.keepText(`${entry.path}${ARCHIVE_SEPARATOR}${member}`, text);
     this.progress.appsDone += 1;
   }
@@ -373,19 +377,29 @@ class FileReader {
     return { properties: of('properties'), systemConfig: of('system-config'), defaultPermissions: of('default-permissions'), initRc: of('init-rc') };
   }
 
-  apps(): { inventoryApps: InventoryApp[]; provider: SettingsSource | null; overlays: OverlaySource[] } {
+  /** The apps read, for a build of Android API level `platformSdk` (null when unknown). */
+  apps(platformSdk: number | null): { inventoryApps: InventoryApp[]; provider: SettingsSource | null; overlays: OverlaySource[] } {
     const inventoryApps: InventoryApp[] = [];
     let provider: SettingsSource | null = null;
     const overlays: OverlaySource[] = [];
     for (const { entry, result } of sortByKey(this.readApps, (read) => read.entry.path)) {
+      // Permissions implied by a split the build's Android version does not know are not implied on it.
+      if (result.app !== null && platformSdk !== null) result.app.usesPermissions = impliedOnPlatform(result.app.usesPermissions, platformSdk);
       inventoryApps.push({ path: entry.path, partition: partitionOf(entry.path), sha256: entry.sha256 ?? '', app: result.app });
       if (result.app === null || result.resourceValues === null) continue;
       const values = new Map<string, NamedResourceValue>(result.resourceValues);
       if (result.app.package === SETTINGS_PROVIDER) provider ??= { path: entry.path, package: result.app.package, values };
       else if (result.app.overlay !== null) overlays.push({ path: entry.path, package: result.app.package, values, priority: result.app.overlay.priority });
     }
+    markPlatformSigned(inventoryApps);
     return { inventoryApps, provider, overlays };
   }
+}
+
+/** `ro.build.version.sdk`, when the build states a number. */
+function platformSdkOf(properties: Record<string, string>): number | null {
+  const sdk = Number.parseInt(properties['ro.build.version.sdk'] ?? '', 10);
+  return Number.isFinite(sdk) ? sdk : null;
 }
 
 function partitionOf(devicePath: string): string {

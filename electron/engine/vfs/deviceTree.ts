@@ -9,6 +9,11 @@ import { openNestedArchive, type NestedArchive } from './nestedArchive.js';
 
 /** `!/` enters an archive: `/system/app/Mms/Mms.apk!/res/xml/preferences.xml`. */
 export const ARCHIVE_SEPARATOR = '!/';
+/**
+ * The mount name of a package that is one tree (an APK): its members are the device's paths
+ * (`/AndroidManifest.xml`), and a path may leave out the leading `/`.
+ */
+export const ROOT_MOUNT = '';
 /** Archives inside archives inside archives… are legitimate only a few levels deep. */
 const MAX_ARCHIVE_DEPTH = 4;
 /** Nested archives kept open at once (each may hold a decode cache). */
@@ -51,6 +56,10 @@ export class DeviceTree {
   /** Partitions that exist in the package but could not be read, with why, in name order. */
   get unreadableMounts(): Problem[] {
     return [...this.unreadable].map(([name, message]) => ({ path: `/${name}`, message }));
+  }
+
+  private get rootTree(): FileTree | undefined {
+    return this.mounts.get(ROOT_MOUNT);
   }
 
   async stat(devicePath: string): Promise<TreeEntry | null> {
@@ -104,7 +113,9 @@ export class DeviceTree {
 
   /** What the partitions' readers skipped so far, with device paths. */
   get treeProblems(): Problem[] {
-    return [...this.mounts].flatMap(([mount, tree]) => (tree.problems ?? []).map((problem) => ({ path: `/${mount}/${problem.path.replace(/^\/+/, '')}`, message: problem.message })));
+    return [...this.mounts].flatMap(([mount, tree]) =>
+      (tree.problems ?? []).map((problem) => ({ path: `${mount === ROOT_MOUNT ? '' : `/${mount}`}/${problem.path.replace(/^\/+/, '')}`, message: problem.message })),
+    );
   }
 
   /** Closes the archives opened through `!/` paths. */
@@ -124,19 +135,26 @@ export class DeviceTree {
   }
 
   private async locate(devicePath: string): Promise<Location | 'root' | null> {
-    const [outer = '', ...inner] = devicePath.split(ARCHIVE_SEPARATOR);
+    const [given = '', ...inner] = devicePath.split(ARCHIVE_SEPARATOR);
     if (inner.length > MAX_ARCHIVE_DEPTH) {
       throw this.pathError(devicePath, `archives nested more than ${MAX_ARCHIVE_DEPTH} deep are not entered`);
     }
+    const root = this.rootTree;
+    const outer = root !== undefined && !given.startsWith('/') ? `/${given}` : given;
     const [mount, ...rest] = parseDevicePath(outer, this.packageName);
-    if (mount === undefined) return inner.length === 0 ? 'root' : null;
-    const tree = this.mounts.get(mount);
-    if (tree === undefined) {
-      const why = this.unreadable.get(mount);
-      if (why !== undefined) throw this.pathError(devicePath, `the /${mount} partition could not be read, so nothing in it can be shown (${why})`);
-      return null;
+    let location: Location;
+    if (root !== undefined) {
+      location = { tree: root, prefix: '', path: [mount, ...rest].filter((segment) => segment !== undefined).join('/') };
+    } else {
+      if (mount === undefined) return inner.length === 0 ? 'root' : null;
+      const tree = this.mounts.get(mount);
+      if (tree === undefined) {
+        const why = this.unreadable.get(mount);
+        if (why !== undefined) throw this.pathError(devicePath, `the /${mount} partition could not be read, so nothing in it can be shown (${why})`);
+        return null;
+      }
+      location = { tree, prefix: `/${mount}`, path: rest.join('/') };
     }
-    let location: Location = { tree, prefix: `/${mount}`, path: rest.join('/') };
     for (const innerPath of inner) {
       const archive = await this.enter(location);
       if (archive === null) return null;
@@ -199,7 +217,8 @@ function relativeSegments(path: string, devicePath: string, packageName: string)
 }
 
 function entryPath(location: Location, path: string): string {
-  return path === '' ? location.prefix : `${location.prefix}/${path}`;
+  if (path === '') return location.prefix === '' ? '/' : location.prefix;
+  return `${location.prefix}/${path}`;
 }
 
 function toEntry(location: Location, path: string, node: TreeNode): TreeEntry {

@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { readChunks, SliceByteSource, type ByteSource } from '../io/byteSource.js';
 import { SequentialDecodedSource } from '../io/decodedSource.js';
 import { pathFromBytes } from '../vfs/rawNames.js';
+import { locateCentralDirectory } from './endOfCentralDirectory.js';
 import { checkDeclaredSize, findOverlappingMembers, overlapError } from './zipLimits.js';
 
 const S_IFMT = 0o170000;
@@ -21,8 +22,11 @@ const MADE_BY_UNIX = 3;
 const READ_CHUNK = 256 * 1024;
 /** zlib's default 16 KiB output chunks cost a callback each; 64 KiB inflates about a third faster. */
 const INFLATE_CHUNK = 64 * 1024;
-const METHOD_STORED = 0;
-const METHOD_DEFLATE = 8;
+export const METHOD_STORED = 0;
+export const METHOD_DEFLATE = 8;
+const LOCAL_HEADER_SIGNATURE = 0x04034b50;
+const LOCAL_HEADER_SIZE = 30;
+const FLAG_DATA_DESCRIPTOR = 0x8;
 const UNICODE_PATH_FIELD = 0x7075;
 /**
  * Members this small are read in one piece and inflated in one call: for APKs full of small
@@ -45,9 +49,28 @@ export interface ZipMember {
   readonly compressedSize: number;
   readonly uncompressedSize: number;
   readonly crc32: number;
-  /** @internal yauzl's entry, needed to open the member. */
+  /** Where the member's local header starts in the archive. */
+  readonly localHeaderOffset: number;
+  /** The name's bytes exactly as the central directory stores them. */
+  readonly rawName: Buffer;
+  /** @internal yauzl's entry. */
   readonly entry: yauzl.Entry;
 }
+
+/**
+ * How a member whose compression method is neither stored (0) nor deflate (8) is read. Android
+ * differs by layer: its resource loader (ApkAssets, Android 9 and later) reads such a member as
+ * stored, while the v1 signature check (StrictJarFile) and older resource loaders inflate anything
+ * that is not stored. `as-stored-or-inflated` uses whichever of the two gives the CRC-32 the
+ * central directory records; `inflate` is StrictJarFile's rule.
+ */
+export type OtherMethodReading = 'as-stored-or-inflated' | 'inflate';
+
+export interface ReadOptions {
+  otherMethods?: OtherMethodReading;
+}
+
+type Decoding = 'stored' | 'deflate' | 'stored-or-inflated';
 
 /** Feeds yauzl from a ByteSource, so a zip inside anything (image, another zip) reads the same way. */
 class ByteSourceReader extends yauzl.RandomAccessReader {
@@ -84,18 +107,25 @@ class ByteSourceReader extends yauzl.RandomAccessReader {
 }
 
 /**
- * A zip or zip64 archive read by random access through yauzl: only the central directory is read
- * up front; members are decompressed as streams when asked for, and checked against their CRC-32.
- * Members whose names are unsafe (absolute, `..`) are reported as problems and left out.
+ * A zip or zip64 archive read by random access: only the central directory is read up front;
+ * members are decompressed when asked for, after their local header is checked against the central
+ * directory the way Android's zip reader (libziparchive) checks it, and their bytes are checked
+ * against the CRC-32. Members whose names are unsafe (absolute, `..`) and second members of one
+ * name are reported as problems and left out.
  */
 export class ZipArchive {
   private readonly byName = new Map<string, ZipMember>();
+  private readonly dataStarts = new Map<ZipMember, Promise<number>>();
 
   private constructor(
     readonly source: ByteSource,
     private readonly zipfile: yauzl.ZipFile,
     readonly members: readonly ZipMember[],
     readonly problems: readonly Problem[],
+    /** Where the central directory starts; null when only yauzl's more lenient search found it. */
+    readonly centralDirectoryOffset: number | null,
+    /** Names the central directory holds more than once (only the first member of each is listed). */
+    readonly duplicateNames: readonly string[],
   ) {
     for (const member of members) this.byName.set(member.name, member);
   }
@@ -104,6 +134,8 @@ export class ZipArchive {
     const zipfile = await openZipFile(source);
     const members: ZipMember[] = [];
     const problems: Problem[] = [];
+    const seen = new Set<string>();
+    const duplicateNames: string[] = [];
     await new Promise<void>((resolve, reject) => {
       zipfile.on('entry', (entry: yauzl.Entry) => {
         const raw = memberNameBytes(entry);
@@ -111,7 +143,11 @@ export class ZipArchive {
         const unsafe = unsafeMemberName(raw, name);
         if (unsafe !== null) {
           problems.push({ path: name, message: `zip member skipped: ${unsafe}` });
+        } else if (seen.has(name)) {
+          duplicateNames.push(name);
+          problems.push({ path: name, message: 'zip member skipped: a second member of this name (Android refuses an archive that has one); the first is read' });
         } else {
+          seen.add(name);
           members.push(toMember(name, entry));
         }
         zipfile.readEntry();
@@ -127,46 +163,50 @@ export class ZipArchive {
       zipfile.close();
       throw overlapError(overlap, source.name);
     }
-    return new ZipArchive(source, zipfile, members, problems);
+    for (const member of members) {
+      if (member.compressionMethod === METHOD_STORED || member.compressionMethod === METHOD_DEFLATE || member.isDirectory) continue;
+      problems.push({
+        path: member.name,
+        message: `compression method ${member.compressionMethod} is neither stored (0) nor deflate (8): Android 9 and later read such a member as stored, older versions and the v1 signature check inflate it; OTA Lens reads it the way that matches its CRC-32`,
+      });
+    }
+    const centralDirectoryOffset = await locateCentralDirectory(source, source.name).then(
+      (location) => location.offset,
+      () => null,
+    );
+    return new ZipArchive(source, zipfile, members, problems, centralDirectoryOffset, duplicateNames);
   }
 
   get(name: string): ZipMember | undefined {
     return this.byName.get(name);
   }
 
-  /** Refuses what cannot be read: encryption, unknown compression, impossible declared sizes. */
-  private checkReadable(member: ZipMember): void {
-    const format = `zip › ${member.name}`;
+  /** Refuses what cannot be read: encryption, impossible declared sizes. */
+  private checkReadable(member: ZipMember, decoding: Decoding): void {
     if (member.entry.isEncrypted()) {
-      throw new InputError('member is encrypted', { file: this.source.name, format });
+      throw new InputError('member is encrypted', { file: this.source.name, format: `zip › ${member.name}` });
     }
-    if (member.compressionMethod !== METHOD_STORED && member.compressionMethod !== METHOD_DEFLATE) {
-      throw new InputError(`unsupported compression method ${member.compressionMethod}`, {
-        file: this.source.name,
-        format,
-        expected: 'stored (0) or deflate (8)',
-      });
-    }
-    checkDeclaredSize(member, this.source.name);
+    if (decoding === 'deflate') checkDeclaredSize(member, this.source.name);
   }
 
   /** The member's uncompressed bytes as a stream; the stream errors with an InputError if they are corrupt. */
-  async openStream(member: ZipMember): Promise<Readable> {
-    if (isSmall(member)) return Readable.from([await this.readSmall(member)]);
+  async openStream(member: ZipMember, options: ReadOptions = {}): Promise<Readable> {
+    if (isSmall(member)) return Readable.from([await this.readSmall(member, options)]);
     const format = `zip › ${member.name}`;
-    this.checkReadable(member);
-    const raw = await new Promise<Readable>((resolve, reject) => {
-      this.zipfile.openReadStream(member.entry, { decodeFileData: false }, (error, stream) => {
-        if (error) reject(new InputError(error.message, { file: this.source.name, format, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
-        else resolve(stream);
-      });
-    });
+    let decoding = decodingOf(member, options);
+    // A large member cannot be tried both ways: read it as stored when the sizes allow it.
+    if (decoding === 'stored-or-inflated') decoding = member.compressedSize === member.uncompressedSize ? 'stored' : 'deflate';
+    this.checkReadable(member, decoding);
+    const start = await this.dataStart(member);
+    const length = decoding === 'stored' ? member.uncompressedSize : member.compressedSize;
+    this.checkInsideArchive(member, start, length);
+    const raw = Readable.from(readChunks(this.source, start, start + length, READ_CHUNK));
     const checked = new CrcCheck(member, this.source.name);
     const fail = (error: Error): void => {
       checked.destroy(error instanceof InputError ? error : new InputError(`cannot decompress: ${error.message}`, { file: this.source.name, format, cause: error }));
     };
     raw.on('error', fail);
-    if (member.compressionMethod === METHOD_STORED) return raw.pipe(checked);
+    if (decoding === 'stored') return raw.pipe(checked);
     const inflate = createInflateRaw({ chunkSize: INFLATE_CHUNK });
     inflate.on('error', fail);
     return raw.pipe(inflate).pipe(checked);
@@ -180,60 +220,142 @@ export class ZipArchive {
   async openSource(member: ZipMember): Promise<ByteSource> {
     const format = `zip › ${member.name}`;
     const name = `${this.source.name} › ${member.name}`;
-    if (member.compressionMethod === 0 && !member.entry.isEncrypted()) {
-      return new SliceByteSource(name, this.source, await this.dataStart(member), member.uncompressedSize);
+    if (member.compressionMethod === METHOD_STORED && !member.entry.isEncrypted()) {
+      const start = await this.dataStart(member);
+      this.checkInsideArchive(member, start, member.uncompressedSize);
+      return new SliceByteSource(name, this.source, start, member.uncompressedSize);
     }
     return new SequentialDecodedSource(name, member.uncompressedSize, () => this.openStream(member), { format });
   }
 
   /** Reads a small member whole (metadata, build.prop); refuses members larger than `limit`. */
-  async readAll(member: ZipMember, limit: number): Promise<Buffer> {
+  async readAll(member: ZipMember, limit: number, options: ReadOptions = {}): Promise<Buffer> {
     if (member.uncompressedSize > limit) {
       throw new InputError(`member is ${member.uncompressedSize} bytes, more than the ${limit} allowed for it`, {
         file: this.source.name,
         format: `zip › ${member.name}`,
       });
     }
-    if (isSmall(member)) return this.readSmall(member);
+    if (isSmall(member)) return this.readSmall(member, options);
     const chunks: Buffer[] = [];
-    for await (const chunk of await this.openStream(member)) chunks.push(chunk as Buffer);
+    for await (const chunk of await this.openStream(member, options)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   }
 
-  /** Where a member's data starts in the archive file (for a stored member: its bytes, as they are). */
+  /**
+   * Where the member's data starts, after its local header, which must agree with the central
+   * directory as libziparchive requires: the signature, the same name, (without a trailing data
+   * descriptor) the same CRC-32 and sizes, and data that ends before the central directory.
+   * Android refuses a member that fails these checks.
+   */
   dataStart(member: ZipMember): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      this.zipfile.readLocalFileHeader(member.entry, { minimal: true }, (error, header) => {
-        if (error) reject(new InputError(error.message, { file: this.source.name, format: `zip › ${member.name}`, offset: member.entry.relativeOffsetOfLocalHeader, cause: error }));
-        else resolve(header.fileDataStart);
+    let start = this.dataStarts.get(member);
+    if (start === undefined) {
+      start = this.readLocalHeader(member);
+      this.dataStarts.set(member, start);
+    }
+    return start;
+  }
+
+  private async readLocalHeader(member: ZipMember): Promise<number> {
+    const offset = member.localHeaderOffset;
+    const format = `zip › ${member.name} › local header`;
+    const fail = (problem: string, at: number, expected?: string): never => {
+      throw new InputError(problem, { file: this.source.name, format, offset: at, expected });
+    };
+    if (offset + LOCAL_HEADER_SIZE > this.source.size) fail('local header lies past the end of the archive', offset, `at most ${this.source.size - LOCAL_HEADER_SIZE}`);
+    const header = await this.source.read(offset, LOCAL_HEADER_SIZE);
+    if (header.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) fail('no local header where the central directory points', offset, 'PK\\x03\\x04');
+    const nameLength = header.readUInt16LE(26);
+    const extraLength = header.readUInt16LE(28);
+    if (offset + LOCAL_HEADER_SIZE + nameLength > this.source.size) fail('local header name runs past the end of the archive', offset + 26);
+    const name = await this.source.read(offset + LOCAL_HEADER_SIZE, nameLength);
+    if (!name.equals(member.rawName)) {
+      fail(`local header names the member "${pathFromBytes(name)}": Android refuses a member whose local header and central directory disagree`, offset + LOCAL_HEADER_SIZE, `"${member.name}"`);
+    }
+    const flags = header.readUInt16LE(6);
+    if ((flags & FLAG_DATA_DESCRIPTOR) === 0) {
+      const crc = header.readUInt32LE(14);
+      const compressedSize = header.readUInt32LE(18);
+      const uncompressedSize = header.readUInt32LE(22);
+      const zip64 = compressedSize === 0xffffffff || uncompressedSize === 0xffffffff;
+      if (crc >>> 0 !== member.crc32 >>> 0 || (!zip64 && (compressedSize !== member.compressedSize || uncompressedSize !== member.uncompressedSize))) {
+        fail(
+          `local header says CRC-32 ${hex32(crc)}, ${compressedSize} bytes compressed, ${uncompressedSize} uncompressed: Android refuses a member whose local header and central directory disagree`,
+          offset + 14,
+          `CRC-32 ${hex32(member.crc32)}, ${member.compressedSize} and ${member.uncompressedSize} bytes, as the central directory says`,
+        );
+      }
+    }
+    const start = offset + LOCAL_HEADER_SIZE + nameLength + extraLength;
+    // libziparchive refuses data that would run into the central directory (stored data by its uncompressed length).
+    const end = this.centralDirectoryOffset ?? this.source.size;
+    const length = Math.max(member.compressedSize, member.compressionMethod === METHOD_STORED ? member.uncompressedSize : 0);
+    if (start + length > end) fail(`member data of ${length} bytes runs past the start of the central directory`, start, `at most ${Math.max(0, end - start)} bytes`);
+    return start;
+  }
+
+  /** Android refuses a member whose data would run into the central directory. */
+  private checkInsideArchive(member: ZipMember, start: number, length: number): void {
+    const end = this.centralDirectoryOffset ?? this.source.size;
+    if (start + length > end) {
+      throw new InputError(`member data of ${length} bytes runs past the start of the central directory`, {
+        file: this.source.name,
+        format: `zip › ${member.name}`,
+        offset: start,
+        expected: `at most ${Math.max(0, end - start)} bytes`,
       });
-    });
+    }
   }
 
   /** A small member in one read and one inflate call, checked like a streamed one. */
-  private async readSmall(member: ZipMember): Promise<Buffer> {
-    this.checkReadable(member);
-    const raw = await this.source.read(await this.dataStart(member), member.compressedSize);
-    let bytes = raw;
-    if (member.compressionMethod === METHOD_DEFLATE) {
-      try {
-        // One byte more than declared: a member that inflates further is caught as too long.
-        bytes = inflateRawSync(raw, { maxOutputLength: member.uncompressedSize + 1 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw sizeMismatch(member, this.source.name, 'longer');
-        throw new InputError(`cannot decompress: ${(error as Error).message}`, { file: this.source.name, format: `zip › ${member.name}`, offset: member.entry.relativeOffsetOfLocalHeader, cause: error });
-      }
+  private async readSmall(member: ZipMember, options: ReadOptions): Promise<Buffer> {
+    const decoding = decodingOf(member, options);
+    this.checkReadable(member, decoding);
+    const start = await this.dataStart(member);
+    if (decoding === 'stored-or-inflated') {
+      const stored = await this.tryStored(member, start);
+      if (stored !== null) return stored;
+      checkDeclaredSize(member, this.source.name);
     }
+    const length = decoding === 'stored' ? member.uncompressedSize : member.compressedSize;
+    this.checkInsideArchive(member, start, length);
+    const raw = await this.source.read(start, length);
+    const bytes = decoding === 'stored' ? raw : this.inflateSmall(member, raw);
     if (bytes.length !== member.uncompressedSize) throw sizeMismatch(member, this.source.name, bytes.length > member.uncompressedSize ? 'longer' : 'shorter');
     const actual = crc32(bytes);
     if (actual >>> 0 !== member.crc32 >>> 0) throw crcMismatch(member, this.source.name, actual);
     return bytes;
   }
 
+  /** The member's bytes read as stored (as ApkAssets reads them), or null when their CRC-32 says otherwise. */
+  private async tryStored(member: ZipMember, start: number): Promise<Buffer | null> {
+    const end = this.centralDirectoryOffset ?? this.source.size;
+    if (start + member.uncompressedSize > end) return null;
+    const bytes = await this.source.read(start, member.uncompressedSize);
+    return crc32(bytes) >>> 0 === member.crc32 >>> 0 ? bytes : null;
+  }
+
+  private inflateSmall(member: ZipMember, raw: Buffer): Buffer {
+    try {
+      // One byte more than declared: a member that inflates further is caught as too long.
+      return inflateRawSync(raw, { maxOutputLength: member.uncompressedSize + 1 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw sizeMismatch(member, this.source.name, 'longer');
+      throw new InputError(`cannot decompress: ${(error as Error).message}`, { file: this.source.name, format: `zip › ${member.name}`, offset: member.localHeaderOffset, cause: error });
+    }
+  }
+
   async close(): Promise<void> {
     this.zipfile.close();
     await this.source.close();
   }
+}
+
+function decodingOf(member: ZipMember, options: ReadOptions): Decoding {
+  if (member.compressionMethod === METHOD_STORED) return 'stored';
+  if (member.compressionMethod === METHOD_DEFLATE || options.otherMethods === 'inflate') return 'deflate';
+  return 'stored-or-inflated';
 }
 
 function openZipFile(source: ByteSource): Promise<yauzl.ZipFile> {
@@ -271,6 +393,8 @@ function toMember(name: string, entry: yauzl.Entry): ZipMember {
     compressedSize: entry.compressedSize,
     uncompressedSize: entry.uncompressedSize,
     crc32: entry.crc32,
+    localHeaderOffset: entry.relativeOffsetOfLocalHeader,
+    rawName: entry.fileNameRaw,
     entry,
   };
 }
@@ -340,7 +464,7 @@ function sizeMismatch(member: ZipMember, file: string, direction: 'longer' | 'sh
   return new InputError(`content is ${direction} than its declared size`, {
     file,
     format: `zip › ${member.name}`,
-    offset: member.entry.relativeOffsetOfLocalHeader,
+    offset: member.localHeaderOffset,
     expected: `${member.uncompressedSize} bytes`,
   });
 }
@@ -349,7 +473,7 @@ function crcMismatch(member: ZipMember, file: string, actual: number): InputErro
   return new InputError('CRC-32 mismatch: content is corrupt', {
     file,
     format: `zip › ${member.name}`,
-    offset: member.entry.relativeOffsetOfLocalHeader,
+    offset: member.localHeaderOffset,
     expected: `CRC-32 ${hex32(member.crc32)}, got ${hex32(actual)}`,
   });
 }

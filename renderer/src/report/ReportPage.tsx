@@ -19,7 +19,9 @@ import { ProblemsSection } from './ProblemsSection.js';
 import { TextDiffsSection } from './TextDiffsSection.js';
 import { ClaimCheckerSection } from './verdicts/ClaimCheckerSection.js';
 import { ClaimsSection } from './verdicts/ClaimsSection.js';
+import { leadingFindings, otherFindings } from '../../../shared/signingFindings.js';
 import { OtherDefaultsSection } from './verdicts/OtherDefaultsSection.js';
+import { SigningFindingsSection } from './verdicts/SigningFindingsSection.js';
 import { VerdictsSection } from './verdicts/VerdictsSection.js';
 import { inspectorViews, type InspectorRoute, type InspectorView, type ViewId } from './views/inspectorViews.js';
 import { useInspectorRoute } from './views/useInspectorRoute.js';
@@ -85,10 +87,25 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
           'summary',
           <>
             <BuildStrip oldInfo={result.old} newInfo={result.new} />
+            <SigningFindingsSection
+              id="test-keys"
+              title="Apps signed with AOSP's public test keys"
+              intro="Android's source code publishes these keys with their private halves: anyone can sign an update that replaces these apps, with their permissions and data."
+              findings={leadingFindings(result.apps.signingFindings)}
+              apps={result.apps}
+            />
             <VerdictsSection features={result.features} partial={partial} />
             <ClaimCheckerSection features={result.features} />
             <ClaimsSection claims={result.claims} />
             <OtherDefaultsSection changes={result.otherDefaultChanges} />
+            <SigningFindingsSection
+              id="signatures"
+              title="Signatures"
+              intro="Apps whose signatures do not verify as Android checks them, apps that gained or lost the platform key (the certificate of framework-res.apk), and apps signed by someone else than before."
+              findings={otherFindings(result.apps.signingFindings)}
+              apps={result.apps}
+              empty="Every app verifies, no app gained or lost the platform key, and no app changed signer."
+            />
             <BuildsTable oldInfo={result.old} newInfo={result.new} />
           </>,
         )}

@@ -6,6 +6,7 @@
 import { InputError } from '../../errors.js';
 import { hex } from '../axml/chunks.js';
 import { type TypedValue, ValueType, formatResourceId, formatTypedValue, isReference } from '../typedValue.js';
+import { betterForDevice, matchesDevice } from './deviceMatch.js';
 import type { ResourceBag, ResourceEntry, ResourcePackage, ResourceTable, ResourceType } from './table.js';
 
 /** Android gives up on longer chains too; a chain this long in real resources is a loop in disguise. */
@@ -101,6 +102,22 @@ export class ResourceResolver {
     return undefined;
   }
 
+  /**
+   * The entry a default device (en-US, mdpi, portrait, SDK 10000) would read for `id` when it has
+   * no default value, with its qualifiers; undefined when no configuration matches that device.
+   */
+  deviceEntry(id: number): { entry: ResourceEntry; config: string } | undefined {
+    const found = this.typeOf(id);
+    if (!found) return undefined;
+    let best: { entry: ResourceEntry; chunk: ResourceType['configs'][number] } | undefined;
+    for (const chunk of found.type.configs) {
+      const entry = chunk.entry(id & 0xffff);
+      if (!entry || !matchesDevice(chunk.config)) continue;
+      if (best === undefined || betterForDevice(chunk.config, best.chunk.config)) best = { entry, chunk };
+    }
+    return best === undefined ? undefined : { entry: best.entry, config: best.chunk.config.qualifiers };
+  }
+
   /** Every configuration's value of `id`, in table order. */
   valuesByConfig(id: number): ConfigValue[] {
     const found = this.typeOf(id);
@@ -120,7 +137,8 @@ export class ResourceResolver {
   /**
    * Follows references from `id` to a final value in the requested configuration (default: the
    * default configuration), falling back to the default configuration where the requested one
-   * has no entry (an exact qualifier match, not Android's best-match search). A loop is an
+   * has no entry (an exact qualifier match), and where there is no default value either, to the
+   * configuration a default device would use (Android's best match). A loop is an
    * InputError; a reference the tables cannot follow (framework, missing entry) is returned with
    * `unresolved` set.
    */
@@ -155,6 +173,11 @@ export class ResourceResolver {
       if (!next && wanted !== '') {
         next = this.entryIn(id, '');
         config = '';
+      }
+      if (!next) {
+        // No default value: the one a default device would see, as Android picks it.
+        const best = this.deviceEntry(id);
+        if (best !== undefined) ({ entry: next, config } = best);
       }
       if (!next) return { value, chain, config, ...(entry ? { entry } : {}), unresolved: 'missing-entry' };
       entry = next;

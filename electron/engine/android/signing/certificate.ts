@@ -1,58 +1,105 @@
 /**
- * What OTA Lens reports about one signing certificate: the SHA-256 of its encoding (as apksigner
- * prints it), its subject, and the issuer and serial number a PKCS#7 SignerInfo names it by.
+ * One signing certificate, read with pkijs: its SHA-256 (of the encoding exactly as stored, as
+ * apksigner prints it), its subject as apksigner prints it, its issuer in the canonical form
+ * Android compares, its serial number and its public key as a Node KeyObject.
  *
- * The certificate's structure is checked with our own bounded DER reader rather than Node's
- * X509Certificate: OpenSSL refuses whole certificates whose names hold GeneralString, VisibleString
- * or non-string values, which Java (apksigner, Android's apksig) accepts, and Node's subject text
- * loses the string types and quoting apksigner's output depends on.
+ * Node's X509Certificate (OpenSSL) is not used to read it: OpenSSL refuses whole certificates whose
+ * names hold GeneralString, VisibleString or non-string values, which Java (apksigner, Android)
+ * accepts.
  */
-import { createHash } from 'node:crypto';
-import { DerReader, TagClass, UniversalTag, type DerElement, type DerLocation } from './der.js';
-import { formatDistinguishedName } from './distinguishedName.js';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import * as pkijs from 'pkijs';
+import { InputError } from '../../errors.js';
+import { parseAsn1, type Asn1Location } from './asn1.js';
+import { canonicalName, displayName } from './names.js';
 
-const BIT_STRING = 0x03;
-
-export interface CertificateSummary {
-  /** SHA-256 of the encoding exactly as stored, lowercase hex. */
+export interface SigningCertificate {
+  /** SHA-256 of the encoding, lowercase hex. */
   sha256: string;
   subject: string;
-  /** The issuer Name's DER encoding. */
-  issuer: Buffer;
-  /** The serial number's INTEGER content octets without leading zero octets. */
-  serial: Buffer;
+  /** The issuer in X500Principal's canonical form. */
+  issuerCanonical: string;
+  serial: bigint;
+  /** The public key, or why Node cannot use it. */
+  publicKey: KeyObject | { problem: string };
+  /** The public key as Java re-encodes it (canonical DER SubjectPublicKeyInfo), when readable. */
+  publicKeyDer: Buffer | null;
+  /** Why Android refuses this certificate for a JAR (v1) signature, when it does. */
+  jarSignatureProblem?: string;
 }
 
-/** Reads an X.509 certificate's identity; throws an InputError at `location` when it is not one. */
-export function readCertificate(encoding: Buffer, location: DerLocation): CertificateSummary {
-  const reader: DerReader = new DerReader(encoding, location);
-  const certificate = reader.elementAt(0);
-  const [tbs, signatureAlgorithm, signature, extra] = reader.childrenOf(certificate, UniversalTag.SEQUENCE, 'Certificate');
-  reader.expect(tbs, TagClass.UNIVERSAL, UniversalTag.SEQUENCE, 'TBSCertificate', certificate.contentStart);
-  reader.expect(signatureAlgorithm, TagClass.UNIVERSAL, UniversalTag.SEQUENCE, 'signature algorithm', tbs.end);
-  reader.expect(signature, TagClass.UNIVERSAL, BIT_STRING, 'signature', signatureAlgorithm.end);
-  if (extra !== undefined) reader.fail('unexpected element after the certificate signature', extra.start);
+const KEY_USAGE = '2.5.29.15';
+/** Extensions Java understands; a critical extension outside this list makes Android refuse a v1 signer. */
+const KNOWN_EXTENSIONS = new Set([
+  '2.5.29.9', '2.5.29.14', '2.5.29.15', '2.5.29.16', '2.5.29.17', '2.5.29.18', '2.5.29.19', '2.5.29.30', '2.5.29.31', '2.5.29.32',
+  '2.5.29.33', '2.5.29.35', '2.5.29.36', '2.5.29.37', '2.5.29.46', '2.5.29.54', '1.3.6.1.5.5.7.1.1', '1.3.6.1.5.5.7.1.11',
+  '2.16.840.1.113730.1.1',
+]);
 
-  const fields = reader.children(tbs);
-  const versionPresent = fields[0]?.tagClass === TagClass.CONTEXT && fields[0].tagNumber === 0;
-  const [serial, algorithm, issuer, validity, subject, publicKey] = fields.slice(versionPresent ? 1 : 0) as (DerElement | undefined)[];
-  const end = tbs.contentEnd;
-  reader.expect(serial, TagClass.UNIVERSAL, UniversalTag.INTEGER, 'serial number', end);
-  reader.expect(algorithm, TagClass.UNIVERSAL, UniversalTag.SEQUENCE, 'TBSCertificate signature algorithm', end);
-  reader.expect(issuer, TagClass.UNIVERSAL, UniversalTag.SEQUENCE, 'issuer', end);
-  reader.expect(validity, TagClass.UNIVERSAL, UniversalTag.SEQUENCE, 'validity', end);
-  reader.expect(subject, TagClass.UNIVERSAL, UniversalTag.SEQUENCE, 'subject', end);
-  reader.expect(publicKey, TagClass.UNIVERSAL, UniversalTag.SEQUENCE, 'subject public key info', end);
-  return {
-    sha256: createHash('sha256').update(encoding).digest('hex'),
-    subject: formatDistinguishedName(reader, subject),
-    issuer: reader.encoding(issuer),
-    serial: withoutLeadingZeros(reader.content(serial)),
+/**
+ * Certificates already read in this thread, by SHA-256 of their encoding: a build's apps share a
+ * handful of signing certificates, and reading one is the costly part of verifying an APK.
+ */
+const readCertificates = new Map<string, SigningCertificate>();
+const MAX_REMEMBERED = 256;
+
+/** Reads an X.509 certificate; an InputError at `where` when it is not one. */
+export function readCertificate(encoding: Buffer, where: Asn1Location): SigningCertificate {
+  const sha256 = createHash('sha256').update(encoding).digest('hex');
+  const known = readCertificates.get(sha256);
+  if (known !== undefined) return known;
+  const certificate = parseCertificate(encoding, sha256, where);
+  if (readCertificates.size >= MAX_REMEMBERED) readCertificates.delete(readCertificates.keys().next().value as string);
+  readCertificates.set(sha256, certificate);
+  return certificate;
+}
+
+function parseCertificate(encoding: Buffer, sha256: string, where: Asn1Location): SigningCertificate {
+  const schema = parseAsn1(encoding, where, 'certificate');
+  let certificate: pkijs.Certificate;
+  try {
+    certificate = new pkijs.Certificate({ schema });
+  } catch (error) {
+    throw new InputError(`not an X.509 certificate: ${(error as Error).message}`, { ...where, cause: error });
+  }
+  const nameOf = (names: pkijs.RelativeDistinguishedNames, what: string) => parseAsn1(new Uint8Array(names.valueBeforeDecode), { ...where, format: `${where.format} › ${what}` }, what);
+  const subject = nameOf(certificate.subject, 'subject');
+  const issuer = nameOf(certificate.issuer, 'issuer');
+  const key = publicKeyOf(certificate);
+  const summary: SigningCertificate = {
+    sha256,
+    subject: displayName(subject, where),
+    issuerCanonical: canonicalName(issuer, where),
+    serial: certificate.serialNumber.toBigInt(),
+    publicKey: key,
+    publicKeyDer: 'problem' in key ? null : key.export({ type: 'spki', format: 'der' }),
   };
+  const jarProblem = jarSignatureProblem(certificate);
+  if (jarProblem !== undefined) summary.jarSignatureProblem = jarProblem;
+  return summary;
 }
 
-export function withoutLeadingZeros(bytes: Buffer): Buffer {
-  let start = 0;
-  while (start < bytes.length - 1 && bytes[start] === 0) start++;
-  return bytes.subarray(start);
+function publicKeyOf(certificate: pkijs.Certificate): KeyObject | { problem: string } {
+  try {
+    const spki = Buffer.from(certificate.subjectPublicKeyInfo.toSchema().toBER(false));
+    return createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  } catch (error) {
+    return { problem: `the certificate's public key cannot be read: ${(error as Error).message}` };
+  }
+}
+
+/** The checks Android makes before a certificate may back a v1 signature (V1SchemeVerifier). */
+function jarSignatureProblem(certificate: pkijs.Certificate): string | undefined {
+  const extensions = certificate.extensions ?? [];
+  if (extensions.some((extension) => extension.critical && !KNOWN_EXTENSIONS.has(extension.extnID))) {
+    return 'the signing certificate has critical extensions Android does not support';
+  }
+  const keyUsage = extensions.find((extension) => extension.extnID === KEY_USAGE)?.parsedValue;
+  if (keyUsage !== undefined && 'valueBlock' in keyUsage) {
+    const bits = (keyUsage.valueBlock as { valueHexView?: Uint8Array }).valueHexView ?? new Uint8Array();
+    const first = bits[0] ?? 0;
+    // digitalSignature is bit 0 (0x80 of the first byte), nonRepudiation bit 1 (0x40).
+    if ((first & 0xc0) === 0) return 'the signing certificate’s key usage allows neither digital signatures nor non-repudiation';
+  }
+  return undefined;
 }

@@ -43,6 +43,7 @@ const FACTS: readonly { label: string; value: (app: AppProfile) => string; path?
   { label: 'Allows backup', value: (app) => yesNo(app.application.allowBackup) },
   { label: 'Cleartext network traffic', value: (app) => yesNo(app.application.usesCleartextTraffic) },
   { label: 'Persistent', value: (app) => yesNo(app.application.persistent) },
+  { label: 'Signatures', value: signingText },
 ];
 
 function FactCell({ app, fact }: { app: AppProfile | null; fact: (typeof FACTS)[number] }) {
@@ -51,19 +52,41 @@ function FactCell({ app, fact }: { app: AppProfile | null; fact: (typeof FACTS)[
   return <td>{fact.path === true ? <DevicePath path={value} /> : value}</td>;
 }
 
+/** What kind of key a certificate is: one of AOSP's public test keys, the build's platform key. */
+function keyKinds(signer: ApkSigner): string[] {
+  return [...(signer.testKey === undefined ? [] : [`AOSP public test key “${signer.testKey}”`]), ...(signer.platformKey === true ? ['platform key'] : [])];
+}
+
 function SignerList({ signers }: { signers: readonly ApkSigner[] }) {
   if (signers.length === 0) return <span className="value-missing">not signed</span>;
   return (
     <ul className="signer-list">
       {signers.map((signer, index) => (
-        <li key={`${signer.scheme}\u0000${signer.certificateSha256}\u0000${index}`}>
-          {signer.subject} <span className="muted">({signer.scheme})</span>
+        <li key={`${signer.scheme}\u0000${signer.certificateSha256}\u0000${index}`} data-testid="app-signer" data-scheme={signer.scheme} data-verified={signer.verified}>
+          {signer.subject} <span className="muted">({signer.scheme})</span>{' '}
+          {signer.verified ? (
+            <span className="signer-state-verified">verified</span>
+          ) : (
+            <span className="signer-state-failed">not verified: {signer.failure ?? 'no reason given'}</span>
+          )}
+          {keyKinds(signer).map((kind) => (
+            <span key={kind} className="badge signer-key-kind" data-testid="signer-key-kind">
+              {kind}
+            </span>
+          ))}
           <br />
           <span className="mono hash">SHA-256 {signer.certificateSha256}</span>
         </li>
       ))}
     </ul>
   );
+}
+
+function signingText(app: AppProfile): string {
+  const verdict = app.signing.verified ? 'verify, as Android checks them' : `do not verify: ${app.signing.failure ?? 'no reason given'}`;
+  const keys = app.signing.testKeys.length > 0 ? `; signed with AOSP's public test key ${app.signing.testKeys.join(', ')}` : '';
+  const platform = app.signing.platformSigned === null ? '' : app.signing.platformSigned ? '; holds the platform key' : '; not the platform key';
+  return `${verdict}${keys}${platform}`;
 }
 
 
@@ -208,6 +231,21 @@ export function AppDetail({ kind, old, new: current, levels }: AppDetailProps) {
       <p className="app-detail-kind">
         <ChangeKindMark kind={kind} />: {kind === 'added' ? 'Only the new build has this app.' : kind === 'removed' ? 'Only the old build has this app.' : 'Both builds have this app; its APK differs.'}
       </p>
+      {current !== null && current.signing.testKeys.length > 0 && (
+        <div className="warning" role="note" data-testid="app-test-key">
+          <p>
+            <span aria-hidden="true">⚠</span> <strong>Signed with AOSP's public test key {current.signing.testKeys.join(', ')}.</strong> Its private key is
+            published with Android's source code: anyone can sign an update that replaces this app, with its permissions and data.
+          </p>
+        </div>
+      )}
+      {current !== null && !current.signing.verified && (
+        <div className="warning" role="note" data-testid="app-not-verified">
+          <p>
+            <span aria-hidden="true">⚠</span> <strong>Its signatures do not verify.</strong> {current.signing.failure}
+          </p>
+        </div>
+      )}
       {signersDiffer && (
         <div className="warning" role="note" data-testid="app-signer-change">
           <p>
@@ -224,7 +262,27 @@ export function AppDetail({ kind, old, new: current, levels }: AppDetailProps) {
         items={requested}
         showStatus={showStatus}
         noun={['permission', 'permissions']}
-        columns={[{ header: 'Permission', colClass: 'col-name', isRowHeader: true, render: (item) => <PermissionName name={item.key} level={levelOf(item)} /> }]}
+        columns={[
+          {
+            header: 'Permission',
+            colClass: 'col-name',
+            isRowHeader: true,
+            render: (item) => {
+              const implied = either(item).implied;
+              return (
+                <>
+                  <PermissionName name={item.key} level={levelOf(item)} />
+                  {implied !== undefined && (
+                    <span className="muted implied-permission" data-testid="implied-permission">
+                      {' '}
+                      (implied: {implied.reason})
+                    </span>
+                  )}
+                </>
+              );
+            },
+          },
+        ]}
       />
       <DetailList
         id="app-declared-permissions"

@@ -32,6 +32,7 @@ export function hasVisibleChanges(app: AppChange): boolean {
     app.versionName !== undefined ||
     app.targetSdkVersion !== undefined ||
     app.signers !== undefined ||
+    app.signing !== undefined ||
     app.usesPermissions.added.length + app.usesPermissions.removed.length > 0 ||
     app.permissions.added.length + app.permissions.removed.length + app.permissions.changed.length > 0 ||
     app.components.added.length + app.components.removed.length + app.components.changed.length > 0 ||

@@ -1,3 +1,4 @@
+import type { AppSigning } from '../../../../shared/app.js';
 import type { AppChange, AppDiff, AppProfile, AppRef } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
 import type { ChangeKind } from '../changeKind.js';
@@ -50,10 +51,18 @@ function counted(count: number, noun: string): string | null {
   return count === 0 ? null : countOf(count, noun);
 }
 
+/** The signing change in a word or two: what the new build's app is now. */
+function signingWord(signing: AppSigning): string {
+  if (signing.testKeys.length > 0) return 'public test key';
+  if (!signing.verified) return 'signatures do not verify';
+  return signing.platformSigned === true ? 'platform key' : 'signatures';
+}
+
 function otherChangesOf(app: AppChange): string[] {
   const parts = [
     app.path.old === app.path.new ? null : 'moved',
     app.signers === undefined ? null : 'signer',
+    app.signing === undefined ? null : signingWord(app.signing.new),
     app.targetSdkVersion === undefined ? null : 'target SDK',
     counted(app.permissions.added.length + app.permissions.removed.length + app.permissions.changed.length, 'declared permission'),
     counted(app.components.added.length + app.components.removed.length + app.components.changed.length, 'component'),

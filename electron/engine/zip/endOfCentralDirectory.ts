@@ -3,8 +3,8 @@
  * one when the classic fields overflow), reading only the archive's tail. The APK Signing Block
  * ends exactly there.
  */
-import { InputError } from '../../errors.js';
-import type { ByteSource } from '../../io/byteSource.js';
+import { InputError } from '../errors.js';
+import type { ByteSource } from '../io/byteSource.js';
 
 const EOCD_SIGNATURE = 0x06054b50;
 const EOCD_SIZE = 22;
@@ -13,7 +13,7 @@ const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
 const ZIP64_LOCATOR_SIZE = 20;
 const ZIP64_EOCD_SIGNATURE = 0x06064b50;
 const ZIP64_EOCD_SIZE = 56;
-const FORMAT = 'apk › zip end of central directory';
+const FORMAT = 'zip end of central directory';
 
 export interface CentralDirectoryLocation {
   /** Offset of the first central directory header. */
