@@ -94,7 +94,7 @@ export interface InitService {
 }
 
 export interface PackageInventory {
-  schemaVersion: 1;
+  schemaVersion: 2;
   package: PackageInfo & { partitions: PartitionSummary[] };
   apps: InventoryApp[];
   properties: LayeredProperty[];

@@ -6,7 +6,7 @@
 import type { AppDiff, GrantDiff, InitServiceDiff, SettingDiff, SysconfigDiff, TextDiff } from './appDiff.js';
 import type { ClaimCheck, DefaultChange, FeatureVerdict } from './verdict.js';
 
-export const SCHEMA_VERSION = 1 as const;
+export const SCHEMA_VERSION = 2 as const;
 
 /** How a package was recognised. */
 export type PackageFormat =

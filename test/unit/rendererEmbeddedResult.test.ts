@@ -13,7 +13,7 @@ describe('parseEmbeddedResult', () => {
 
   it('explains invalid JSON, a different version and missing parts', () => {
     expect(() => parseEmbeddedResult('{')).toThrow(ReportDataError);
-    expect(() => parseEmbeddedResult(JSON.stringify({ ...handmadeResult(), schemaVersion: 2 }))).toThrow(/version 2/);
+    expect(() => parseEmbeddedResult(JSON.stringify({ ...handmadeResult(), schemaVersion: 3 }))).toThrow(/version 3/);
     const { files: _files, ...withoutFiles } = handmadeResult();
     expect(() => parseEmbeddedResult(JSON.stringify(withoutFiles))).toThrow(/files\.added/);
   });

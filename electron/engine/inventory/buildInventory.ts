@@ -141,7 +141,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     const effective = Object.fromEntries(properties.map((property) => [property.name, property.value]));
     const apps = reader.apps(platformSdkOf(effective));
     const inventory: PackageInventory = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       package: {
         file: handle.probe.name,
         sha256: packageSha256,
