@@ -4,6 +4,7 @@
  */
 
 import type { AppDiff, GrantDiff, InitServiceDiff, SettingDiff, SysconfigDiff, TextDiff } from './appDiff.js';
+import type { SecurityDiff } from './security.js';
 import type { ClaimCheck, DefaultChange, FeatureVerdict } from './verdict.js';
 
 export const SCHEMA_VERSION = 2 as const;
@@ -292,6 +293,12 @@ export interface ComparisonResult {
   files: FileDiff;
   /** Line diffs of changed text-like files and of changed apps' decoded manifests and preference XML. */
   textDiffs: TextDiff[];
+  /**
+   * Did the update weaken the device: setuid files, capabilities, world-writable files, SELinux
+   * policy, init services, build and AVB flags, most serious first (absent in results written
+   * before schema version 3).
+   */
+  security?: SecurityDiff;
   /**
    * The full text of every file a verdict cites (decoded XML for binary XML), by device path, so
    * evidence can be shown in place at its line, in the window and in the static report alike.

@@ -31,6 +31,8 @@ export interface SelinuxRule {
   target: string;
   class: string;
   permissions: string[];
+  /** Whether untrusted_app is (in) the source: the rule grants installed apps access; otherwise it grants access to them. */
+  fromUntrustedApp: boolean;
   /** The first allow statement that grants it. */
   at: SourceLine;
 }

@@ -140,8 +140,12 @@ export function summarizeCilPolicy(files: readonly { path: string; text: string 
         if (!involvesApp) continue;
         const key = `${keySource}\0${keyTarget}\0${entry.name}`;
         const existing = untrustedApp.get(key);
-        if (existing === undefined) untrustedApp.set(key, { source: keySource, target: keyTarget, class: entry.name, permissions: [...entry.permissions], at: allow.at });
-        else existing.permissions = [...new Set([...existing.permissions, ...entry.permissions])];
+        const fromUntrustedApp = member === UNTRUSTED_APP;
+        if (existing === undefined) untrustedApp.set(key, { source: keySource, target: keyTarget, class: entry.name, permissions: [...entry.permissions], fromUntrustedApp, at: allow.at });
+        else {
+          existing.permissions = [...new Set([...existing.permissions, ...entry.permissions])];
+          existing.fromUntrustedApp ||= fromUntrustedApp;
+        }
       }
     }
   }
