@@ -1,6 +1,6 @@
 /** The security lines of the terminal and Markdown summaries: the serious findings, right after the verdicts. */
 import type { ComparisonResult } from './model.js';
-import type { SecurityEvidence, SecurityFinding } from './security.js';
+import type { SecurityEvidence, SecurityFinding, VbmetaFacts } from './security.js';
 import { seriousFindings } from './securityDiff.js';
 
 const LIMIT = 12;
@@ -51,4 +51,10 @@ export function securityMarkdown(result: ComparisonResult, code: (text: string) 
     out.push('');
   }
   return out;
+}
+
+/** `flags 0x3 (verification disabled, hashtree disabled)`: a vbmeta header's flags in words. */
+export function describeVbmeta(image: VbmetaFacts): string {
+  const disabled = [image.verificationDisabled ? 'verification disabled' : '', image.hashtreeDisabled ? 'hashtree disabled' : ''].filter((word) => word !== '');
+  return `flags 0x${image.flags.toString(16)}${disabled.length === 0 ? '' : ` (${disabled.join(', ')})`}`;
 }

@@ -1,40 +1,61 @@
+import type { ReactNode } from 'react';
 import type { BuildFlag, SecurityDiff, ServiceChange, ServiceFacts, VbmetaFacts } from '../../../../shared/security.js';
+import { describeVbmeta } from '../../../../shared/securitySummary.js';
 import { EvidenceLink } from '../evidence/EvidenceLink.js';
 import { OldToNew } from '../OldToNew.js';
 import { ReportSection } from '../ReportSection.js';
 import { ValueText } from '../ValueText.js';
 
+interface SideBySideRow {
+  key: string;
+  old: ReactNode;
+  current: ReactNode;
+  changed: boolean;
+}
+
+/** A table of named rows with the old and the new build side by side. */
+function SideBySideTable({ className, heading, rows, rowTestId }: { className: string; heading: string; rows: readonly SideBySideRow[]; rowTestId: string }) {
+  return (
+    <table className={`data-table ${className}`}>
+      <thead>
+        <tr>
+          <th scope="col">{heading}</th>
+          <th scope="col">Old build</th>
+          <th scope="col">New build</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.key} data-testid={rowTestId} className={row.changed ? 'fact-changed' : undefined}>
+            <th scope="row" className="mono">
+              {row.key}
+            </th>
+            <td>{row.old}</td>
+            <td>{row.current}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The build's security properties on both sides, each value linked to the line that sets it. */
 export function BuildFlagsSection({ flags }: { flags: readonly BuildFlag[] }) {
+  const value = (side: 'old' | 'new', flag: BuildFlag): ReactNode => {
+    const at = side === 'old' ? flag.oldAt : flag.newAt;
+    const text = side === 'old' ? flag.old : flag.new;
+    return (
+      <>
+        <ValueText value={text} /> {at !== null && <EvidenceLink side={side} path={at.path} line={at.line} detail={`${flag.name}=${text}`} />}
+      </>
+    );
+  };
   return (
     <ReportSection id="security-flags" title="Build flags" intro="The properties that say how locked down a build is: build type and keys, debuggable, secure adb, verified boot state.">
       {flags.length === 0 ? (
         <p className="empty">Neither build sets any of them.</p>
       ) : (
-        <table className="data-table security-flags">
-          <thead>
-            <tr>
-              <th scope="col">Property</th>
-              <th scope="col">Old build</th>
-              <th scope="col">New build</th>
-            </tr>
-          </thead>
-          <tbody>
-            {flags.map((flag) => (
-              <tr key={flag.name} data-testid="security-flag" className={flag.old === flag.new ? undefined : 'fact-changed'}>
-                <th scope="row" className="mono">
-                  {flag.name}
-                </th>
-                <td>
-                  <ValueText value={flag.old} /> {flag.oldAt !== null && <EvidenceLink side="old" path={flag.oldAt.path} line={flag.oldAt.line} detail={`${flag.name}=${flag.old}`} />}
-                </td>
-                <td>
-                  <ValueText value={flag.new} /> {flag.newAt !== null && <EvidenceLink side="new" path={flag.newAt.path} line={flag.newAt.line} detail={`${flag.name}=${flag.new}`} />}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <SideBySideTable className="security-flags" heading="Property" rowTestId="security-flag" rows={flags.map((flag) => ({ key: flag.name, old: value('old', flag), current: value('new', flag), changed: flag.old !== flag.new }))} />
       )}
     </ReportSection>
   );
@@ -138,41 +159,21 @@ export function SelinuxSection({ selinux }: { selinux: SecurityDiff['selinux'] }
 }
 
 function vbmetaText(image: VbmetaFacts | undefined): string | null {
-  if (image === undefined) return null;
-  const disabled = [image.verificationDisabled ? 'verification disabled' : '', image.hashtreeDisabled ? 'hashtree disabled' : ''].filter((word) => word !== '');
-  return `flags 0x${image.flags.toString(16)}${disabled.length === 0 ? '' : ` (${disabled.join(', ')})`}`;
+  return image === undefined ? null : describeVbmeta(image);
 }
 
 /** The AVB vbmeta images of each build and their flags. */
 export function VbmetaSection({ vbmeta }: { vbmeta: SecurityDiff['vbmeta'] }) {
   const partitions = [...new Set([...vbmeta.old, ...vbmeta.new].map((image) => image.partition))].sort();
   if (partitions.length === 0) return null;
+  const rows = partitions.map((partition) => {
+    const old = vbmetaText(vbmeta.old.find((image) => image.partition === partition));
+    const current = vbmetaText(vbmeta.new.find((image) => image.partition === partition));
+    return { key: partition, old: <ValueText value={old} />, current: <ValueText value={current} />, changed: old !== current };
+  });
   return (
     <ReportSection id="security-avb" title="Android Verified Boot" intro="The flags of each vbmeta image's header: with verification or the hashtree disabled, the bootloader or dm-verity no longer checks what it describes.">
-      <table className="data-table security-avb">
-        <thead>
-          <tr>
-            <th scope="col">Partition</th>
-            <th scope="col">Old build</th>
-            <th scope="col">New build</th>
-          </tr>
-        </thead>
-        <tbody>
-          {partitions.map((partition) => (
-            <tr key={partition} data-testid="security-vbmeta">
-              <th scope="row" className="mono">
-                {partition}
-              </th>
-              <td>
-                <ValueText value={vbmetaText(vbmeta.old.find((image) => image.partition === partition))} />
-              </td>
-              <td>
-                <ValueText value={vbmetaText(vbmeta.new.find((image) => image.partition === partition))} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SideBySideTable className="security-avb" heading="Partition" rowTestId="security-vbmeta" rows={rows} />
     </ReportSection>
   );
 }
