@@ -190,8 +190,9 @@ function specialBits(mode: number | null): '' | 'setuid' | 'setgid' | 'setuid an
   return setuid && setgid ? 'setuid and setgid' : setuid ? 'setuid' : setgid ? 'setgid' : '';
 }
 
+/** Files and folders everyone may write (device nodes such as /dev/null are 0666 by design; links have no mode of their own). */
 function worldWritable(type: FileEntry['type'], mode: number | null): boolean {
-  return type !== 'symlink' && mode !== null && (mode & WORLD_WRITABLE) !== 0;
+  return (type === 'file' || type === 'directory') && mode !== null && (mode & WORLD_WRITABLE) !== 0;
 }
 
 function newCapabilities(before: FileMetadata['capabilities'], after: FileMetadata['capabilities']): string[] {

@@ -8,6 +8,8 @@ const IBODY_HEADER_SIZE = 12;
 const ENTRY_HEADER_SIZE = 4;
 /** e_name_index bit 7: the low bits index the long prefix table (erofs_fs.h EROFS_XATTR_LONG_PREFIX). */
 const LONG_PREFIX = 0x80;
+/** Decoded shared xattrs kept; more distinct ones than this in one image is unusual, and the cache then starts over. */
+const SHARED_CACHE_SIZE = 4096;
 /** EROFS_NAME_LEN: a prefix's infix is at most this long. */
 const MAX_NAME = 255;
 
@@ -40,6 +42,8 @@ interface LongPrefix {
  */
 export class ErofsXattrReader {
   private prefixes: Promise<LongPrefix[]> | null = null;
+  /** Shared xattrs by id, decoded once: an image's few labels are shared by thousands of inodes. */
+  private readonly sharedById = new Map<number, Promise<ErofsXattr>>();
 
   constructor(
     private readonly reader: ImageReader,
@@ -68,9 +72,21 @@ export class ErofsXattrReader {
     if (at !== area.length) throw fail('the last inline xattr runs past the inline area', inode.xattrStart + at, `entries filling ${area.length} bytes exactly`);
     for (let index = 0; index < sharedCount; index++) {
       const id = area.readUInt32LE(IBODY_HEADER_SIZE + index * 4);
-      xattrs.push(await this.shared(id, fail));
+      xattrs.push(await this.cachedShared(id, fail));
     }
     return xattrs;
+  }
+
+  private cachedShared(id: number, fail: (problem: string, offset: number, expected?: string) => InputError): Promise<ErofsXattr> {
+    let cached = this.sharedById.get(id);
+    if (cached === undefined) {
+      if (this.sharedById.size >= SHARED_CACHE_SIZE) this.sharedById.clear();
+      cached = this.shared(id, fail);
+      this.sharedById.set(id, cached);
+      // A failed read is reported for this inode and tried again for the next.
+      cached.catch(() => this.sharedById.delete(id));
+    }
+    return cached;
   }
 
   /** A shared xattr: an entry in the shared area, `id` 4-byte units from its start. */
