@@ -62,7 +62,8 @@ function parseEntries(blocks: BlockReader, area: Buffer, entriesStart: number, v
       if (valueBase + valueOffset + valueSize > area.length) {
         throw blocks.error(`xattr ${name}: value of ${valueSize} bytes at ${valueOffset} lies outside its area`, layer, areaOffset + at + 2, `within ${area.length - valueBase} bytes`);
       }
-      entries.push({ name, value: { bytes: Buffer.from(area.subarray(valueBase + valueOffset, valueBase + valueOffset + valueSize)) } });
+      // The area is the inode's own copy or a freshly read block: its bytes can be shared.
+      entries.push({ name, value: { bytes: area.subarray(valueBase + valueOffset, valueBase + valueOffset + valueSize) } });
     }
     at += (ENTRY_HEADER + nameLength + 3) & ~3;
   }
@@ -89,15 +90,15 @@ export class XattrReader {
     private readonly readEaInode: (owner: Inode, valueInode: number, size: number) => Promise<Buffer>,
   ) {}
 
-  /** Every attribute of the inode, in-inode ones first (as the kernel looks them up), by name. */
-  async entries(inode: Inode): Promise<XattrEntry[]> {
+  /** Every attribute of the inode, in-inode ones first (as the kernel looks them up), by name; without an xattr block, no wait. */
+  entries(inode: Inode): XattrEntry[] | Promise<XattrEntry[]> {
     const entries = inodeXattrs(this.blocks, inode);
-    if (inode.xattrBlock !== 0) entries.push(...(await this.blockEntries(inode)));
-    return entries;
+    if (inode.xattrBlock === 0) return entries;
+    return this.blockEntries(inode).then((fromBlock) => [...entries, ...fromBlock]);
   }
 
-  /** The value of the first attribute called `name`, or null. */
-  async value(inode: Inode, entries: readonly XattrEntry[], name: string): Promise<Buffer | null> {
+  /** The value of the first attribute called `name`, or null; only a value in an EA inode needs a read. */
+  value(inode: Inode, entries: readonly XattrEntry[], name: string): Buffer | null | Promise<Buffer> {
     const entry = entries.find((candidate) => candidate.name === name);
     if (entry === undefined) return null;
     return 'bytes' in entry.value ? entry.value.bytes : this.readEaInode(inode, entry.value.inode, entry.value.size);
