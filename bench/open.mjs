@@ -3,7 +3,7 @@
 // test: it prints numbers. Run after `npm run build`:
 //
 //   node bench/open.mjs [--kind ab|samsung] [--size-gb 2] [--files 5000] [--seed 1] [--rebuild]
-//                       [--keep-cache] [--profile] [--engine DIST_DIR]
+//                       [--keep-cache] [--profile] [--engine DIST_DIR] [--labels]
 //
 // --kind samsung measures a Samsung-like Odin package instead (bench/lib/samsungPackage.mjs): an
 // AP_….tar.md5 holding a super.img.lz4 (lz4's defaults: 4 MiB independent blocks) of a sparse
@@ -19,6 +19,8 @@
 // --profile   run the OTA Lens side a second time under `node --cpu-prof` and print the hottest
 //             functions of the main thread
 // --engine    the built engine to measure (default: this checkout's dist/)
+// --labels    give every entry a SELinux label and some files capabilities (bench/lib/treeLabels.mjs),
+//             as Android images have, so the xattr readers are measured too (a package of its own)
 //
 // OTA Lens runs in a fresh Node process, so its peak RSS is its own. Targets: OTA Lens within
 // 1.5 × the decompressors' time (xz -dc + zstd -dc over the same blobs), peak RSS under 1 GB.
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'keep-cache': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     engine: { type: 'string' },
+    labels: { type: 'boolean', default: false },
   },
 });
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -102,7 +105,7 @@ const threadCpu = (run) => (run.cpuByThread === null ? 'n/a' : `${run.cpuByThrea
 const pad = (text, width) => String(text).padEnd(width);
 const lpad = (text, width) => String(text).padStart(width);
 
-const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed) };
+const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed), labels: values.labels };
 if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 || !Number.isInteger(params.seed)) {
   console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
   process.exit(1);

@@ -4,6 +4,7 @@
  */
 import type { AppModel } from './app.js';
 import type { FileEntry, PackageInfo, PartitionSummary, Problem } from './model.js';
+import type { SecurityInventory } from './security.js';
 
 export interface InventoryApp {
   /** Device path of the APK or APEX, e.g. `/system/app/Mms/Mms.apk`. */
@@ -104,4 +105,6 @@ export interface PackageInventory {
   initServices: InitService[];
   files: FileEntry[];
   problems: Problem[];
+  /** The SELinux policy and AVB flags (absent from inventories written before schema version 3). */
+  security?: SecurityInventory;
 }

@@ -4,6 +4,7 @@
  */
 
 import type { AppDiff, GrantDiff, InitServiceDiff, SettingDiff, SysconfigDiff, TextDiff } from './appDiff.js';
+import type { SecurityDiff } from './security.js';
 import type { ClaimCheck, DefaultChange, FeatureVerdict } from './verdict.js';
 
 export const SCHEMA_VERSION = 2 as const;
@@ -136,6 +137,54 @@ export interface DeviceNumbers {
   minor: number;
 }
 
+/**
+ * File capabilities (`security.capability`, the kernel's `vfs_cap_data`): what a process gains
+ * when it executes the file, whoever runs it.
+ */
+export interface FileCapabilities {
+  /** `vfs_cap_data` revision: 1 (32 capabilities), 2 (64), 3 (64 and the namespace's root user). */
+  version: 1 | 2 | 3;
+  /** Capabilities the process is permitted, by kernel name (`CAP_NET_RAW`), in bit order; `CAP_<n>` for bits Linux has no name for. */
+  permitted: string[];
+  /** Capabilities kept from the process's inheritable set, the same way. */
+  inheritable: string[];
+  /** Whether the permitted ones are raised at once (the effective flag, `+e` in getcap's words). */
+  effective: boolean;
+  /** Revision 3 only: the user namespace's root user id the capabilities apply under. */
+  rootUid?: number;
+}
+
+/** For a file-based OTA: the 1-based updater-script lines that set each field last (as the updater runs them, in order). */
+export interface MetadataLines {
+  /** The script, as a member of the package: `META-INF/com/google/android/updater-script`. */
+  file: string;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  selinuxLabel?: number;
+  capabilities?: number;
+}
+
+/**
+ * Owner, permissions, SELinux label and file capabilities of a tree entry, as the device sees them:
+ * from the inode and its extended attributes (ext4, EROFS), or, in a file-based OTA, from the
+ * updater-script's `set_perm`/`set_metadata` lines. Absent where the package does not record it (a
+ * folder on disk, zip members of an APK, a file OTA entry no line sets).
+ */
+export interface FileMetadata {
+  /** Permission bits with setuid (0o4000), setgid (0o2000) and sticky (0o1000), i.e. `st_mode & 0o7777`; null when unknown. */
+  mode: number | null;
+  /** Owner and group ids (Android's AID numbers: 0 root, 1000 system, 2000 shell…); null when unknown. */
+  uid: number | null;
+  gid: number | null;
+  /** `security.selinux`, e.g. `u:object_r:system_file:s0`; null when the entry has none (or, in a file OTA, no line sets one). */
+  selinuxLabel: string | null;
+  /** Decoded `security.capability`; null when the entry has none. */
+  capabilities: FileCapabilities | null;
+  /** File-based OTAs: which updater-script line set each value. */
+  setBy?: MetadataLines;
+}
+
 /** One entry of a device tree, addressed by its absolute device path (`/system/build.prop`). */
 export interface TreeEntry {
   path: string;
@@ -146,6 +195,8 @@ export interface TreeEntry {
   target?: string;
   /** For character and block devices, when the format records them (ext4, EROFS, folders). */
   device?: DeviceNumbers;
+  /** Mode, owner, SELinux label and capabilities, where the package records them (ext4, EROFS, file-based OTAs). */
+  metadata?: FileMetadata;
 }
 
 /** A tree entry with its content hash, as inventoried for a comparison. */
@@ -242,6 +293,12 @@ export interface ComparisonResult {
   files: FileDiff;
   /** Line diffs of changed text-like files and of changed apps' decoded manifests and preference XML. */
   textDiffs: TextDiff[];
+  /**
+   * Did the update weaken the device: setuid files, capabilities, world-writable files, SELinux
+   * policy, init services, build and AVB flags, most serious first (absent in results written
+   * before schema version 3).
+   */
+  security?: SecurityDiff;
   /**
    * The full text of every file a verdict cites (decoded XML for binary XML), by device path, so
    * evidence can be shown in place at its line, in the window and in the static report alike.

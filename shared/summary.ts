@@ -1,6 +1,7 @@
 import type { SigningFinding } from './appDiff.js';
 import { formatLabel } from './labels.js';
 import { leadingFindings, otherFindings } from './signingFindings.js';
+import { securityMarkdown, securityTextLines } from './securitySummary.js';
 import type { ComparisonResult, PackageSide } from './model.js';
 import type { Evidence, FeatureVerdict, SideVerdict } from './verdict.js';
 
@@ -71,6 +72,7 @@ export function textSummary(result: ComparisonResult): string {
     }
   }
   if (notableFeatures(result).some((feature) => feature.reachNote !== undefined)) lines.push('', `Note: ${result.features.find((feature) => feature.reachNote)?.reachNote}`);
+  lines.push(...securityTextLines(result));
   if (result.claims !== undefined) {
     lines.push('', 'Claims:');
     for (const claim of result.claims) lines.push(`  ${claim.feature}=${claim.claimed}: ${claim.verdict.toUpperCase()}. ${claim.summary}`);
@@ -157,6 +159,7 @@ export function markdownSummary(result: ComparisonResult): string {
   const note = result.features.find((feature) => feature.reachNote !== undefined)?.reachNote;
   if (note !== undefined) out.push('', `> ${escapeMarkdownText(note)}`);
   out.push('');
+  out.push(...securityMarkdown(result, code, escapeMarkdownText));
   if (result.claims !== undefined) {
     out.push('## Claims checked', '');
     for (const claim of result.claims) out.push(`- ${code(`${claim.feature}=${claim.claimed}`)}: **${claim.verdict}**. ${escapeMarkdownText(claim.summary)}`);

@@ -1,7 +1,8 @@
 // The large A/B OTA package that bench/open.mjs measures, generated once and kept in a cache folder
 // outside the repository (${XDG_CACHE_HOME:-~/.cache}/otalens-bench/open-<key>/), keyed by the
 // generator's parameters, so later runs skip the generation:
-//   generated tree (generatedTree.mjs) → system.img (mkfs.erofs -zlz4hc) → 2 MiB operations
+//   generated tree (generatedTree.mjs; with `labels`, SELinux labels and capabilities on it:
+//   treeLabels.mjs) → system.img (mkfs.erofs -zlz4hc) → 2 MiB operations
 //   (payloadBlobs.mjs) → payload.bin (payloadManifest.mjs) → ota.zip (otaZip.mjs)
 // info.json, written last, describes the package: where payload.bin and its blobs are, which
 // blobs are xz and zstd, and the SHA-256 of every file of the tree (for checking the reader's).
@@ -10,6 +11,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedInput } from './benchCache.mjs';
 import { planTree, writeTree } from './generatedTree.mjs';
+import { labelTree } from './treeLabels.mjs';
 import { CHUNK_BYTES, writePartitionBlobs } from './payloadBlobs.mjs';
 import { Op, payloadMetadata } from './payloadManifest.mjs';
 import { writeOtaZip } from './otaZip.mjs';
@@ -26,8 +28,9 @@ const PREFIX = 'open-';
  * Other parameter sets' packages (GBs each) are deleted unless `keepOthers`.
  * Returns { zipPath, info, generated } — generated tells whether this call built it.
  */
-export async function ensureBenchPackage({ sizeGb, files, seed }, { rebuild = false, keepOthers = false, log = console.log } = {}) {
-  const params = { sizeGb, files, seed };
+export async function ensureBenchPackage({ sizeGb, files, seed, labels = false }, { rebuild = false, keepOthers = false, log = console.log } = {}) {
+  // Unlabelled packages keep the key they always had.
+  const params = labels ? { sizeGb, files, seed, labels } : { sizeGb, files, seed };
   const { dir, info, generated } = await cachedInput({ prefix: PREFIX, version: GENERATOR_VERSION, params, rebuild, keepOthers, log, generate: (into) => generate(params, into, log) });
   return { zipPath: join(dir, 'ota.zip'), info, generated };
 }
@@ -49,6 +52,10 @@ async function generate(params, dir, log) {
     const treeDir = join(work, 'system');
     const tree = await step('tree', () => writeTree(treeDir, plan, params.seed));
     log(`    ${Object.keys(tree.hashes).length} files, ${(tree.bytes / 1e6).toFixed(0)} MB`);
+    if (params.labels) {
+      const labelled = await step('setfattr (SELinux labels, capabilities)', () => labelTree(treeDir));
+      log(`    ${labelled.labelled} entries labelled, ${labelled.capable} files with capabilities`);
+    }
 
     const imagePath = join(work, 'system.img');
     await step('mkfs.erofs -zlz4hc', () => execFileSync('mkfs.erofs', ['-zlz4hc', '-T0', `-U${FS_UUID}`, '--all-root', '--quiet', imagePath, treeDir], { stdio: ['ignore', 'ignore', 'inherit'] }));

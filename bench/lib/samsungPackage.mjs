@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { geometryBlock, metadataBlob } from '../../scripts/fixtures/build-sparse-super.mjs';
 import { cachedInput } from './benchCache.mjs';
 import { planTree, writeTree } from './generatedTree.mjs';
+import { labelTree } from './treeLabels.mjs';
 
 const GENERATOR_VERSION = 1;
 const GiB = 1 << 30;
@@ -23,7 +24,9 @@ const UUID = '5a5a5a5a-0000-4000-8000-00000000be7c';
 const run = (command, args, options = {}) => execFileSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20, ...options });
 
 /** The cached Samsung-like package for { sizeGb, files, seed }: { apPath, lz4Path, info, generated }. */
-export async function ensureSamsungPackage(params, { rebuild = false, keepOthers = false, log = console.log } = {}) {
+export async function ensureSamsungPackage({ labels = false, ...rest }, { rebuild = false, keepOthers = false, log = console.log } = {}) {
+  // Unlabelled packages keep the key they always had.
+  const params = labels ? { ...rest, labels } : rest;
   const pathsIn = (dir) => ({ apPath: join(dir, 'AP_BENCH.tar.md5'), lz4Path: join(dir, 'super.img.lz4') });
   const { dir, info, generated } = await cachedInput({ prefix: PREFIX, version: GENERATOR_VERSION, params, rebuild, keepOthers, log, generate: (into) => generate(params, into, pathsIn(into), log) });
   return { ...pathsIn(dir), info, generated };
@@ -46,6 +49,10 @@ function generate(params, dir, { apPath, lz4Path }, log) {
     const treeDir = join(work, 'system');
     const tree = step('tree', () => writeTree(treeDir, plan, params.seed));
     log(`    ${Object.keys(tree.hashes).length} files, ${(tree.bytes / 1e6).toFixed(0)} MB`);
+    if (params.labels) {
+      const labelled = step('setfattr (SELinux labels, capabilities)', () => labelTree(treeDir));
+      log(`    ${labelled.labelled} entries labelled, ${labelled.capable} files with capabilities`);
+    }
 
     const systemPath = join(work, 'system.img');
     const systemSize = Math.ceil((tree.bytes * 1.08 + 64 * MiB) / MiB) * MiB;

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { PackageInventory } from '../../shared/inventory.js';
+import { grantsPrivilege } from '../../shared/fileModes.js';
 import { formatLabel, partitionDisplayName } from '../../shared/labels.js';
+import { describeVbmeta } from '../../shared/securitySummary.js';
 import { buildInventory } from '../engine/inventory/buildInventory.js';
 import { writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
@@ -13,6 +15,24 @@ export async function inventoryCommand(args: string[]): Promise<void> {
   const { inventory } = await buildInventory(packagePath);
   if (values.json) await writeStdout(toCanonicalJson(inventory));
   else await writeText(inventoryText(inventory));
+}
+
+/** Privileged files, the SELinux policy and AVB flags in one line each. */
+function securityLines(inventory: PackageInventory): string[] {
+  const privileged = inventory.files.filter((entry) => entry.type === 'file' && grantsPrivilege(entry.metadata)).length;
+  const withMetadata = inventory.files.filter((entry) => entry.metadata !== undefined).length;
+  const lines = [`  file metadata   ${withMetadata} entries with mode and owner${withMetadata === 0 ? '' : `, ${privileged} setuid, setgid or with capabilities`}`];
+  const selinux = inventory.security?.selinux ?? null;
+  if (selinux !== null) {
+    const permissive = selinux.domains.filter((domain) => domain.permissive !== null).map((domain) => domain.name);
+    lines.push(
+      selinux.files.length === 0
+        ? `  SELinux         only the precompiled policy ${selinux.precompiledOnly ?? ''} (not read)`
+        : `  SELinux         ${selinux.domains.length} domains from ${selinux.files.length} CIL files${permissive.length === 0 ? '' : `, permissive: ${permissive.join(', ')}`}`,
+    );
+  }
+  for (const image of inventory.security?.vbmeta ?? []) lines.push(`  AVB             ${image.partition}: ${describeVbmeta(image)}`);
+  return lines;
 }
 
 function inventoryText(inventory: PackageInventory): string {
@@ -33,6 +53,7 @@ function inventoryText(inventory: PackageInventory): string {
   ];
   const special = inventory.files.filter((entry) => entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink').length;
   if (special > 0) lines.push(`  special files   ${special} (device nodes, FIFOs, sockets)`);
+  lines.push(...securityLines(inventory));
   for (const entry of readable) lines.push(`    ${entry.app?.package}  ${entry.path}`);
   for (const problem of inventory.problems) lines.push(`  ! ${problem.path}: ${problem.message}`);
   return `${lines.join('\n')}\n`;

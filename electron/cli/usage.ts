@@ -13,8 +13,10 @@ export const USAGE = `Usage:
   otalens info PKG [--json]
       The package's kind, build fingerprint, Android version, security patch,
       OTA metadata and partitions.
-  otalens ls PKG [PATH] [--recursive] [--json]
-      List a folder of the package's device tree (default /).
+  otalens ls PKG [PATH] [--recursive] [--long] [--json]
+      List a folder of the package's device tree (default /). --long adds each
+      entry's mode, owner:group, SELinux label and file capabilities (--json
+      always has them, where the package records them).
   otalens cat PKG PATH [--decode]
       Write the raw bytes of a file inside the package to stdout; with --decode,
       binary XML (manifests, res/xml files) is printed as readable XML.

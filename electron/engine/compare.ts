@@ -1,10 +1,11 @@
 import type { TextDiff } from '../../shared/appDiff.js';
 import { diffFiles, diffGrants, diffInitServices, diffProperties, diffSettings, diffSysconfig } from '../../shared/diff.js';
 import { diffApps } from '../../shared/diffApps.js';
+import { diffSecurity } from '../../shared/securityDiff.js';
 import { SCHEMA_VERSION, type ComparisonResult, type Progress } from '../../shared/model.js';
 import { compareStrings } from '../../shared/sort.js';
 import { textDiff } from '../../shared/textDiff.js';
-import type { Evidence, FeatureState } from '../../shared/verdict.js';
+import type { FeatureState } from '../../shared/verdict.js';
 import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/verdicts.js';
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
@@ -62,6 +63,11 @@ export function compareInventories(before: InventoryResult, after: InventoryResu
   const settings = diffSettings(old.settings, current.settings);
   const files = diffFiles(old.files, current.files);
   const features = featureVerdicts(old, current);
+  const security = diffSecurity(old, current);
+  const cited = (side: 'old' | 'new'): string[] => [
+    ...features.flatMap((feature) => feature[side].evidence.map((evidence) => evidence.path)),
+    ...security.findings.flatMap((finding) => finding.evidence.filter((evidence) => evidence.side === side).map((evidence) => evidence.path)),
+  ];
   const result: ComparisonResult = {
     schemaVersion: SCHEMA_VERSION,
     old: old.package,
@@ -77,9 +83,10 @@ export function compareInventories(before: InventoryResult, after: InventoryResu
     files,
     textDiffs: textDiffs(before.texts, after.texts, files.changed.map((change) => change.path), apps.changed.map((app) => app.path)),
     evidenceFiles: {
-      old: citedTexts(features.flatMap((feature) => feature.old.evidence), before.texts),
-      new: citedTexts(features.flatMap((feature) => feature.new.evidence), after.texts),
+      old: citedTexts(cited('old'), before),
+      new: citedTexts(cited('new'), after),
     },
+    security,
     problems: { old: old.problems, new: current.problems },
   };
   if (claims !== undefined && claims.length > 0) result.claims = claims.map((claim) => checkClaim(claim, features));
@@ -87,10 +94,10 @@ export function compareInventories(before: InventoryResult, after: InventoryResu
 }
 
 /** The texts of the files that evidence cites, keyed by path, in path order. */
-function citedTexts(evidence: readonly Evidence[], texts: ReadonlyMap<string, string>): Record<string, string> {
-  const paths = [...new Set(evidence.map((item) => item.path))].sort(compareStrings);
+function citedTexts(cited: readonly string[], inventory: InventoryResult): Record<string, string> {
+  const paths = [...new Set(cited)].sort(compareStrings);
   return Object.fromEntries(paths.flatMap((path) => {
-    const text = texts.get(path);
+    const text = inventory.texts.get(path) ?? inventory.evidenceTexts?.get(path);
     return text === undefined ? [] : [[path, text]];
   }));
 }

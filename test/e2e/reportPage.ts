@@ -15,7 +15,7 @@ export async function waitForReport(page: Page): Promise<void> {
   await page.getByTestId('report').waitFor({ state: 'visible' });
 }
 
-export type ViewName = 'summary' | 'apps' | 'settings' | 'files' | 'problems';
+export type ViewName = 'summary' | 'apps' | 'settings' | 'files' | 'problems' | 'security';
 
 /** Opens a view by its link in the view bar, as a user would, and waits until it shows. */
 export async function showView(page: Page, view: ViewName): Promise<void> {

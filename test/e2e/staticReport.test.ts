@@ -432,12 +432,13 @@ describe('static HTML report of a handmade comparison', () => {
     const links = await page.getByTestId('view-nav').locator('a').evaluateAll((elements) => elements.map((link) => [link.getAttribute('href'), link.textContent]));
     expect(links).toEqual([
       ['#/summary', 'Summary'],
+      ['#/security', 'Security'],
       ['#/apps', 'Apps (4)'],
       ['#/settings', 'Settings & properties (9)'],
       ['#/files', 'Files (3)'],
       ['#/problems', 'Problems (1)'],
     ]);
-    for (const view of ['summary', 'apps', 'settings', 'files', 'problems'] as const) {
+    for (const view of ['summary', 'security', 'apps', 'settings', 'files', 'problems'] as const) {
       await showView(page, view);
       const shown = await page.locator('[data-testid^="view-"][role="region"]').evaluateAll((panels) => panels.filter((panel) => !(panel as HTMLElement).hidden).map((panel) => panel.getAttribute('data-testid')));
       expect(shown).toEqual([`view-${view}`]);

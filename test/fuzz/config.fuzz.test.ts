@@ -1,4 +1,6 @@
 /** Fuzzes the text parsers: build.prop and property layers, XML configs, init .rc files. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { parseDefaultPermissions } from '../../electron/engine/config/defaultPermissions.js';
@@ -7,6 +9,11 @@ import { layerProperties } from '../../electron/engine/config/propertyLayers.js'
 import { parseSystemConfigXml } from '../../electron/engine/config/systemConfig.js';
 import { parseXml } from '../../electron/engine/config/xml.js';
 import { parseOtaMetadata, parsePropertyFile } from '../../electron/engine/props/buildProp.js';
+import type { FileType } from '../../shared/model.js';
+import { summarizeCilPolicy } from '../../electron/engine/selinux/cilPolicy.js';
+import { edifyCalls, parseEdify } from '../../electron/engine/updater/edify.js';
+import { replayUpdaterScript } from '../../electron/engine/updater/updaterMetadata.js';
+import { REPO_ROOT } from '../support/oracles.js';
 import { checkOne, fuzz, FUZZ_TEST_TIMEOUT, fuzzRuns, fuzzSeed, type FuzzTarget } from './harness.js';
 import { zipMember } from './seeds.js';
 
@@ -47,6 +54,21 @@ describe('fuzzing the text parsers', () => {
       zipMember(PACKAGE, 'system/etc/default-permissions/default-permissions-miui.xml'),
       [...syntax, '<exceptions>', '<exception package="p">', '<permission name="n" fixed="true"/>'],
     );
+  }, FUZZ_TEST_TIMEOUT);
+
+  it('updater-scripts (edify) and their file metadata', async () => {
+    const syntax = ['(', ')', ',', ';', '"', '\\"', '\\x41', '#', '||', '&&', '==', '!', '+', 'if ', ' then ', ' else ', ' endif', 'set_perm(0, 0, 0755, "/system/a")', 'set_metadata_recursive("/system", "uid", 0, "mode", 04755)', 'symlink("t", "/system/a")', 'package_extract_dir("system", "/system")'];
+    const entries = new Map<string, FileType>([['/system', 'directory'], ['/system/a', 'file'], ['/system/b', 'directory']]);
+    const parse = async (input: Buffer): Promise<void> => {
+      replayUpdaterScript(edifyCalls(parseEdify(text(input), 'updater-script')), entries, ['system/a'], 'updater-script');
+    };
+    await fuzzText({ parse }, zipMember(PACKAGE, 'META-INF/com/google/android/updater-script'), syntax);
+  }, FUZZ_TEST_TIMEOUT);
+
+  it('SELinux CIL policies', async () => {
+    const syntax = ['(', ')', '"', ';', '(type t)', '(typeattribute domain)', '(typeattributeset domain (t (not (u))))', '(typepermissive t)', '(allow t self (file (read)))', '(allow domain t (process (all)))', '(typealiasactual a t)', '(macro m ())'];
+    const seed = readFileSync(join(REPO_ROOT, 'test/fixtures/selinux/plat_sepolicy.cil'));
+    await fuzzText({ parse: async (input) => void summarizeCilPolicy([{ path: '/system/etc/selinux/plat_sepolicy.cil', text: text(input) }], null, []) }, seed, syntax);
   }, FUZZ_TEST_TIMEOUT);
 
   it('init .rc files', async () => {

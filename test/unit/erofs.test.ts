@@ -25,6 +25,7 @@ import {
   withoutRawNames,
   type ListedEntry,
 } from '../support/erofs.js';
+import { withoutMetadata } from '../support/treeNodes.js';
 
 const images = fixtureImages().filter((image) => image.file !== 'blobdev.erofs');
 let sourceTrees: string;
@@ -129,7 +130,7 @@ describe.each(images)('EROFS image $file', (image) => {
   });
 
   it('stats paths like the listing and returns null for missing ones', async () => {
-    expect(await tree.stat('')).toEqual({ name: '', type: 'directory', size: 0 });
+    expect(withoutMetadata(await tree.stat(''))).toEqual({ name: '', type: 'directory', size: 0 });
     expect(await tree.stat('no/such/file')).toBeNull();
     for (const entry of [...oracle.values()].slice(0, 40)) {
       const node = await tree.stat(entry.path);
@@ -169,9 +170,9 @@ describe('EROFS special files and names', () => {
     expect(listed.map((node) => node.name)).toEqual(paths.map((path) => path.slice('dev/'.length)));
     for (const path of paths) {
       const { raw: _raw, path: _path, ...expected } = oracle.get(path) ?? { path };
-      expect(listed.find((node) => `dev/${node.name}` === path), path).toEqual({ name: path.slice('dev/'.length), ...expected });
+      expect(withoutMetadata(listed.find((node) => `dev/${node.name}` === path) ?? null), path).toEqual({ name: path.slice('dev/'.length), ...expected });
     }
-    expect(await tree.stat('dev/null')).toEqual({ name: 'null', type: 'char-device', size: 0, device: { major: 1, minor: 3 } });
+    expect(withoutMetadata(await tree.stat('dev/null'))).toEqual({ name: 'null', type: 'char-device', size: 0, device: { major: 1, minor: 3 } });
   });
 
   it('shows names that are not UTF-8 with \\xNN escapes', async () => {

@@ -5,11 +5,12 @@
 // files and facts) and scenarios.json (what comparing each pair must find) to those observations.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aapt, aaptResources, aaptXmlTree, type OracleElement, type OracleResource } from '../support/aapt.js';
+import { erofsUtils19 } from '../support/erofs.js';
 import { REPO_ROOT, run, sha256, unzipMember, unzipNames } from '../support/oracles.js';
 
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'scenarios');
@@ -40,6 +41,7 @@ interface Facts {
   fingerprint: string; androidVersion: string; partitions: string[]; apps: AppFact[]; properties: PropertyFact[]; settings: SettingFact[];
   permissionGrants: GrantFact[]; sysconfig: { kind: string; package: string; file: string; line: number }[];
   initServices: { name: string; command: string; options: string[]; file: string; line: number }[];
+  security?: { policy: string; setuid: { path: string; mode: number; uid: number; gid: number }[]; permissive: { domain: string; path: string; line: number }[] };
 }
 interface BuildsJson {
   formats: Record<Format, { layout: Layout }>;
@@ -158,7 +160,7 @@ for job in json.load(sys.stdin):
 print(json.dumps(result))
 `;
 
-interface Unpacked { root: string; symlinks: ListedFile[]; opTypes: Record<string, number[]> }
+interface Unpacked { root: string; symlinks: ListedFile[]; opTypes: Record<string, number[]>; images?: Record<string, string> }
 
 const walk = (dir: string, prefix: string): ListedFile[] =>
   readdirSync(dir, { withFileTypes: true })
@@ -217,7 +219,12 @@ function unpackAll(): void {
         run('debugfs', ['-R', `rdump / ${target}`, image]);
       }
     }
-    unpacked.set(file, { root, symlinks: [], opTypes: Object.fromEntries(Object.entries(partitions).map(([name, value]) => [name, value.opTypes])) });
+    unpacked.set(file, {
+      root,
+      symlinks: [],
+      opTypes: Object.fromEntries(Object.entries(partitions).map(([name, value]) => [name, value.opTypes])),
+      images: Object.fromEntries(Object.entries(partitions).map(([name, value]) => [name, value.image])),
+    });
   }
 }
 
@@ -443,7 +450,7 @@ describe('every scenario package', () => {
         expect(buildsJson.builds[scenario.new]?.packages[format as Format]).toBe(pair.new);
       }
     }
-    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'signing-keys', 'unchanged']);
+    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'security-weakened', 'signing-keys', 'unchanged']);
   });
 
   it('holds exactly the files builds.json lists for its layout (names, types, sizes, SHA-256, symlinks)', () => {
@@ -652,6 +659,52 @@ describe('scenarios.json expectations', () => {
     expect(seed?.apps.changed.find((change) => change.package === 'com.android.calendar')?.usesPermissions).toEqual({ added: ['android.permission.READ_CONTACTS'], removed: [] });
     expect(seed?.properties.changed.find((change) => change.name === 'persist.sys.usage_stats')).toMatchObject({ old: '1', new: '0' });
   });
+});
+
+describe('the security builds', () => {
+  const secured = Object.entries(buildsJson.builds).filter(([, build]) => Object.values(build.layouts).some((layout) => layout?.facts.security !== undefined));
+
+  it('are the pair of the security-weakened scenario', () => {
+    expect(secured.map(([id]) => id).sort()).toEqual(['policy-4.9.5', 'weakened-4.9.6']);
+  });
+
+  for (const [id, build] of secured) {
+    it(`${id}: each setuid helper has the mode and owner its facts name (debugfs, fsck.erofs, or the updater-script line), and secilc compiles the policy whose permissive domains seinfo lists`, () => {
+      for (const [format, file] of Object.entries(build.packages)) {
+        const security = build.layouts[buildsJson.formats[format as Format].layout]?.facts.security;
+        if (security === undefined) throw new Error(`${id}: no security facts for ${format}`);
+        const root = unpacked.get(file)?.root ?? '';
+        for (const helper of security.setuid) {
+          if (format === 'file-ota') {
+            // A 2014 file OTA states modes only in its updater-script (the zip's own modes are not used).
+            const script = unzipMember(join(FIXTURES, file), 'META-INF/com/google/android/updater-script').toString('utf8');
+            const line = new RegExp(`^set_metadata\\("${helper.path}", "uid", (\\d+), "gid", (\\d+), "mode", (0[0-7]+),`, 'm').exec(script);
+            expect(line?.slice(1).map((value) => parseInt(value, value.startsWith('0') ? 8 : 10)), `${file} ${helper.path}`).toEqual([helper.uid, helper.gid, helper.mode]);
+          } else if (format === 'ab-erofs') {
+            // Debian's fsck.erofs drops setuid when it extracts, and dump.erofs prints only the rwx bits:
+            // erofs-utils 1.9.4 extracts with owners and the whole mode (--preserve).
+            const out = join(temp, `${id}-${format}-preserved`);
+            run(erofsUtils19().fsck, [`--extract=${out}`, '--preserve', unpacked.get(file)?.images?.system ?? '']);
+            const stat = lstatSync(join(out, helper.path));
+            expect([stat.mode & 0o7777, stat.uid, stat.gid], `${file} ${helper.path}`).toEqual([helper.mode, helper.uid, helper.gid]);
+          } else {
+            // debugfs rdump chowns after chmod, which drops setuid: debugfs stat reads the inode itself.
+            const image = unpacked.get(file)?.images?.system ?? '';
+            const inSystem = format === 'block-ota' ? helper.path.slice('/system'.length) : helper.path;
+            const stat = run('debugfs', ['-R', `stat ${inSystem}`, image]);
+            const field = (pattern: RegExp): number => Number(pattern.exec(stat)?.[1] ?? NaN);
+            expect([parseInt(/Mode:\s+(\d+)/.exec(stat)?.[1] ?? 'NaN', 8), field(/User:\s+(\d+)/), field(/Group:\s+(\d+)/)], `${file} ${helper.path}`).toEqual([helper.mode, helper.uid, helper.gid]);
+          }
+        }
+        const policy = join(temp, `${id}-${format}.bin`);
+        run('secilc', ['-o', policy, '-f', '/dev/null', join(root, security.policy)]);
+        const permissive = [...run('seinfo', [policy, '--permissive', '-x']).matchAll(/^\s+type (\S+), /gm)].map((match) => match[1]);
+        expect(permissive, `${file}`).toEqual(security.permissive.map((entry) => entry.domain));
+        const lines = readFileSync(join(root, security.policy), 'utf8').split('\n');
+        for (const entry of security.permissive) expect(lines[entry.line - 1]).toBe(`(typepermissive ${entry.domain})`);
+      }
+    });
+  }
 });
 
 describe('the corrupt-APK variant', () => {

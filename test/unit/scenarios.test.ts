@@ -49,6 +49,7 @@ interface Expected {
   booleanDefaultFlips: { kind: string; path: string; name: string; old: string; new: string }[];
   files: Record<'added' | 'removed' | 'changed', string[]>;
   signingFindings: { kind: string; package: string; path: string; builds: string; testKeys?: string[] }[];
+  security: { setuidAdded: string[]; permissiveAdded: { domain: string; path: string; line: number }[] };
 }
 interface Scenario {
   id: string;
@@ -141,6 +142,13 @@ function expectScenario(result: ComparisonResult, expected: Expected): void {
   // Who signs what: test keys, the platform key gained or lost, signer changes; every app verifies.
   expect(result.apps.signingFindings.map(({ kind, package: name, path, builds, testKeys }) => ({ kind, package: name, path, builds, ...(testKeys === undefined ? {} : { testKeys }) }))).toEqual(expected.signingFindings);
   for (const side of ['old', 'new'] as const) expect(result.problems[side].filter((problem) => /do not verify|security risk/.test(problem.message))).toEqual([]);
+
+  // Security: the setuid helpers and permissive domains the new build adds, and the comparison leads with them.
+  const serious = (result.security?.findings ?? []).filter((finding) => finding.severity === 'serious');
+  expect(serious.filter((finding) => finding.kind === 'setuid-added').map((finding) => finding.subject)).toEqual(expected.security.setuidAdded);
+  expect(serious.filter((finding) => finding.kind === 'domain-permissive').map((finding) => ({ domain: finding.subject, path: finding.evidence[0]?.path, line: finding.evidence[0]?.line }))).toEqual(expected.security.permissiveAdded);
+  const leading = expected.security.setuidAdded.length + expected.security.permissiveAdded.length;
+  expect(serious.slice(0, leading).map((finding) => finding.kind).sort()).toEqual([...expected.security.setuidAdded.map(() => 'setuid-added'), ...expected.security.permissiveAdded.map(() => 'domain-permissive')].sort());
 
   // Every privacy-sounding flipped default is shown: in a verdict's evidence, or among the others.
   const cited = new Set(result.features.flatMap((feature) => [...feature.old.evidence, ...feature.new.evidence]).map((item) => `${item.subject}`));

@@ -1,4 +1,8 @@
-import type { Problem } from '../../../shared/model.js';
+import { posix } from 'node:path';
+import type { FileType, Problem } from '../../../shared/model.js';
+import { InputError } from '../errors.js';
+import { edifyCalls, parseEdify, type EdifyCall } from '../updater/edify.js';
+import { replayUpdaterScript, scriptSymlinks } from '../updater/updaterMetadata.js';
 import { DeviceTree } from '../vfs/deviceTree.js';
 import { mountApexes } from '../vfs/apexMount.js';
 import type { FileTree } from '../vfs/fileTree.js';
@@ -16,7 +20,8 @@ const SMALL_MEMBER_LIMIT = 4 << 20;
 /**
  * A file-based OTA zip (the pre-Lollipop kind, e.g. 2014 MIUI): partition files stored directly as
  * `system/…` members. Symlinks are not members there; the updater-script creates them with
- * `symlink("target", "/system/a", …)`, so they are read from it.
+ * `symlink("target", "/system/a", …)`, so they are read from it, and so are owners, modes, labels
+ * and capabilities (`set_perm`, `set_metadata` and their recursive forms, replayed in order).
  */
 export const fileOtaZipFormat: PackageFormatModule = {
   id: 'file-ota-zip',
@@ -55,10 +60,12 @@ export const fileOtaZipFormat: PackageFormatModule = {
     for (const [folder, count] of leftOut) {
       problems.push({ path: `${folder}/`, message: `${count} zip member${count === 1 ? '' : 's'} left out: ${folder}/ is not a partition folder OTA Lens mounts` });
     }
-    for (const link of await updaterScriptSymlinks(zip, problems)) {
+    const script = await readUpdaterScript(zip, problems);
+    for (const link of scriptSymlinks(script.calls)) {
       const location = partitionOf(link.path.slice(1));
       if (location !== null) add(location.partition, { path: location.path, type: 'symlink', size: 0, target: link.target });
     }
+    applyScriptMetadata(script, entriesByPartition, zip.members.filter((member) => !member.isDirectory).map((member) => member.name), problems);
 
     const mounts = new Map<string, FileTree>();
     for (const [partition, entries] of entriesByPartition) mounts.set(partition, new IndexedTree(entries));
@@ -69,6 +76,7 @@ export const fileOtaZipFormat: PackageFormatModule = {
       otaMetadata,
       partitions: [...mounts.keys()].map((name) => ({ name, fileSystem: 'zip members', size: null, origin: `${name}/ in the zip`, kind: 'file-system' as const })),
       problems,
+      ...(script.text === null ? {} : { memberTexts: new Map([[UPDATER_SCRIPT, script.text]]) }),
       close: async () => {
         await apex?.close();
         await zip.close();
@@ -93,32 +101,63 @@ function partitionOf(memberName: string): { partition: string; path: string } | 
   return { partition, path: memberName.slice(slash + 1).replace(/\/+$/, '') };
 }
 
-async function updaterScriptSymlinks(zip: ZipArchive, problems: Problem[]): Promise<{ target: string; path: string }[]> {
+interface UpdaterScript {
+  text: string | null;
+  calls: EdifyCall[];
+}
+
+/** The updater-script's calls in the order the updater runs them; a script that does not parse is a problem and adds nothing. */
+async function readUpdaterScript(zip: ZipArchive, problems: Problem[]): Promise<UpdaterScript> {
   const member = zip.get(UPDATER_SCRIPT);
-  if (member === undefined) return [];
+  if (member === undefined) return { text: null, calls: [] };
   try {
-    return parseEdifySymlinks((await zip.readAll(member, SMALL_MEMBER_LIMIT)).toString('utf8'));
+    const text = (await zip.readAll(member, SMALL_MEMBER_LIMIT)).toString('utf8');
+    try {
+      return { text, calls: edifyCalls(parseEdify(text, UPDATER_SCRIPT)) };
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ path: UPDATER_SCRIPT, message: `symlinks and file metadata not read: ${error.message}` });
+      return { text, calls: [] };
+    }
   } catch (error) {
-    problems.push({ path: UPDATER_SCRIPT, message: `symlinks not read: ${(error as Error).message}` });
-    return [];
+    if (!(error instanceof InputError)) throw error;
+    problems.push({ path: UPDATER_SCRIPT, message: `symlinks and file metadata not read: ${error.message}` });
+    return { text: null, calls: [] };
+  }
+}
+
+/**
+ * Gives the entries the owners, modes, labels and capabilities the script's lines set
+ * (updater/updaterMetadata.ts), adding the folders the zip only implies so they can carry theirs.
+ */
+function applyScriptMetadata(script: UpdaterScript, entriesByPartition: Map<string, IndexedEntry[]>, members: string[], problems: Problem[]): void {
+  if (script.calls.length === 0) return;
+  const types = new Map<string, FileType>();
+  for (const [partition, entries] of entriesByPartition) {
+    types.set(`/${partition}`, 'directory');
+    for (const entry of entries) {
+      types.set(`/${partition}/${entry.path}`, entry.type);
+      for (let folder = posix.dirname(entry.path); folder !== '.'; folder = posix.dirname(folder)) {
+        if (!types.has(`/${partition}/${folder}`)) types.set(`/${partition}/${folder}`, 'directory');
+      }
+    }
+  }
+  const replayed = replayUpdaterScript(script.calls, types, members, UPDATER_SCRIPT);
+  problems.push(...replayed.problems);
+  for (const [partition, entries] of entriesByPartition) {
+    const listed = new Set(entries.map((entry) => entry.path));
+    for (const entry of entries) {
+      const metadata = replayed.metadata.get(`/${partition}/${entry.path}`);
+      if (metadata !== undefined) entry.metadata = metadata;
+    }
+    for (const [path, metadata] of replayed.metadata) {
+      const relative = path.startsWith(`/${partition}/`) ? path.slice(partition.length + 2) : null;
+      if (relative !== null && !listed.has(relative) && types.get(path) === 'directory') entries.push({ path: relative, type: 'directory', size: 0, metadata });
+    }
   }
 }
 
 /** `symlink("toolbox", "/system/bin/ls", "/system/bin/ps");` → one link per path after the target. */
 export function parseEdifySymlinks(script: string): { target: string; path: string }[] {
-  const links: { target: string; path: string }[] = [];
-  for (const call of script.matchAll(/\bsymlink\s*\(((?:\s*"(?:[^"\\]|\\.)*"\s*,?)+)\s*\)/g)) {
-    const args = [...(call[1] ?? '').matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((literal) => unescapeEdify(literal[1] ?? ''));
-    const [target, ...paths] = args;
-    if (target === undefined) continue;
-    for (const path of paths) if (path.startsWith('/')) links.push({ target, path });
-  }
-  return links;
-}
-
-function unescapeEdify(literal: string): string {
-  return literal.replace(/\\(x[0-9a-fA-F]{2}|.)/g, (_match, escape: string) => {
-    if (escape.startsWith('x') && escape.length === 3) return String.fromCharCode(parseInt(escape.slice(1), 16));
-    return { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v' }[escape] ?? escape;
-  });
+  return scriptSymlinks(edifyCalls(parseEdify(script, UPDATER_SCRIPT)));
 }

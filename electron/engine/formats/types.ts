@@ -29,6 +29,11 @@ export interface OpenedPackage {
    * when there is no such partition image. Absent for packages made of folders or zip members.
    */
   partitionImage?: (name: string) => ByteSource | null;
+  /**
+   * Texts of package members (not device files) that findings may cite, by member name: a file
+   * OTA's `META-INF/com/google/android/updater-script`, whose lines set file metadata.
+   */
+  memberTexts?: ReadonlyMap<string, string>;
   close(): Promise<void>;
 }
 

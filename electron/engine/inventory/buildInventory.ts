@@ -17,6 +17,7 @@ import { parseApp, SETTINGS_PROVIDER, type AppParseResult } from './appParsing.j
 import { markPlatformSigned } from './platformKey.js';
 import { impliedOnPlatform } from '../android/impliedPermissions.js';
 import { settingsDefaults, type OverlaySource, type SettingsSource } from './settingsDefaults.js';
+import { isSelinuxPolicyFile, POLICY_TEXT_LIMIT, readSecurityInventory } from '../security/securityInventory.js';
 
 const APP_FILE = /\.(apk|apex|capex)$/i;
 /** Files read whole into memory once, hashed and parsed from there; larger APKs are parsed in place. */
@@ -79,6 +80,11 @@ export interface InventoryResult {
    * screens by `apk!/member`: what line diffs are made from. Not part of the JSON inventory.
    */
   texts: Map<string, string>;
+  /**
+   * Texts findings may cite but that are not diffed line by line: the SELinux CIL files by device
+   * path, a file OTA's updater-script by member name. Not part of the JSON inventory.
+   */
+  evidenceTexts?: Map<string, string>;
 }
 
 interface ReadApp {
@@ -138,6 +144,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     for (const file of configs.defaultPermissions) grants.push(...(parseConfig(() => parseDefaultPermissions(file.text, file.path), file.path, problems) ?? []));
     const initServices: InitService[] = configs.initRc.flatMap((file) => parseConfig(() => parseInitRc(file.text, file.path), file.path, problems) ?? []);
 
+    const security = await readSecurityInventory(handle.opened, files, reader.policyTexts, problems);
     const effective = Object.fromEntries(properties.map((property) => [property.name, property.value]));
     const apps = reader.apps(platformSdkOf(effective));
     const inventory: PackageInventory = {
@@ -158,8 +165,9 @@ export async function buildInventory(path: string, options: InventoryOptions = {
       initServices: sortByKey(initServices, (service) => `${service.name} ${service.file}`),
       files: sortByKey(files, (entry) => entry.path),
       problems: sortByKey(problems, (problem) => `${problem.path} ${problem.message}`),
+      security,
     };
-    return { inventory, texts: reader.texts };
+    return { inventory, texts: reader.texts, evidenceTexts: new Map([...reader.policyTexts, ...(handle.opened.memberTexts ?? [])]) };
   } finally {
     await ownPool?.close();
     await closePackage(handle);
@@ -204,6 +212,8 @@ function parseConfig<T>(parse: () => T, path: string, problems: Problem[]): T | 
 /** Reads every file once: hashes it, keeps texts, hands APK bytes to the parsers. */
 class FileReader {
   readonly texts = new Map<string, string>();
+  /** SELinux CIL files by device path, read whole for the policy summary. */
+  readonly policyTexts = new Map<string, string>();
   private textBytes = 0;
   private readonly readApps: ReadApp[] = [];
   private readonly progress: InventoryProgress;
@@ -285,7 +295,8 @@ class FileReader {
       });
     }
     const isApp = APP_FILE.test(entry.path);
-    const keepText = configKind !== null || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
+    const isPolicy = isSelinuxPolicyFile(entry.path) && entry.size <= POLICY_TEXT_LIMIT;
+    const keepText = configKind !== null || isPolicy || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
       entry.sha256 = await this.hash(entry.path, signal);
       await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path));
@@ -302,6 +313,10 @@ class FileReader {
       return;
     }
     const text = bytes.toString('utf8');
+    if (isPolicy) {
+      this.policyTexts.set(entry.path, text);
+      return;
+    }
     if (configKind !== null) this.configFiles.set(entry.path, { kind: configKind, text });
     this.keepText(entry.path, text);
   }

@@ -225,5 +225,6 @@ function toEntry(location: Location, path: string, node: TreeNode): TreeEntry {
   const entry: TreeEntry = { path: entryPath(location, path), type: node.type, size: node.size };
   if (node.target !== undefined) entry.target = node.target;
   if (node.device !== undefined) entry.device = node.device;
+  if (node.metadata !== undefined) entry.metadata = node.metadata;
   return entry;
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DeviceNumbers, FileType, Problem } from '../../../shared/model.js';
+import type { DeviceNumbers, FileMetadata, FileType, Problem } from '../../../shared/model.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { compareStrings } from '../../../shared/sort.js';
 
@@ -11,6 +11,8 @@ export interface TreeNode {
   target?: string;
   /** Numbers of a character or block device, when the format records them. */
   device?: DeviceNumbers;
+  /** Mode, owner, SELinux label and capabilities, read with the node (from its inode) where the format records them. */
+  metadata?: FileMetadata;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { describeFileType } from '../../../shared/fileTypes.js';
-import type { DeviceNumbers, FileType, Problem } from '../../../shared/model.js';
+import type { DeviceNumbers, FileMetadata, FileType, Problem } from '../../../shared/model.js';
 import type { ByteSource } from '../io/byteSource.js';
 import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from './fileTree.js';
 import { ProblemLog } from './problemLog.js';
@@ -13,6 +13,7 @@ export interface IndexedEntry {
   size: number;
   target?: string;
   device?: DeviceNumbers;
+  metadata?: FileMetadata;
   open?: () => Promise<Readable>;
   openSource?: () => Promise<ByteSource>;
 }
@@ -72,10 +73,13 @@ export class IndexedTree implements FileTree {
     const path = joinTreePath(parentPath, name);
     const existing = parent.children.get(name);
     if (entry.type === 'directory') {
-      if (existing === undefined || !isDirectory(existing)) {
-        if (existing !== undefined) this.leftOut(path, existing.node.type, 'a folder of the same name holds other entries');
-        parent.children.set(name, { node: { name, type: 'directory', size: 0 }, children: new Map() });
+      let folder = existing;
+      if (folder === undefined || !isDirectory(folder)) {
+        if (folder !== undefined) this.leftOut(path, folder.node.type, 'a folder of the same name holds other entries');
+        folder = { node: { name, type: 'directory', size: 0 }, children: new Map() };
+        parent.children.set(name, folder);
       }
+      if (entry.metadata !== undefined) folder.node.metadata = entry.metadata;
       return;
     }
     if (existing !== undefined) {
@@ -88,6 +92,7 @@ export class IndexedTree implements FileTree {
     const node: TreeNode = { name, type: entry.type, size: entry.size };
     if (entry.target !== undefined) node.target = entry.target;
     if (entry.device !== undefined) node.device = entry.device;
+    if (entry.metadata !== undefined) node.metadata = entry.metadata;
     const fileNode: FileNode = { node };
     if (entry.open !== undefined) fileNode.open = entry.open;
     if (entry.openSource !== undefined) fileNode.openSource = entry.openSource;

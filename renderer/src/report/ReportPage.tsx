@@ -26,6 +26,8 @@ import { VerdictsSection } from './verdicts/VerdictsSection.js';
 import { inspectorViews, type InspectorRoute, type InspectorView, type ViewId } from './views/inspectorViews.js';
 import { useInspectorRoute } from './views/useInspectorRoute.js';
 import { ViewNav } from './views/ViewNav.js';
+import { SecurityAlertSection } from './security/SecurityAlertSection.js';
+import { SecurityView } from './security/SecurityView.js';
 
 interface ReportPageProps {
   result: ComparisonResult;
@@ -95,6 +97,7 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
               apps={result.apps}
             />
             <VerdictsSection features={result.features} partial={partial} />
+            <SecurityAlertSection security={result.security} />
             <ClaimCheckerSection features={result.features} />
             <ClaimsSection claims={result.claims} />
             <OtherDefaultsSection changes={result.otherDefaultChanges} />
@@ -109,6 +112,7 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
             <BuildsTable oldInfo={result.old} newInfo={result.new} />
           </>,
         )}
+        {panel('security', <SecurityView security={result.security} />)}
         {panel('apps', <AppsSection apps={result.apps} openApp={route.view === 'apps' ? route.app : undefined} />)}
         {panel('settings', <SettingsView diffs={result} />)}
         {panel(

@@ -44,6 +44,13 @@ export interface Inode {
   startBlock: number | null;
   /** Where what follows the inode and its inline xattrs starts (inline data, index tables). */
   tailStart: number;
+  /** Permission and type bits, owner and group. */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** The inline xattr area right after the inode: its image offset and size (0 when the inode has none). */
+  xattrStart: number;
+  xattrSize: number;
 }
 
 export function inodeFormat(nid: number): string {
@@ -71,6 +78,8 @@ export async function readInode(reader: ImageReader, superblock: Superblock, nid
   let size: number;
   let union: number;
   let inodeSize: number;
+  let uid: number;
+  let gid: number;
   // Bits 32-47 of the start block (48-bit layout) sit in i_nb, which compact inodes otherwise use for nlink.
   let addressHigh: number | null = null;
   if (extended) {
@@ -80,15 +89,33 @@ export async function readInode(reader: ImageReader, superblock: Superblock, nid
     size = high * 2 ** 32 + full.readUInt32LE(8);
     union = full.readUInt32LE(16);
     addressHigh = full.readUInt16LE(6);
+    uid = full.readUInt32LE(24);
+    gid = full.readUInt32LE(28);
     inodeSize = EXTENDED_INODE_SIZE;
   } else {
     size = head.readUInt32LE(8);
     union = head.readUInt32LE(16);
     if (kind !== 'directory' && (iFormat & I_NLINK_1) !== 0) addressHigh = head.readUInt16LE(6);
+    uid = head.readUInt16LE(24);
+    gid = head.readUInt16LE(26);
     inodeSize = COMPACT_INODE_SIZE;
   }
   const xattrSize = xattrCount === 0 ? 0 : XATTR_IBODY_HEADER_SIZE + 4 * (xattrCount - 1);
-  const inode: Inode = { nid, position, kind, dataLayout, size, union, startBlock: startBlockOf(dataLayout, union, addressHigh), tailStart: position + inodeSize + xattrSize };
+  const inode: Inode = {
+    nid,
+    position,
+    kind,
+    dataLayout,
+    size,
+    union,
+    startBlock: startBlockOf(dataLayout, union, addressHigh),
+    tailStart: position + inodeSize + xattrSize,
+    mode,
+    uid,
+    gid,
+    xattrStart: position + inodeSize,
+    xattrSize,
+  };
   const problem = implausibleSize(inode, superblock, reader.size);
   if (problem !== null) throw error(problem, 8);
   return inode;

@@ -20,6 +20,8 @@ export const FEATURE_INCOMPAT = {
   /** 48-bit block addresses and nids, encoded extents (erofs-utils 1.8+, mkfs.erofs -E48bit). */
   blocks48: 0x80,
 } as const;
+/** The long xattr name prefixes are at a plain image offset even when there is a packed inode (erofs-utils 1.9). */
+const FEATURE_COMPAT_PLAIN_XATTR_PREFIXES = 0x10;
 const SUPPORTED_INCOMPAT = Object.values(FEATURE_INCOMPAT).reduce((all, bit) => all | bit, 0);
 /** Names for incompatible features this reader refuses, so the error says what the image needs. */
 const UNSUPPORTED_INCOMPAT_NAMES: Record<number, string> = { 0x100: 'metadata box (mkfs.erofs -m)' };
@@ -40,6 +42,13 @@ export interface Superblock {
   algorithms: number;
   /** The inode holding shared fragments (mkfs.erofs -Efragments), or null. */
   packedNid: number | null;
+  /** Byte offset of the shared xattr area (`xattr_blkaddr`): shared xattr ids count 4-byte units from here. */
+  xattrStart: number;
+  /** Long xattr name prefixes (erofs-utils 1.7+ `--xattr-prefix`): how many, and where the table starts (`xattr_prefix_start` × 4). */
+  xattrPrefixCount: number;
+  xattrPrefixStart: number;
+  /** The prefix table sits at that image offset (compat PLAIN_XATTR_PFX, or no packed inode) rather than in the packed inode. */
+  xattrPrefixesPlain: boolean;
 }
 
 /** Parses and checks the 128-byte superblock (read from offset 1024). */
@@ -107,7 +116,23 @@ export function parseSuperblock(bytes: Buffer, imageName: string, imageSize: num
     // Images with dedupe alone share the feature bit but have no packed inode.
     if (nid !== 0) packedNid = nid;
   }
-  return { blockSizeBits, blockSize, rootNid, metaStart, featureCompat, featureIncompat, blocks, end: SUPERBLOCK_OFFSET + superblockSize, algorithms, packedNid };
+  const xattrPrefixCount = (featureIncompat & FEATURE_INCOMPAT.xattrPrefixes) !== 0 ? bytes.readUInt8(91) : 0;
+  return {
+    blockSizeBits,
+    blockSize,
+    rootNid,
+    metaStart,
+    featureCompat,
+    featureIncompat,
+    blocks,
+    end: SUPERBLOCK_OFFSET + superblockSize,
+    algorithms,
+    packedNid,
+    xattrStart: bytes.readUInt32LE(44) * blockSize,
+    xattrPrefixCount,
+    xattrPrefixStart: bytes.readUInt32LE(92) * 4,
+    xattrPrefixesPlain: (featureCompat & FEATURE_COMPAT_PLAIN_XATTR_PREFIXES) !== 0 || packedNid === null,
+  };
 }
 
 /** LZ4, LZMA, DEFLATE and Zstandard (bits 0 to 3 of `available_compr_algs`). */

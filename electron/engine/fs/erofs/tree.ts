@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import type { Problem } from '../../../../shared/model.js';
+import type { FileMetadata, Problem } from '../../../../shared/model.js';
+import { CAPABILITY_XATTR, metadataFromInode, SELINUX_XATTR } from '../../security/xattrMetadata.js';
 import { InputError } from '../../errors.js';
 import type { ByteSource } from '../../io/byteSource.js';
 import { byName, joinTreePath, pathSegments, type FileTree, type TreeNode } from '../../vfs/fileTree.js';
@@ -14,6 +15,7 @@ import type { ImageReader } from './imageReader.js';
 import { DATA_LAYOUT, inodeFormat, readInode, type Inode } from './inode.js';
 import { decodeBytes } from './names.js';
 import type { Superblock } from './superblock.js';
+import { ErofsXattrReader, type ErofsXattr } from './xattrs.js';
 
 /** Parsed directories kept in memory (a walk lists each once; lookups revisit ancestors). */
 const CACHED_DIRECTORIES = 64;
@@ -37,12 +39,15 @@ export class ErofsTree implements FileTree {
   private readonly problemLog = new ProblemLog();
   /** The packed inode's content (fragments), opened once on first use; shared by all files. */
   private packedContent: Promise<ByteSource> | null = null;
+  private readonly xattrs: ErofsXattrReader;
 
   constructor(
     private readonly reader: ImageReader,
     private readonly superblock: Superblock,
     private readonly root: Inode,
-  ) {}
+  ) {
+    this.xattrs = new ErofsXattrReader(reader, superblock, () => this.packed());
+  }
 
   /** What could not be read so far (paths relative to the tree), in path order. */
   get problems(): Problem[] {
@@ -62,7 +67,7 @@ export class ErofsTree implements FileTree {
         continue;
       }
       try {
-        const node = await this.describe(await readInode(this.reader, this.superblock, entry.nid), entry.name);
+        const node = await this.describe(await readInode(this.reader, this.superblock, entry.nid), entry.name, childPath);
         if (node !== null) nodes.push(node);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
@@ -75,7 +80,7 @@ export class ErofsTree implements FileTree {
   async stat(path: string): Promise<TreeNode | null> {
     const resolved = await this.resolve(path);
     if (resolved === null) return null;
-    return this.describe(resolved.inode, pathSegments(path).at(-1) ?? '');
+    return this.describe(resolved.inode, pathSegments(path).at(-1) ?? '', path);
   }
 
   async openStream(path: string): Promise<Readable> {
@@ -126,7 +131,30 @@ export class ErofsTree implements FileTree {
       : mapFlatData(this.reader, this.superblock, inode);
   }
 
-  private async describe(inode: Inode, name: string): Promise<TreeNode | null> {
+  private async describe(inode: Inode, name: string, path: string): Promise<TreeNode | null> {
+    const node = await this.describeType(inode, name);
+    if (node !== null) node.metadata = await this.metadata(inode, path);
+    return node;
+  }
+
+  /** Mode, owner, label and capabilities; an xattr area that cannot be read is a problem and leaves those two out. */
+  private async metadata(inode: Inode, path: string): Promise<FileMetadata> {
+    let xattrs: ErofsXattr[] = [];
+    let unread: string | null = null;
+    try {
+      xattrs = await this.xattrs.read(inode);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      unread = `extended attributes not read: ${error.message}`;
+    }
+    const value = (name: string): Buffer | null => xattrs.find((xattr) => xattr.name === name)?.value ?? null;
+    const { metadata, problem } = metadataFromInode(inode.mode, inode.uid, inode.gid, value(SELINUX_XATTR), value(CAPABILITY_XATTR));
+    const why = unread ?? problem;
+    if (why !== null) this.report(path, why);
+    return metadata;
+  }
+
+  private async describeType(inode: Inode, name: string): Promise<TreeNode | null> {
     switch (inode.kind) {
       case 'file':
         return { name, type: 'file', size: inode.size };

@@ -21,6 +21,8 @@ const KIND_BY_MODE: ReadonlyMap<number, InodeKind> = new Map([
 ]);
 
 export const FLAG_ENCRYPTED = 0x800;
+/** The inode holds one large extended attribute value (ea_inode feature). */
+export const FLAG_EA_INODE = 0x200000;
 export const FLAG_HUGE_FILE = 0x40000;
 export const FLAG_EXTENTS = 0x80000;
 export const FLAG_INLINE_DATA = 0x10000000;
@@ -39,6 +41,9 @@ export interface Inode {
   number: number;
   kind: InodeKind;
   mode: number;
+  /** Owner and group, the 16-bit fields joined with their high halves (osd2). */
+  uid: number;
+  gid: number;
   flags: number;
   size: number;
   /** Storage charged to the inode, in 512-byte units (to tell fast from slow symlinks). */
@@ -106,6 +111,8 @@ export class InodeTable {
       number,
       kind: mode === 0 ? 'unused' : kind,
       mode,
+      uid: bytes.readUInt16LE(0x2) + bytes.readUInt16LE(0x78) * 0x10000,
+      gid: bytes.readUInt16LE(0x18) + bytes.readUInt16LE(0x7a) * 0x10000,
       flags,
       size,
       sectors,

@@ -154,6 +154,15 @@ export class Ext4Tree implements FileTree {
   }
 
   private async describe(found: Located, name: string): Promise<TreeNode> {
+    const node = await this.describeType(found, name);
+    // Metadata comes with the inode just read; an unreadable xattr leaves the entry listed, without its label or capabilities.
+    const { metadata, problem } = await this.volume.metadata(found.inode);
+    if (problem !== null) this.problemLog.record(found.path, problem);
+    node.metadata = metadata;
+    return node;
+  }
+
+  private async describeType(found: Located, name: string): Promise<TreeNode> {
     const inode = found.inode;
     try {
       switch (inode.kind) {

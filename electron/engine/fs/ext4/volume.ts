@@ -5,10 +5,12 @@ import { BlockReader, type LayerPath } from './blockReader.js';
 import type { BlockMapper } from './blockRuns.js';
 import { parseDirentArea, type DirectoryEntry } from './directory.js';
 import { ExtentMapper } from './extentTree.js';
-import type { FileContent } from './fileSource.js';
+import { Ext4FileSource, type FileContent } from './fileSource.js';
 import { GroupDescriptors } from './groupDescriptors.js';
 import { inlineContent, inlineDataTail } from './inlineData.js';
-import { FLAG_ENCRYPTED, FLAG_EXTENTS, FLAG_INLINE_DATA, I_BLOCK_SIZE, InodeTable, type Inode } from './inode.js';
+import { FLAG_EA_INODE, FLAG_ENCRYPTED, FLAG_EXTENTS, FLAG_INLINE_DATA, I_BLOCK_SIZE, InodeTable, type Inode } from './inode.js';
+import { XattrReader } from './xattrs.js';
+import { CAPABILITY_XATTR, metadataFromInode, SELINUX_XATTR, type DecodedMetadata } from '../../security/xattrMetadata.js';
 import { linkTargetFromBytes } from '../../vfs/rawNames.js';
 import { INCOMPAT_EA_INODE, INCOMPAT_FILETYPE, parseSuperblock, SUPERBLOCK_OFFSET, SUPERBLOCK_SIZE, type Superblock } from './superblock.js';
 
@@ -29,9 +31,11 @@ const INLINE_DIR_PARENT_SIZE = 4;
 /** One ext4 file system image: the superblock, its caches, and reading inodes' contents. */
 export class Ext4Volume {
   readonly inodes: InodeTable;
+  readonly xattrs: XattrReader;
 
   private constructor(readonly blocks: BlockReader) {
     this.inodes = new InodeTable(blocks, new GroupDescriptors(blocks.sb, blocks));
+    this.xattrs = new XattrReader(blocks, (owner, valueInode, size) => this.readEaInode(owner, valueInode, size));
   }
 
   static async open(image: ByteSource): Promise<Ext4Volume> {
@@ -68,6 +72,36 @@ export class Ext4Volume {
 
   private mapper(inode: Inode): BlockMapper {
     return (inode.flags & FLAG_EXTENTS) !== 0 ? new ExtentMapper(this.blocks, inode) : new IndirectBlockMapper(this.blocks, inode);
+  }
+
+  /**
+   * An inode's mode, owner, SELinux label and capabilities (in-inode xattrs, the xattr block, EA
+   * inodes); `problem` says why a security attribute was left out, when one could not be read.
+   */
+  async metadata(inode: Inode): Promise<DecodedMetadata> {
+    try {
+      const entries = await this.xattrs.entries(inode);
+      const label = await this.xattrs.value(inode, entries, SELINUX_XATTR);
+      const capability = await this.xattrs.value(inode, entries, CAPABILITY_XATTR);
+      return metadataFromInode(inode.mode, inode.uid, inode.gid, label, capability);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const decoded = metadataFromInode(inode.mode, inode.uid, inode.gid, null, null);
+      return { metadata: decoded.metadata, problem: `extended attributes not read: ${error.message}` };
+    }
+  }
+
+  /** A large xattr value kept in an EA inode: the inode must say so and hold exactly `size` bytes (ext4_xattr_inode_get). */
+  private async readEaInode(owner: Inode, valueInode: number, size: number): Promise<Buffer> {
+    const layer: LayerPath = [`inode ${owner.number}`, `EA inode ${valueInode}`];
+    if ((this.sb.featureIncompat & INCOMPAT_EA_INODE) === 0) {
+      throw this.blocks.error(`an xattr value points to inode ${valueInode}, but the file system has no ea_inode feature`, layer, owner.offset);
+    }
+    const inode = await this.inodes.read(valueInode);
+    if (inode.kind !== 'file' || (inode.flags & FLAG_EA_INODE) === 0 || inode.size !== size) {
+      throw this.blocks.error(`inode ${valueInode} is not an EA inode of ${size} bytes`, layer, inode.offset, 'a regular file flagged EA_INODE holding the value');
+    }
+    return new Ext4FileSource(this.blocks.image.name, `inode ${valueInode}`, size, this.blocks, valueInode, this.content(inode)).read(0, size);
   }
 
   /** A symlink's target: in i_block (fast), inline, or in data blocks (slow). */

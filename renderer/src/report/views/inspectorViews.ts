@@ -1,7 +1,7 @@
 import type { ComparisonResult } from '../../../../shared/model.js';
 
 /** The inspector's views; each shows some of the report's sections, the summary first. */
-export type ViewId = 'summary' | 'apps' | 'settings' | 'files' | 'problems';
+export type ViewId = 'summary' | 'apps' | 'settings' | 'files' | 'problems' | 'security';
 
 export interface InspectorView {
   id: ViewId;
@@ -18,6 +18,7 @@ const sum = (...lists: readonly (readonly unknown[])[]): number => lists.reduce(
 export function inspectorViews(result: ComparisonResult): InspectorView[] {
   const { apps, properties, settings, permissionGrants, sysconfig, initServices, files, problems } = result;
   const summarySections = [
+    ...(result.security?.findings.some((finding) => finding.severity === 'serious') === true ? ['security-alert'] : []),
     'verdicts',
     ...(result.features.length > 0 ? ['check-claim'] : []),
     ...(result.claims !== undefined && result.claims.length > 0 ? ['claims'] : []),
@@ -26,6 +27,12 @@ export function inspectorViews(result: ComparisonResult): InspectorView[] {
   ];
   const views: InspectorView[] = [
     { id: 'summary', title: 'Summary', count: null, sections: summarySections },
+    {
+      id: 'security',
+      title: 'Security',
+      count: result.security === undefined ? null : result.security.findings.filter((finding) => finding.severity !== 'info').length,
+      sections: ['security-findings', 'security-flags', 'security-services', 'security-selinux', 'security-avb'],
+    },
     { id: 'apps', title: 'Apps', count: sum(apps.added, apps.removed, apps.changed), sections: ['apps'] },
     {
       id: 'settings',
