@@ -18,6 +18,8 @@ export interface CompareOptions {
   claims?: readonly { feature: string; claimed: FeatureState }[] | undefined;
   /** Parse apps in worker threads (default true); false parses them on this thread. */
   parallel?: boolean | undefined;
+  /** Read the apps' code layer: SDKs and servers (default true; false to measure without it). */
+  codeAnalysis?: boolean | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function comparePackages(oldPath: string, newPath: string, options:
     buildInventory(path, {
       signal,
       pool,
+      codeAnalysis: options.codeAnalysis,
       onOpened: () => report({ stage: 'reading', side, done: 0 }),
       onProgress: ({ filesDone, filesTotal, bytesDone, appsDone, appsTotal }) =>
         report({ stage: 'reading', side, done: filesDone, total: filesTotal, bytes: bytesDone, appsDone, appsTotal }),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AppModel } from '../../../shared/app.js';
 import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, InitService } from '../../../shared/inventory.js';
 import type { FileEntry, Problem } from '../../../shared/model.js';
 import { sortByKey } from '../../../shared/sort.js';
@@ -13,7 +14,8 @@ import { buildFacts, readPropertyText } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
-import { parseApp, SETTINGS_PROVIDER, type AppParseResult } from './appParsing.js';
+import { parseApp, SETTINGS_PROVIDER, type AppParseOptions, type AppParseResult } from './appParsing.js';
+import { completeAppCode } from './codeBeside.js';
 import { markPlatformSigned } from './platformKey.js';
 import { impliedOnPlatform } from '../android/impliedPermissions.js';
 import { settingsDefaults, type OverlaySource, type SettingsSource } from './settingsDefaults.js';
@@ -70,6 +72,8 @@ export interface InventoryOptions {
   pool?: AppParserPool | null;
   /** Stop listing after this many entries (default MAX_ENTRIES): a hostile image may list millions. */
   maxEntries?: number;
+  /** Read every app's code layer (DEX, VDEX, jars; servers in resources and XML); default true. */
+  codeAnalysis?: boolean | undefined;
 }
 
 export interface InventoryResult {
@@ -117,6 +121,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
       await reader.add({ ...entry, sha256: null });
     }
     await reader.finish();
+    if (options.codeAnalysis !== false) await completeAppCode(handle.opened.tree, reader.appsRead(), files, problems);
     const { sha256: packageSha256, problems: digestProblems } = await packageHash;
     problems.push(...digestProblems);
     throwIfAborted(options.signal);
@@ -288,7 +293,7 @@ class FileReader {
     const keepText = configKind !== null || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
       entry.sha256 = await this.hash(entry.path, signal);
-      await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path));
+      await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path, this.parseOptions()));
       return;
     }
     if (!isApp && !keepText) {
@@ -326,10 +331,14 @@ class FileReader {
     return kind;
   }
 
+  private parseOptions(): AppParseOptions {
+    return { code: this.options.codeAnalysis !== false };
+  }
+
   private async parse(bytes: Buffer, path: string): Promise<AppParseResult> {
-    if (this.pool === null) return parseApp(new BufferByteSource(path, bytes), path);
+    if (this.pool === null) return parseApp(new BufferByteSource(path, bytes), path, this.parseOptions());
     try {
-      return await this.pool.parse(bytes, path);
+      return await this.pool.parse(bytes, path, this.parseOptions());
     } catch (error) {
       return { app: null, error: `parser failed: ${(error as Error).message}`, resourceValues: null, xmlTexts: [] };
     }
@@ -375,6 +384,11 @@ class FileReader {
     const of = (kind: string) =>
       sortByKey([...this.configFiles].filter(([, file]) => file.kind === kind).map(([path, file]) => ({ path, text: file.text })), (file) => file.path);
     return { properties: of('properties'), systemConfig: of('system-config'), defaultPermissions: of('default-permissions'), initRc: of('init-rc') };
+  }
+
+  /** Every app read so far, by device path. */
+  appsRead(): { path: string; app: AppModel | null }[] {
+    return sortByKey(this.readApps, (read) => read.entry.path).map((read) => ({ path: read.entry.path, app: read.result.app }));
   }
 
   /** The apps read, for a build of Android API level `platformSdk` (null when unknown). */
