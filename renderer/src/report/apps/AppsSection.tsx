@@ -5,7 +5,7 @@ import { FilterBox } from '../FilterBox.js';
 import { ReportSection } from '../ReportSection.js';
 import { routeHash } from '../views/inspectorViews.js';
 import { AppDetail } from './AppDetail.js';
-import { appRows, filterAppRows, profilesByPackage, type KindFilter } from './appRows.js';
+import { appRows, filterAppRows, profilesByPackage, type CodeFilter, type KindFilter } from './appRows.js';
 import { AppsTable } from './AppsTable.js';
 import { protectionLevels } from './platformPermissions.js';
 
@@ -31,6 +31,28 @@ function KindChoice({ value, counts, onChange }: { value: KindFilter; counts: Re
   );
 }
 
+const CODE_CHOICES: readonly { code: CodeFilter; title: string }[] = [
+  { code: 'all', title: 'Any' },
+  { code: 'tracker', title: 'Gained a tracker' },
+  { code: 'server', title: 'New server' },
+];
+
+/** Apps by what the new build brings their code. */
+function CodeChoice({ value, counts, onChange }: { value: CodeFilter; counts: Record<CodeFilter, number>; onChange: (code: CodeFilter) => void }) {
+  const name = useId();
+  return (
+    <fieldset className="choice-group" data-testid="app-code-filter">
+      <legend>Code</legend>
+      {CODE_CHOICES.map((choice) => (
+        <label key={choice.code}>
+          <input type="radio" name={name} value={choice.code} checked={value === choice.code} onChange={() => onChange(choice.code)} /> {choice.title}{' '}
+          <span className="count">({counts[choice.code].toLocaleString('en-US')})</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** The apps view: one table of every app added, removed or changed; `openApp` shows one app whole instead. */
 export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string | undefined }) {
   const rows = useMemo(() => appRows(apps), [apps]);
@@ -40,7 +62,9 @@ export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<KindFilter>('all');
   const [includeRebuilt, setIncludeRebuilt] = useState(false);
-  const shown = useMemo(() => filterAppRows(rows, { query, kind, includeRebuilt }), [rows, query, kind, includeRebuilt]);
+  const [code, setCode] = useState<CodeFilter>('all');
+  const shown = useMemo(() => filterAppRows(rows, { query, kind, includeRebuilt, code }), [rows, query, kind, includeRebuilt, code]);
+  const codeCounts: Record<CodeFilter, number> = { all: rows.length, tracker: rows.filter((row) => row.gainedTracker).length, server: rows.filter((row) => row.newServer).length };
   const rebuiltCount = rows.filter((row) => row.onlyRebuilt).length;
   const counts: Record<KindFilter, number> = { all: rows.length, added: apps.added.length, removed: apps.removed.length, changed: apps.changed.length };
   const selected = openApp === undefined ? undefined : rows.find((row) => row.package === openApp);
@@ -79,6 +103,7 @@ export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string
                 totalText={countOf(rows.length, 'app')}
               />
               <KindChoice value={kind} counts={counts} onChange={setKind} />
+              {apps.codeFindings !== undefined && <CodeChoice value={code} counts={codeCounts} onChange={setCode} />}
               {rebuiltCount > 0 && (
                 <label className="checkbox" data-testid="app-include-rebuilt">
                   <input type="checkbox" checked={includeRebuilt} onChange={(event) => setIncludeRebuilt(event.target.checked)} /> Include{' '}
