@@ -9,6 +9,7 @@ import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/v
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
 import { buildInventory, type InventoryResult } from './inventory/buildInventory.js';
+import { ParsedApps } from './inventory/parsedApps.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
 
 export interface CompareOptions {
@@ -34,11 +35,13 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   report({ stage: 'opening' });
   // One pool for both sides: two pools would put twice as many parsers on the same cores.
   const pool = options.parallel === false ? null : new AppParserPool();
+  const parsedApps = new ParsedApps();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>
     buildInventory(path, {
       signal,
       pool,
       codeAnalysis: options.codeAnalysis,
+      parsedApps,
       onOpened: () => report({ stage: 'reading', side, done: 0 }),
       onProgress: ({ filesDone, filesTotal, bytesDone, appsDone, appsTotal }) =>
         report({ stage: 'reading', side, done: filesDone, total: filesTotal, bytes: bytesDone, appsDone, appsTotal }),

@@ -147,7 +147,8 @@ describe('what is a server', () => {
     expect(hostsIn('content://com.android.contacts/data')).toEqual([]);
     expect(hostsIn('https://%s/api')).toEqual([]);
     expect(['data.mistat.xiaomi.com', 'umeng.com', 'www.example.de', '8.8.8.8'].map(bareHost)).toEqual(['data.mistat.xiaomi.com', 'umeng.com', 'www.example.de', '8.8.8.8']);
-    expect(['ro.build.id', 'libfoo.so', 'user.email', 'com.umeng.analytics', 'example.de', 'Main.java', '1.2.3.400', 'persist.sys.locale.cn'].map(bareHost)).toEqual(Array(8).fill(null));
+    expect(['ro.build.id', 'libfoo.so', 'user.email', 'com.umeng.analytics', 'example.de', 'Main.java', '1.2.3.400', 'persist.sys.locale.cn', '7.1.22.1', '2.4.29.1'].map(bareHost)).toEqual(Array(10).fill(null));
+    expect(['114.114.114.114', '1.1.1.1', '223.5.5.5'].map(bareHost)).toEqual(['114.114.114.114', '1.1.1.1', '223.5.5.5']);
   });
 
   it('keeps namespaces, documentation, example and local addresses apart, with the reason', () => {

@@ -16,6 +16,7 @@ import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
 import { parseApp, SETTINGS_PROVIDER, type AppParseOptions, type AppParseResult } from './appParsing.js';
 import { completeAppCode } from './codeBeside.js';
+import type { ParsedApps } from './parsedApps.js';
 import { markPlatformSigned } from './platformKey.js';
 import { impliedOnPlatform } from '../android/impliedPermissions.js';
 import { settingsDefaults, type OverlaySource, type SettingsSource } from './settingsDefaults.js';
@@ -74,6 +75,8 @@ export interface InventoryOptions {
   maxEntries?: number;
   /** Read every app's code layer (DEX, VDEX, jars; servers in resources and XML); default true. */
   codeAnalysis?: boolean | undefined;
+  /** Readings shared with the other build of a comparison, so an APK both hold is parsed once. */
+  parsedApps?: ParsedApps | undefined;
 }
 
 export interface InventoryResult {
@@ -303,7 +306,8 @@ class FileReader {
     const bytes = await this.readWhole(entry.path, signal);
     entry.sha256 = createHash('sha256').update(bytes).digest('hex');
     if (isApp) {
-      await this.addApp(entry, await this.parse(bytes, entry.path));
+      const parse = () => this.parse(bytes, entry.path);
+      await this.addApp(entry, await (this.options.parsedApps?.reading(entry.path, entry.sha256 ?? '', parse) ?? parse()));
       return;
     }
     const text = bytes.toString('utf8');

@@ -7,7 +7,8 @@
  * A bare string is taken for a host name only when it cannot easily be something else: lower-case
  * DNS labels, a top-level name from a short list (a two-label name only with a generic one, so
  * `user.email`, `libfoo.so` or `ro.build.id` are not hosts), and a first label that is not the
- * start of a Java package or a system property (`com.`, `org.`, `ro.`, `persist.`…).
+ * start of a Java package or a system property (`com.`, `org.`, `ro.`, `persist.`…). A bare IPv4
+ * address is taken only when it cannot be a version number (see addressNotVersion).
  */
 import type { HostFound, NonEndpointFound } from '../../../../shared/app.js';
 import { NON_ENDPOINT_RULES, type NonEndpointRule } from '../../../../shared/nonEndpoints.js';
@@ -49,10 +50,20 @@ function validIpv6(address: string): string | null {
   return /^[0-9a-f:.]+$/.test(address) && address.includes(':') ? address : null;
 }
 
+/**
+ * A bare string of four numbers is an address only when it does not read as a version number
+ * (`7.1.22.1`, an app's versionName): some part is 100 or more (`114.114.114.114`), or all four
+ * are the same (`8.8.8.8`, `1.1.1.1`, public resolvers).
+ */
+function addressNotVersion(text: string): boolean {
+  const parts = text.split('.').map(Number);
+  return parts.some((part) => part >= 100) || parts.every((part) => part === parts[0]);
+}
+
 /** The host a whole string names when it is nothing but a host name or an IPv4 address. */
 export function bareHost(text: string): string | null {
   if (text.length < 4 || text.length > 253) return null;
-  if (IPV4.test(text)) return text;
+  if (IPV4.test(text)) return addressNotVersion(text) ? text : null;
   if (!BARE_HOST.test(text)) return null;
   const labels = text.split('.');
   const top = labels.at(-1) as string;
@@ -78,35 +89,93 @@ export function hostsIn(text: string): string[] {
   return host === null ? hosts : [host];
 }
 
-/** Whether a string may name a host, decided cheaply, before the patterns run. */
+/**
+ * Whether a string may name a host, decided cheaply, before the patterns run: a URL, or a string
+ * with a dot and no slash, space or capital letter (a bare host name is lower case; class names
+ * and messages are not hosts).
+ */
 export function mayNameHost(text: string): boolean {
-  return text.length >= 4 && text.includes('.') && !text.includes('/') ? !text.includes(' ') : text.includes('://');
+  return text.length >= 4 && text.includes('.') && !text.includes('/') ? !/[ A-Z]/.test(text) : text.includes('://');
 }
 
-/** The rule a host falls under, when it is no server. */
-export function nonEndpointReason(host: string, rules: readonly NonEndpointRule[] = NON_ENDPOINT_RULES): string | null {
-  const ipv4 = IPV4.test(host) ? ipv4Number(host) : null;
-  for (const rule of rules) {
-    if (rule.domains?.some((domain) => host === domain || host.endsWith(`.${domain}`))) return rule.reason;
-    if (rule.topLevel?.includes(host.slice(host.lastIndexOf('.') + 1))) return rule.reason;
-    for (const address of rule.addresses ?? []) {
-      if (address.includes(':')) {
-        if (host === address) return rule.reason;
-      } else if (ipv4 !== null && inCidr(ipv4, address)) return rule.reason;
+const DOT = 0x2e;
+const SLASH = 0x2f;
+const SPACE = 0x20;
+const COLON = 0x3a;
+const CAPITAL_A = 0x41;
+const CAPITAL_Z = 0x5a;
+
+/**
+ * `mayNameHost` on the UTF-8 or MUTF-8 bytes `bytes[start, end)` of a string, without decoding it
+ * (ASCII bytes never occur inside a multi-byte character in either encoding).
+ */
+export function mayNameHostBytes(bytes: Buffer, start: number, end: number): boolean {
+  if (end - start < 4) return false;
+  let dot = false;
+  let slash = false;
+  let spaceOrCapital = false;
+  let urlMark = false;
+  for (let at = start; at < end; at++) {
+    const byte = bytes[at] as number;
+    if (byte === DOT) dot = true;
+    else if (byte === SPACE || (byte >= CAPITAL_A && byte <= CAPITAL_Z)) spaceOrCapital = true;
+    else if (byte === SLASH) {
+      slash = true;
+      if (at >= start + 2 && bytes[at - 1] === SLASH && bytes[at - 2] === COLON) urlMark = true;
     }
   }
-  return null;
+  return dot && !slash ? !spaceOrCapital : urlMark;
+}
+
+interface NonEndpointIndex {
+  /** Domain → reason: the host or one of its parent domains. */
+  domains: Map<string, string>;
+  topLevel: Map<string, string>;
+  ipv6: Map<string, string>;
+  ipv4: { start: number; end: number; reason: string }[];
+}
+
+function indexRules(rules: readonly NonEndpointRule[]): NonEndpointIndex {
+  const index: NonEndpointIndex = { domains: new Map(), topLevel: new Map(), ipv6: new Map(), ipv4: [] };
+  // The first rule naming something wins, as in the rules' order.
+  const put = (map: Map<string, string>, key: string, reason: string): void => {
+    if (!map.has(key)) map.set(key, reason);
+  };
+  for (const rule of rules) {
+    for (const domain of rule.domains ?? []) put(index.domains, domain, rule.reason);
+    for (const name of rule.topLevel ?? []) put(index.topLevel, name, rule.reason);
+    for (const address of rule.addresses ?? []) {
+      if (address.includes(':')) put(index.ipv6, address, rule.reason);
+      else {
+        const [base = '', bits = '32'] = address.split('/');
+        const start = ipv4Number(base);
+        index.ipv4.push({ start, end: start + 2 ** (32 - Number(bits)), reason: rule.reason });
+      }
+    }
+  }
+  return index;
+}
+
+const DEFAULT_RULES = indexRules(NON_ENDPOINT_RULES);
+
+/** The rule a host falls under, when it is no server. */
+export function nonEndpointReason(host: string, rules?: readonly NonEndpointRule[]): string | null {
+  const index = rules === undefined ? DEFAULT_RULES : indexRules(rules);
+  if (IPV4.test(host)) {
+    const address = ipv4Number(host);
+    return index.ipv4.find((range) => address >= range.start && address < range.end)?.reason ?? null;
+  }
+  if (host.includes(':')) return index.ipv6.get(host) ?? null;
+  // The host itself, then each parent domain.
+  for (let at = 0; at >= 0; at = host.indexOf('.', at) < 0 ? -1 : host.indexOf('.', at) + 1) {
+    const reason = index.domains.get(host.slice(at));
+    if (reason !== undefined) return reason;
+  }
+  return index.topLevel.get(host.slice(host.lastIndexOf('.') + 1)) ?? null;
 }
 
 function ipv4Number(address: string): number {
   return address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
-}
-
-function inCidr(address: number, cidr: string): boolean {
-  const [base = '', bits = '32'] = cidr.split('/');
-  const size = 2 ** (32 - Number(bits));
-  const start = ipv4Number(base);
-  return address >= start && address < start + size;
 }
 
 interface Sighting {

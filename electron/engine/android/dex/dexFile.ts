@@ -25,12 +25,21 @@ export interface DexContents {
   stringCount: number;
 }
 
+export interface ReadDexOptions {
+  /**
+   * Which strings to decode and hand on, judged from their MUTF-8 bytes `bytes[start, end)`
+   * (default: all). Class descriptors are always decoded. Every string's place and terminator are
+   * checked either way; the MUTF-8 of a string left out is not.
+   */
+  wants?: (bytes: Buffer, start: number, end: number) => boolean;
+}
+
 /**
- * Reads the DEX in `source`: checks its header, reads its id tables, hands every string of its
- * pool to `onString` (in ascending offset order, with its index), and checks its map list. Throws
- * an InputError for anything the DEX verifier would refuse in these parts.
+ * Reads the DEX in `source`: checks its header, reads its id tables, hands the strings of its pool
+ * to `onString` (in ascending offset order, with their index), and checks its map list. Throws an
+ * InputError for anything the DEX verifier would refuse in these parts.
  */
-export async function readDex(source: ByteSource, where: DexLocation, onString: (text: string, index: number) => void): Promise<DexContents> {
+export async function readDex(source: ByteSource, where: DexLocation, onString: (text: string, index: number) => void, options: ReadDexOptions = {}): Promise<DexContents> {
   const header = await readDexHeader(source, where);
   const stringOffsets = await readU32Table(source, header.stringIds, 4, 0);
   const typeDescriptors = await readU32Table(source, header.typeIds, 4, 0);
@@ -46,7 +55,7 @@ export async function readDex(source: ByteSource, where: DexLocation, onString: 
     else classes.push(index);
   }
   const classDescriptors = new Array<string>(classTypes.length);
-  await readStrings(source, header, stringOffsets, where, (text, index) => {
+  await readStrings(source, header, stringOffsets, where, { wants: options.wants, always: wanted }, (text, index) => {
     for (const classIndex of wanted.get(index) ?? []) classDescriptors[classIndex] = text;
     onString(text, index);
   });
@@ -72,7 +81,15 @@ async function readU32Table(source: ByteSource, section: DexSection, itemSize: n
  * header and end before the next one starts (no two ids share bytes, as the verifier requires), so
  * a hostile file cannot make this read more than its own size.
  */
-async function readStrings(source: ByteSource, header: DexHeader, offsets: Uint32Array, where: DexLocation, onString: (text: string, index: number) => void): Promise<void> {
+async function readStrings(
+  source: ByteSource,
+  header: DexHeader,
+  offsets: Uint32Array,
+  where: DexLocation,
+  decode: { wants: ReadDexOptions['wants']; always: ReadonlyMap<number, unknown> },
+  onString: (text: string, index: number) => void,
+): Promise<void> {
+  const { wants, always } = decode;
   const order = ascendingOrder(offsets);
   const end = header.fileSize;
   let window: Buffer = Buffer.alloc(0);
@@ -82,7 +99,8 @@ async function readStrings(source: ByteSource, header: DexHeader, offsets: Uint3
     window = await source.read(offset, Math.min(end - offset, Math.max(atLeast, STRING_WINDOW)));
   };
   let previousEnd = header.stringIds.offset + header.stringIds.size * 4;
-  for (const index of order) {
+  for (let position = 0; position < order.length; position++) {
+    const index = order[position] as number;
     const offset = offsets[index] as number;
     const idField = header.stringIds.offset + index * 4;
     if (offset < previousEnd || offset >= end) {
@@ -90,7 +108,9 @@ async function readStrings(source: ByteSource, header: DexHeader, offsets: Uint3
       throw dexError(where, 'string_ids', `string ${index} starts at ${offset}, ${why}`, idField, `a string_data_item of its own below ${end}`);
     }
     if (offset + MAX_ULEB128_BYTES > windowStart + window.length && windowStart + window.length < end) await load(offset, MAX_ULEB128_BYTES);
-    const length = readUleb128(window, offset - windowStart, window.length);
+    // Most strings are shorter than 128 characters: a one-byte length.
+    const first = window[offset - windowStart] as number;
+    const length = first < 0x80 ? { value: first, length: 1 } : readUleb128(window, offset - windowStart, window.length);
     if (length === null) throw dexError(where, 'string_data_item', `string ${index} has no valid length`, offset, 'a ULEB128 of at most 5 bytes');
     const dataStart = offset + length.length;
     // At most 3 bytes a code unit, then the terminating 0.
@@ -103,6 +123,8 @@ async function readStrings(source: ByteSource, header: DexHeader, offsets: Uint3
     if (terminator < 0 || terminator + windowStart >= longest) {
       throw dexError(where, 'string_data_item', `string ${index} has no terminating 0 within the ${length.value * 3} bytes its ${length.value} characters may take`, dataStart, 'a 0 byte');
     }
+    previousEnd = windowStart + terminator + 1;
+    if (wants !== undefined && !always.has(index) && !wants(window, dataStart - windowStart, terminator)) continue;
     let text: string;
     try {
       text = decodeMutf8(window, dataStart - windowStart, terminator, length.value);
@@ -110,7 +132,6 @@ async function readStrings(source: ByteSource, header: DexHeader, offsets: Uint3
       if (!(error instanceof Mutf8Error)) throw error;
       throw dexError(where, 'string_data_item', `string ${index} is not valid MUTF-8: ${error.message}`, dataStart + error.at);
     }
-    previousEnd = windowStart + terminator + 1;
     onString(text, index);
   }
 }

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * DEX strings: a `string_data_item` is a ULEB128 count of UTF-16 code units, then the text in
  * Modified UTF-8 (MUTF-8: U+0000 as `C0 80`, characters outside the BMP as two 3-byte surrogates,
@@ -32,14 +34,7 @@ export class Mutf8Error extends Error {
  * `units` UTF-16 code units. Throws Mutf8Error for a byte sequence the DEX verifier refuses.
  */
 export function decodeMutf8(bytes: Buffer, start: number, end: number, units: number): string {
-  let ascii = true;
-  for (let at = start; at < end; at++) {
-    if ((bytes[at] as number) >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) {
+  if (isAscii(bytes.subarray(start, end))) {
     if (end - start !== units) throw new Mutf8Error(`holds ${end - start} characters, not the ${units} its length says`, 0);
     return bytes.toString('latin1', start, end);
   }
