@@ -5,7 +5,6 @@
 // few hundred servers in tens of thousands of strings), a third are qualified class names, the rest
 // messages. What the code analysis costs depends on the DEX sizes, not on which app holds which DEX.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { assembleDex, sdkClasses } from '../../scripts/fixtures/lib/dexTools.mjs';
 
 /** Strings per DEX size class. */
