@@ -36,9 +36,9 @@ export const NON_ENDPOINT_RULES: readonly NonEndpointRule[] = [
     reason: 'documentation or licence link',
     domains: [
       'developer.android.com', 'd.android.com', 'source.android.com', 'android.googlesource.com', 'issuetracker.google.com', 'www.apache.org', 'apache.org',
-      'www.gnu.org', 'gnu.org', 'opensource.org', 'creativecommons.org', 'www.opensource.org', 'spdx.org',
+      'www.gnu.org', 'gnu.org', 'opensource.org', 'creativecommons.org', 'www.opensource.org', 'spdx.org', 'kotlinlang.org', 'youtrack.jetbrains.com',
     ],
-    source: 'Android developer documentation and source links, and the licence texts libraries cite (Apache, GNU, OSI, Creative Commons, SPDX)',
+    source: 'Android developer documentation and source links, the licence texts libraries cite (Apache, GNU, OSI, Creative Commons, SPDX), and the Kotlin documentation and issue links in the Kotlin standard library\'s error messages',
   },
   {
     reason: 'this device',
