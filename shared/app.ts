@@ -124,6 +124,74 @@ export interface AppSigning {
   platformSigned: boolean | null;
 }
 
+/**
+ * What an SDK is for, as the SDK knowledge base (shared/sdks.ts) files it. Analytics,
+ * advertising, crash reporting, location and vendor telemetry count as trackers.
+ */
+export type SdkCategory = 'analytics' | 'advertising' | 'crash-reporting' | 'push-messaging' | 'location' | 'social' | 'payments' | 'vendor-telemetry';
+
+/** An SDK found in an app's code, by the classes it defines. */
+export interface SdkFound {
+  /** The knowledge base's id, e.g. `umeng-analytics`. */
+  id: string;
+  name: string;
+  category: SdkCategory;
+  /**
+   * One class that identifies it (the first by name) and the DEX file that defines it: a member of
+   * the APK (`classes2.dex`), or a device path for DEX read beside it
+   * (`/system/app/X/oat/arm64/X.vdex!/classes.dex`, `/system/framework/services.jar!/classes.dex`).
+   */
+  evidence: { className: string; dexFile: string };
+  /** How many of the app's classes fall under the SDK's package prefixes. */
+  classCount: number;
+}
+
+/** A server an app names: a host name or IP address from a URL or a bare host string. */
+export interface HostFound {
+  /** Lower case, without port or trailing dot; an IPv6 address without brackets. */
+  host: string;
+  /** One string that names it (the first in `foundIn`), cut to 200 characters. */
+  sample: string;
+  /**
+   * Where that string is: a DEX file (as in `SdkFound.evidence.dexFile`), `resources.arsc`, or an
+   * XML member (`AndroidManifest.xml`, `res/xml/network_security_config.xml`).
+   */
+  foundIn: string;
+  /** The other places that name it, sorted; absent when there are none. */
+  alsoIn?: string[];
+}
+
+/** A host that is no server the app talks to: an XML namespace, a schema or documentation URI, an example or local address. */
+export interface NonEndpointFound extends HostFound {
+  /** Why it is kept apart, e.g. `XML namespace or schema URI`. */
+  reason: string;
+}
+
+/**
+ * Whether the app's code could be read: `read` (every DEX), `partial` (some DEX files could not be
+ * read: see the app's problems), `unreadable` (none could), `no-code` (the manifest says
+ * `android:hasCode="false"` and there is no DEX), `not-in-files` (the app has code, but its DEX is
+ * not in this build's files: a preopted build whose VDEX holds none, or none beside the APK).
+ */
+export type CodeStatus = 'read' | 'partial' | 'unreadable' | 'no-code' | 'not-in-files';
+
+/** The code layer of an app: SDKs found in its DEX, servers named in its DEX, resources and XML. */
+export interface AppCode {
+  status: CodeStatus;
+  /** Why the status is not `read`, in words. */
+  reason?: string;
+  /** The DEX files read, in load order (names as in `SdkFound.evidence.dexFile`). */
+  dexFiles: string[];
+  /** Classes the DEX files define. */
+  classCount: number;
+  /** Sorted by id. */
+  sdks: SdkFound[];
+  /** Sorted by host. Hosts from resources and XML are listed even when the DEX could not be read. */
+  hosts: HostFound[];
+  /** Kept apart from `hosts`; sorted by host. */
+  nonEndpoints: NonEndpointFound[];
+}
+
 export interface AppModel {
   package: string;
   versionCode: number | null;
@@ -146,6 +214,8 @@ export interface AppModel {
   preferences: PreferenceDefault[];
   signers: ApkSigner[];
   signing: AppSigning;
+  /** SDKs and servers in the app's code, resources and XML; null when code analysis was turned off. */
+  code: AppCode | null;
   /** Parts that could not be read; the model is partial when this is not empty. */
   problems: Problem[];
 }

@@ -1,5 +1,5 @@
 /** Differences between the apps, settings and platform configuration of two builds. Pure types. */
-import type { AppComponent, ApkSigner, AppSigning, ApplicationFlags, DeclaredPermission, PreferenceDefault, UsesPermission } from './app.js';
+import type { AppCode, AppComponent, ApkSigner, AppSigning, ApplicationFlags, CodeStatus, DeclaredPermission, HostFound, PreferenceDefault, SdkFound, UsesPermission } from './app.js';
 import type { InitService, PermissionGrant, SysconfigEntry } from './inventory.js';
 
 export interface ValueChange<T> {
@@ -49,6 +49,41 @@ export interface AppChange {
   /** Present when the verdict on its signatures, its test keys or its platform key changed. */
   signing?: ValueChange<AppSigning>;
   preferences: { added: PreferenceDefault[]; removed: PreferenceDefault[]; changed: PreferenceChange[] };
+  /** Present when the app's code layer changed: SDKs or servers added or removed, or whether it could be read. */
+  code?: CodeChange;
+}
+
+/**
+ * How an app's code layer changed. SDKs and servers are compared only when the code of both
+ * builds was read (`read`, `partial` or `no-code`); otherwise `notCompared` says why and the lists
+ * are empty. Non-endpoints are not compared.
+ */
+export interface CodeChange {
+  sdks: { added: SdkFound[]; removed: SdkFound[] };
+  hosts: { added: HostFound[]; removed: HostFound[] };
+  /** Present when the code status differs between the builds. */
+  status?: ValueChange<CodeStatus>;
+  /** Why SDKs and servers were not compared, e.g. the old build's code is not in its files. */
+  notCompared?: string;
+}
+
+/**
+ * An app that gained trackers, other SDKs or servers in the new build: `changed`, an app both
+ * builds have; `added`, an app only the new build has (everything it carries is new to the device).
+ */
+export interface CodeFinding {
+  package: string;
+  label: string | null;
+  /** Device path of the APK in the new build. */
+  path: string;
+  app: 'changed' | 'added';
+  /** SDKs of the tracker categories (analytics, advertising, crash reporting, location, vendor telemetry) that are new. */
+  trackersAdded: SdkFound[];
+  /** Other SDKs that are new (push, social, payments). */
+  otherSdksAdded: SdkFound[];
+  hostsAdded: HostFound[];
+  /** One plain sentence. */
+  summary: string;
 }
 
 /** A component as the app detail view lists it: intent filters are left out to keep reports small. */
@@ -69,6 +104,8 @@ export interface AppProfile extends AppRef {
   signers: ApkSigner[];
   signing: AppSigning;
   preferences: PreferenceDefault[];
+  /** Its code layer (SDKs, servers); null when code analysis was turned off, absent in results written before it existed. */
+  code?: AppCode | null;
 }
 
 /**
@@ -121,6 +158,11 @@ export interface AppDiff {
   permissionDeclarations: { old: PermissionDeclaration[]; new: PermissionDeclaration[] };
   /** Test keys, signatures that do not verify, platform key and signer changes, test keys first. */
   signingFindings: SigningFinding[];
+  /**
+   * Apps that gained trackers, SDKs or servers: changed apps first, then added ones, each by
+   * package. Absent in results written before the code layer existed.
+   */
+  codeFindings?: CodeFinding[];
 }
 
 export interface SettingChange {

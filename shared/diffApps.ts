@@ -1,6 +1,7 @@
 /** Apps of two builds matched by package name (wherever the APK sits) and compared field by field. */
 import type { ApkSigner, AppComponent, AppModel, AppSigning, PreferenceDefault } from './app.js';
 import type { AppChange, AppDiff, AppProfile, AppRef, ComponentChange, PermissionDeclaration, PreferenceChange } from './appDiff.js';
+import { codeChange, codeFindings } from './codeDiff.js';
 import { pairByKey } from './diff.js';
 import { signingFindings } from './signingFindings.js';
 import type { InventoryApp } from './inventory.js';
@@ -38,7 +39,9 @@ export function diffApps(before: readonly InventoryApp[], after: readonly Invent
   const unreadableAfter = unreadable(after);
   const addedApps = added.filter((read) => !unreadableBefore.has(read.entry.path));
   const removedApps = removed.filter((read) => !unreadableAfter.has(read.entry.path));
-  const changedApps = both.filter(([old, current]) => old.entry.sha256 !== current.entry.sha256);
+  // An app whose APK is the same can still have other code: a preopted app's VDEX beside it.
+  const changedApps = both.filter(([old, current]) => old.entry.sha256 !== current.entry.sha256 || codeChange(old.app.code, current.app.code) !== undefined);
+  const changes = changedApps.map(([old, current]) => appChange(old, current));
   const profiles = {
     old: profilesOf([...removedApps, ...changedApps.map(([old]) => old)]),
     new: profilesOf([...addedApps, ...changedApps.map(([, current]) => current)]),
@@ -46,10 +49,14 @@ export function diffApps(before: readonly InventoryApp[], after: readonly Invent
   return {
     added: addedApps.map(appRef),
     removed: removedApps.map(appRef),
-    changed: changedApps.map(([old, current]) => appChange(old, current)),
+    changed: changes,
     profiles,
     permissionDeclarations: { old: declarationsOf(appsBefore, profiles.old), new: declarationsOf(appsAfter, profiles.new) },
     signingFindings: signingFindings(appsBefore.map(signedApp), appsAfter.map(signedApp), sameSigners),
+    codeFindings: codeFindings(
+      changedApps.map(([, current], index) => ({ app: current.app, path: current.entry.path, code: changes[index]?.code })),
+      addedApps.map((read) => ({ app: read.app, path: read.entry.path })),
+    ),
   };
 }
 
@@ -92,6 +99,7 @@ function appProfile(read: ReadApp): AppProfile {
     signers: app.signers,
     signing: app.signing,
     preferences: app.preferences,
+    code: app.code,
   };
 }
 
@@ -119,6 +127,8 @@ function appChange(old: ReadApp, current: ReadApp): AppChange {
   if (old.app.targetSdkVersion !== current.app.targetSdkVersion) change.targetSdkVersion = { old: old.app.targetSdkVersion, new: current.app.targetSdkVersion };
   if (!sameSigners(old.app.signers, current.app.signers)) change.signers = { old: old.app.signers, new: current.app.signers };
   if (!sameSigning(old.app.signing, current.app.signing)) change.signing = { old: old.app.signing, new: current.app.signing };
+  const code = codeChange(old.app.code, current.app.code);
+  if (code !== undefined) change.code = code;
   return change;
 }
 

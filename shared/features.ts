@@ -4,6 +4,7 @@
  * are case-insensitive regular expressions (as strings, so this file stays plain data). Keys and
  * names differ between vendors and builds, so titles are matched too.
  */
+import type { SdkCategory } from './app.js';
 import type { FeatureState } from './verdict.js';
 
 /** How a found value maps to a state. Values compare case-insensitively after trimming. */
@@ -19,7 +20,13 @@ export type FeatureMatcher =
   | { kind: 'property'; names: string[]; values?: ValueRule }
   /** An app whose presence is worth showing but says nothing certain about the default. */
   | { kind: 'app'; packages: string[]; presentMeans: FeatureState }
-  | { kind: 'permission-grant'; packages?: string[]; permissions: string[]; grantedMeans: FeatureState };
+  | { kind: 'permission-grant'; packages?: string[]; permissions: string[]; grantedMeans: FeatureState }
+  /**
+   * An SDK in an app's code (shared/sdks.ts), by category or id, in the apps `packages` names (all
+   * apps when absent). Supporting evidence only: code shows what an app can do, never whether a
+   * setting is on by default, so its evidence is always `unknown`.
+   */
+  | { kind: 'sdk'; packages?: string[]; categories?: SdkCategory[]; sdks?: string[] };
 
 export interface FeatureDefinition {
   id: string;
@@ -50,6 +57,7 @@ export const FEATURES: readonly FeatureDefinition[] = [
         keys: ['(^|_)mx(_|$)', 'cloud_?messag', 'mixin', 'xiaomi_?message', 'mi_?message'],
         titles: ['\\b(mi|miui|xiaomi)\\s+cloud\\s+messag', '\\bmixin\\b', '^mx( messaging)?$', 'cloud messaging'],
       },
+      { kind: 'sdk', packages: ['^com\\.android\\.mms$', '^com\\.xiaomi\\.', '^com\\.miui\\.'], categories: ['push-messaging'] },
     ],
   },
   {
@@ -65,6 +73,7 @@ export const FEATURES: readonly FeatureDefinition[] = [
       { kind: 'setting', names: ['usage_?stat', 'user_?experience', 'analytics', 'improvement_?program', 'send_?diagnostic'] },
       { kind: 'preference', titles: ['user experience program', 'usage statistics', 'send usage', 'improvement program', 'diagnostic data', 'usage and diagnostics'] },
       { kind: 'app', packages: ['^com\\.miui\\.analytics$', '^com\\.miui\\.daemon$', '\\.analytics$'], presentMeans: 'unknown' },
+      { kind: 'sdk', categories: ['vendor-telemetry'] },
     ],
   },
   {

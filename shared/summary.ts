@@ -1,4 +1,5 @@
-import type { SigningFinding } from './appDiff.js';
+import type { CodeFinding, SigningFinding } from './appDiff.js';
+import { sdkText, summariseCode } from './codeDiff.js';
 import { formatLabel } from './labels.js';
 import { leadingFindings, otherFindings } from './signingFindings.js';
 import { securityMarkdown, securityTextLines } from './securitySummary.js';
@@ -12,6 +13,24 @@ function notableFeatures(result: ComparisonResult): FeatureVerdict[] {
   return result.features.filter((feature) => feature.change !== 'unchanged' || feature.new.state === 'default-on' || feature.old.state === 'default-on');
 }
 
+/** `2 apps (com.a, com.b)`: how many apps and which, by package. */
+function appsCounted(findings: readonly CodeFinding[]): string {
+  const names = findings.map((finding) => finding.package);
+  const shown = names.length > TEXT_LIST_LIMIT ? [...names.slice(0, TEXT_LIST_LIMIT), `${names.length - TEXT_LIST_LIMIT} more`] : names;
+  return `${names.length} ${names.length === 1 ? 'app' : 'apps'}${names.length === 0 ? '' : ` (${shown.join(', ')})`}`;
+}
+
+/** The code layer in counts: apps that gained trackers, apps that gained servers, new apps with trackers. */
+export function codeCountLines(result: Pick<ComparisonResult, 'apps'>): string[] {
+  if (result.apps.codeFindings === undefined) return [];
+  const code = summariseCode(result.apps.codeFindings);
+  return [
+    `Gained a tracker: ${appsCounted(code.gainedTrackers)}`,
+    `Gained a server: ${appsCounted(code.gainedServers)}`,
+    `New apps carrying trackers: ${appsCounted(code.newAppsWithTrackers)}`,
+  ];
+}
+
 function countsLine(result: ComparisonResult): string[] {
   const { apps, properties, settings, permissionGrants, files } = result;
   return [
@@ -20,6 +39,7 @@ function countsLine(result: ComparisonResult): string[] {
     `Settings defaults: ${settings.changed.length} changed, ${settings.added.length} added, ${settings.removed.length} removed`,
     `Permission grants: ${permissionGrants.added.length} added, ${permissionGrants.removed.length} removed`,
     `Files: ${files.changed.length} changed, ${files.added.length} added, ${files.removed.length} removed`,
+    ...codeCountLines(result),
   ];
 }
 
@@ -84,6 +104,12 @@ export function textSummary(result: ComparisonResult): string {
 
   const signing = otherFindings(result.apps.signingFindings);
   if (signing.length > 0) lines.push('', 'Signatures:', ...limited(signing.map((finding) => `  ${findingMarker(finding)} ${finding.summary}`)));
+
+  const findings = result.apps.codeFindings ?? [];
+  if (findings.length > 0) {
+    lines.push('', 'Trackers and servers (SDKs in the apps\' code; servers named in their code, resources and XML):');
+    lines.push(...limited(findings.map((finding) => `  ${finding.trackersAdded.length > 0 ? '✘' : '~'} ${finding.summary}`)));
+  }
 
   lines.push('', ...countsLine(result));
   const { apps, properties } = result;
@@ -190,6 +216,20 @@ export function markdownSummary(result: ComparisonResult): string {
     out.push(...signing.map((finding) => `- ${code(finding.path)}: ${escapeMarkdownText(finding.summary)}`), '');
   }
 
+  const codeFindingList = result.apps.codeFindings ?? [];
+  if (codeFindingList.length > 0) {
+    out.push('## Trackers and servers', '', 'SDKs found by the classes in the apps\' code; servers named in their code, resources and XML.', '');
+    for (const finding of codeFindingList) {
+      const what = [
+        ...finding.trackersAdded.map((sdk) => `tracker ${code(sdkText(sdk))} (${code(sdk.evidence.className)} in ${code(sdk.evidence.dexFile)})`),
+        ...finding.otherSdksAdded.map((sdk) => `SDK ${code(sdkText(sdk))} (${code(sdk.evidence.className)} in ${code(sdk.evidence.dexFile)})`),
+        ...finding.hostsAdded.map((host) => `server ${code(host.host)} (${code(host.sample)} in ${code(host.foundIn)})`),
+      ];
+      out.push(`- ${finding.app === 'added' ? 'new app ' : ''}${code(finding.package)} at ${code(finding.path)}: ${what.join('; ')}`);
+    }
+    out.push('');
+  }
+
   out.push('## Builds', '', '| | Old build | New build |', '|---|---|---|');
   out.push(`| Fingerprint | ${cell(result.old.fingerprint)} | ${cell(result.new.fingerprint)} |`);
   out.push(`| Android | ${cell(result.old.androidVersion)} | ${cell(result.new.androidVersion)} |`);
@@ -199,7 +239,7 @@ export function markdownSummary(result: ComparisonResult): string {
   out.push(`| Format | ${formatLabel(result.old.format)} | ${formatLabel(result.new.format)} |`);
   out.push(`| SHA-256 | ${cell(result.old.sha256)} | ${cell(result.new.sha256)} |`, '');
 
-  out.push('## Counts', '', ...countsLine(result).map((line) => `- ${line}`), '');
+  out.push('## Counts', '', ...countsLine(result).map((line) => `- ${escapeMarkdownText(line)}`), '');
   const { apps } = result;
   if (apps.added.length + apps.removed.length + apps.changed.length > 0) {
     out.push('### Apps', '');
@@ -210,6 +250,11 @@ export function markdownSummary(result: ComparisonResult): string {
         ...app.usesPermissions.added.map((permission) => `asks for ${code(permission)}${escapeMarkdownText(impliedNote(result, app.package, permission))}`),
         ...app.usesPermissions.removed.map((permission) => `no longer asks for ${code(permission)}`),
         ...(app.versionName === undefined ? [] : [`version ${code(String(app.versionName.old))} → ${code(String(app.versionName.new))}`]),
+        ...(app.code?.sdks.added ?? []).map((sdk) => `gains SDK ${code(sdkText(sdk))}`),
+        ...(app.code?.sdks.removed ?? []).map((sdk) => `drops SDK ${code(sdkText(sdk))}`),
+        ...(app.code?.hosts.added ?? []).map((host) => `names server ${code(host.host)}`),
+        ...(app.code?.hosts.removed ?? []).map((host) => `no longer names ${code(host.host)}`),
+        ...(app.code?.notCompared === undefined ? [] : [escapeMarkdownText(app.code.notCompared)]),
       ];
       out.push(`- changed ${code(app.package)}${parts.length === 0 ? '' : `: ${parts.join(', ')}`}`);
     }

@@ -125,6 +125,8 @@ function evidenceFor(matcher: FeatureMatcher, view: InventoryView): Evidence[] {
         .filter((entry) => entry.app !== null && matchesAny(entry.app.package, packages))
         .map((entry) => ({ path: entry.path, subject: entry.app?.package ?? '', detail: `${entry.app?.package} is installed (${entry.app?.label ?? 'no label'}, version ${entry.app?.versionName ?? '?'}); its presence alone does not show whether it is on by default`, state: matcher.presentMeans }));
     }
+    case 'sdk':
+      return sdkEvidence(matcher, view);
     case 'permission-grant': {
       const packages = patterns(matcher.packages);
       const permissions = patterns(matcher.permissions);
@@ -139,6 +141,32 @@ function evidenceFor(matcher: FeatureMatcher, view: InventoryView): Evidence[] {
         }));
     }
   }
+}
+
+/** Where a DEX file of an app is, as a device path: APK members are entered with `!/`. */
+export function dexFilePath(appPath: string, dexFile: string): string {
+  return dexFile.startsWith('/') ? dexFile : `${appPath}!/${dexFile}`;
+}
+
+/** SDKs found in the apps' code: supporting evidence, always `unknown` (code alone never decides a default). */
+function sdkEvidence(matcher: Extract<FeatureMatcher, { kind: 'sdk' }>, view: InventoryView): Evidence[] {
+  const packages = patterns(matcher.packages);
+  const found: Evidence[] = [];
+  for (const entry of view.apps) {
+    const app = entry.app;
+    if (app === null || app.code === null || app.code === undefined || (packages.length > 0 && !matchesAny(app.package, packages))) continue;
+    for (const sdk of app.code.sdks) {
+      if (matcher.categories !== undefined && !matcher.categories.includes(sdk.category)) continue;
+      if (matcher.sdks !== undefined && !matcher.sdks.includes(sdk.id)) continue;
+      found.push({
+        path: dexFilePath(entry.path, sdk.evidence.dexFile),
+        subject: `${app.package} ${sdk.id}`,
+        detail: `${app.package} carries ${sdk.name} (${sdk.category.replace('-', ' ')} SDK, class ${sdk.evidence.className}); its code shows what the app can do, not whether it is on by default`,
+        state: 'unknown',
+      });
+    }
+  }
+  return found;
 }
 
 /**

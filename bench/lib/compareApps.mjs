@@ -7,13 +7,16 @@
 // platform and vendor ones; 1 to 6 components (some exported, some with intent filters or a
 // permission); 5 to 80 strings in the default locale plus 0 to 6 translations; about a third have
 // a preference screen (res/xml/preferences.xml, defaults literal, through @bool or implicit);
-// about a quarter carry an uncompressed asset of 16 KiB to 512 KiB (stored with `aapt -0 dat`),
-// which makes the APKs range from a few KB to a few hundred KB. Two apps of the MIUI scenario
+// about a quarter carry an uncompressed asset of 16 KiB to 512 KiB (stored with `aapt -0 dat`);
+// three quarters have code, a classes.dex of 20 KiB to 2.5 MiB (bench/lib/benchDex.mjs, sizes
+// log-uniform; stored in priv-apps, deflated elsewhere, as AOSP builds them), which makes the APKs
+// range from a few KB to a few MB. Two apps of the MIUI scenario
 // (the SMS app with "Mi Cloud Messaging" and SettingsProvider) are part of the set, so the
 // comparison has a real verdict to give.
 import { createCipheriv, createHash } from 'node:crypto';
 import { ANDROID_NS, xml } from '../../scripts/fixtures/lib/apkTools.mjs';
 import { mmsApp, settingsProviderApp } from '../../scripts/fixtures/lib/miuiApps.mjs';
+import { DEX_SIZES, mixAdds, SDK_MIXES } from './benchDex.mjs';
 import { seededRandom } from './generatedTree.mjs';
 
 const WORDS = [
@@ -91,7 +94,15 @@ function generatedSpec(seed, index) {
     }),
     assetBytes: random() < 0.25 ? logUniform(random, 16 * KiB, 512 * KiB) : 0,
     signed: random() < 0.05,
+    dex: codeOf(seed, index),
   };
+}
+
+/** The app's classes.dex variant ({ size, mix }), or null (a quarter of the apps have no code); drawn apart from the rest of the spec. */
+function codeOf(seed, index) {
+  const random = seededRandom(seed * 7_000_003 + index + 0xdec0de);
+  if (random() < 0.25) return null;
+  return { size: Math.floor(random() * DEX_SIZES.length), mix: Math.floor(random() * (SDK_MIXES.length - 1)) };
 }
 
 /** The scenario apps: the SMS app (cloud messaging on in the old build, off in the new) and SettingsProvider. */
@@ -102,7 +113,7 @@ function scenarioSpecs(side) {
   ];
 }
 
-const CHANGE_KINDS = ['version', 'permission', 'preference'];
+const CHANGE_KINDS = ['version', 'permission', 'preference', 'code'];
 
 /**
  * The specs of both builds. Every 20th generated app changes in the new build (a version bump, a
@@ -114,7 +125,7 @@ export function buildSpecs({ seed, apps }) {
   const generatedCount = apps - scenarioSpecs('old').length;
   const old = [...scenarioSpecs('old')];
   const current = [...scenarioSpecs('new')];
-  const expected = { changed: ['com.android.mms'], removed: [], added: [], permissionAdded: [], preferenceFlipped: ['com.android.mms'], versionBumped: ['com.android.mms'] };
+  const expected = { changed: ['com.android.mms'], removed: [], added: [], permissionAdded: [], preferenceFlipped: ['com.android.mms'], versionBumped: ['com.android.mms'], sdkAdded: [] };
   let changes = 0;
   for (let index = 0; index < generatedCount; index++) {
     const spec = generatedSpec(seed, index);
@@ -131,6 +142,12 @@ export function buildSpecs({ seed, apps }) {
     let kind = CHANGE_KINDS[changes++ % CHANGE_KINDS.length];
     const flippable = spec.preferences.findIndex((preference) => preference.type !== 'text' && preference.default.source !== 'implicit');
     if (kind === 'preference' && flippable < 0) kind = 'permission';
+    if (kind === 'code' && spec.dex === null) kind = 'permission';
+    if (kind === 'code' && mixAdds(spec.dex.mix, spec.dex.mix + 1).length > 0) {
+      // The new build's app carries the next SDK mix, which adds at least one SDK.
+      next.dex = { ...spec.dex, mix: spec.dex.mix + 1 };
+      expected.sdkAdded.push(spec.package);
+    }
     if (kind === 'permission') {
       next.permissions = [...spec.permissions, PERMISSIONS.find((permission) => !spec.permissions.includes(permission))];
       expected.permissionAdded.push(spec.package);
@@ -196,7 +213,7 @@ function generatedSources(spec) {
     android:versionName="${spec.versionName}">
   <uses-sdk android:minSdkVersion="19" android:targetSdkVersion="28"/>
 ${spec.permissions.map((name) => `  <uses-permission android:name="${name}"/>`).join('\n')}${spec.declaresPermission ? `\n  <permission android:name="${spec.package}.permission.ACCESS" android:protectionLevel="signature"/>` : ''}
-  <application android:label="@string/app_name" android:hasCode="false" android:allowBackup="${spec.partition === 'app'}">
+  <application android:label="@string/app_name"${spec.dex === null ? ' android:hasCode="false"' : ''} android:allowBackup="${spec.partition === 'app'}">
 ${spec.components.map(componentXml).join('\n')}
   </application>
 </manifest>`);

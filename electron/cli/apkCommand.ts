@@ -1,6 +1,8 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ApkSigner, AppModel } from '../../shared/app.js';
+import type { ApkSigner, AppCode, AppModel } from '../../shared/app.js';
+import { sdkText } from '../../shared/codeDiff.js';
+import { isTrackerCategory } from '../../shared/sdks.js';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { readApk } from '../engine/android/apkReader.js';
 import { describeFsError, InputError } from '../engine/errors.js';
@@ -66,6 +68,20 @@ function signerLine(signer: ApkSigner): string {
   return `${signer.scheme.padEnd(4)}  ${signer.certificateSha256}  ${signer.subject}  [${marks.join('; ')}]`;
 }
 
+/** The code layer: how it was read, the SDKs with their evidence, the servers and what is no server. */
+export function codeLines(code: AppCode): string[] {
+  const dex = code.dexFiles.length === 0 ? 'no DEX read' : `${code.dexFiles.length} DEX ${code.dexFiles.length === 1 ? 'file' : 'files'} (${code.dexFiles.join(', ')}), ${code.classCount} classes`;
+  const lines = [`  code           ${code.status}: ${dex}${code.reason === undefined ? '' : `; ${code.reason}`}`];
+  lines.push(`  ${code.sdks.length} SDKs${code.sdks.length > 0 ? ':' : ''}`);
+  for (const sdk of code.sdks) {
+    lines.push(`    ${sdkText(sdk)}${isTrackerCategory(sdk.category) ? ' [tracker]' : ''}  ${sdk.evidence.className} in ${sdk.evidence.dexFile}${sdk.classCount > 1 ? ` (+${sdk.classCount - 1} classes)` : ''}`);
+  }
+  lines.push(`  ${code.hosts.length} servers${code.hosts.length > 0 ? ':' : ''}`);
+  for (const host of code.hosts) lines.push(`    ${host.host}  "${host.sample}" in ${[host.foundIn, ...(host.alsoIn ?? [])].join(', ')}`);
+  if (code.nonEndpoints.length > 0) lines.push(`  not servers    ${code.nonEndpoints.map((host) => `${host.host} (${host.reason})`).join(', ')}`);
+  return lines;
+}
+
 function appSummary(app: AppModel): string {
   const lines = [
     `${app.package}  ${app.label === null ? '' : `"${app.label}"`}`.trimEnd(),
@@ -96,6 +112,7 @@ function appSummary(app: AppModel): string {
       lines.push(`    ${preference.key} = ${preference.defaultValue ?? '(none)'}  [${source}]${title}  (${preference.file})`);
     }
   }
+  if (app.code !== null) lines.push(...codeLines(app.code));
   lines.push(`  signatures     ${app.signing.verified ? 'verify, as Android checks them' : `DO NOT VERIFY: ${app.signing.failure ?? 'no reason given'}`}`);
   if (app.signing.testKeys.length > 0) lines.push(`  test keys      signed with AOSP's public test key ${app.signing.testKeys.join(', ')}: anyone can sign an update to it`);
   if (app.signing.platformSigned !== null) lines.push(`  platform key   ${app.signing.platformSigned ? 'yes (signed like framework-res.apk)' : 'no'}`);

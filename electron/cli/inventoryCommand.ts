@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
+import { describeCode } from '../../shared/codeDiff.js';
 import type { PackageInventory } from '../../shared/inventory.js';
 import { grantsPrivilege } from '../../shared/fileModes.js';
 import { formatLabel, partitionDisplayName } from '../../shared/labels.js';
@@ -54,7 +55,7 @@ function inventoryText(inventory: PackageInventory): string {
   const special = inventory.files.filter((entry) => entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink').length;
   if (special > 0) lines.push(`  special files   ${special} (device nodes, FIFOs, sockets)`);
   lines.push(...securityLines(inventory));
-  for (const entry of readable) lines.push(`    ${entry.app?.package}  ${entry.path}`);
+  for (const entry of readable) lines.push(`    ${entry.app?.package}  ${entry.path}${entry.app?.code ? `  [${describeCode(entry.app.code)}]` : ''}`);
   for (const problem of inventory.problems) lines.push(`  ! ${problem.path}: ${problem.message}`);
   return `${lines.join('\n')}\n`;
 }

@@ -10,6 +10,7 @@ import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/v
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
 import { buildInventory, type InventoryResult } from './inventory/buildInventory.js';
+import { ParsedApps } from './inventory/parsedApps.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
 
 export interface CompareOptions {
@@ -19,6 +20,8 @@ export interface CompareOptions {
   claims?: readonly { feature: string; claimed: FeatureState }[] | undefined;
   /** Parse apps in worker threads (default true); false parses them on this thread. */
   parallel?: boolean | undefined;
+  /** Read the apps' code layer: SDKs and servers (default true; false to measure without it). */
+  codeAnalysis?: boolean | undefined;
 }
 
 /**
@@ -33,10 +36,13 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   report({ stage: 'opening' });
   // One pool for both sides: two pools would put twice as many parsers on the same cores.
   const pool = options.parallel === false ? null : new AppParserPool();
+  const parsedApps = new ParsedApps();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>
     buildInventory(path, {
       signal,
       pool,
+      codeAnalysis: options.codeAnalysis,
+      parsedApps,
       onOpened: () => report({ stage: 'reading', side, done: 0 }),
       onProgress: ({ filesDone, filesTotal, bytesDone, appsDone, appsTotal }) =>
         report({ stage: 'reading', side, done: filesDone, total: filesTotal, bytes: bytesDone, appsDone, appsTotal }),

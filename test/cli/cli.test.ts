@@ -373,3 +373,44 @@ describe('otalens ls and cat: device nodes, raw names, a partition that could no
     expect(inventory.problems).toContainEqual({ path: '/vendor', message: expect.stringMatching(/^partition not read: /) });
   });
 });
+
+describe('otalens on code: SDKs and servers', () => {
+  const DEX_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'dex');
+  const SCENARIOS = join(REPO_ROOT, 'test', 'fixtures', 'scenarios');
+
+  it('apk --json gains code: the DEX files, their class count (as dexdump counts), the SDKs and servers', () => {
+    const apk = join(DEX_FIXTURES, 'tracker-app.apk');
+    const { status, stdout, stderr } = otalens('apk', apk, '--json');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const { code } = JSON.parse(stdout.toString('utf8'));
+    const classes = (member: string) => {
+      writeFileSync(join(temp, member), unzipMember(apk, member));
+      return run('dexdump', [join(temp, member)]).match(/^ {2}Class descriptor/gm)?.length ?? 0;
+    };
+    expect(code.dexFiles).toEqual(['classes.dex', 'classes2.dex']);
+    expect(code.classCount).toBe(classes('classes.dex') + classes('classes2.dex'));
+    expect(code.sdks.map((sdk: { id: string }) => sdk.id)).toEqual(['firebase-cloud-messaging', 'google-firebase-analytics', 'tencent-bugly', 'umeng-analytics', 'umeng-common', 'xiaomi-push']);
+    expect(code.hosts.map((host: { host: string }) => host.host)).toContain('alog.umeng.com');
+  });
+
+  it('apk prints the SDKs with their evidence and the servers; inventory says why a preopted app\'s code is missing', () => {
+    const text = otalens('apk', join(DEX_FIXTURES, 'tracker-app.apk')).stdout.toString('utf8');
+    expect(text).toContain('Umeng Analytics (analytics) [tracker]  com.umeng.analytics.MobclickAgent in classes.dex');
+    expect(text).toContain('alog.umeng.com  "https://alog.umeng.com/app_logs" in classes.dex');
+    const inventory = otalens('inventory', join(DEX_FIXTURES, 'preopted')).stdout.toString('utf8');
+    expect(inventory).toMatch(/com\.example\.modern {2}\/system\/app\/Modern\/Modern\.apk {2}\[0 SDKs, 0 servers; code not in the build's files\]/);
+  });
+
+  it('compare says which app gained a tracker and servers while no default changed, in the text and the Markdown', () => {
+    const { status, stdout } = otalens('compare', join(SCENARIOS, 'file-ota', 'code-push-4.9.30.zip'), join(SCENARIOS, 'file-ota', 'code-tracker-4.9.31.zip'), '--md', 'code.md');
+    expect(status).toBe(0);
+    const text = stdout.toString('utf8');
+    expect(text).toContain('Gained a tracker: 1 app (com.android.mms)');
+    expect(text).toContain('Messaging (com.android.mms) now carries the tracker Umeng Analytics (analytics)');
+    const markdown = readFileSync(join(temp, 'code.md'), 'utf8');
+    expect(markdown).toContain('## Trackers and servers');
+    expect(markdown).toContain('tracker `Umeng Analytics (analytics)` (`com.umeng.analytics.MobclickAgent` in `classes.dex`)');
+    expect(markdown).toContain('server `data.mms.example-vendor.cn`');
+  });
+});

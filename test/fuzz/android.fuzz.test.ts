@@ -3,6 +3,8 @@ import { describe, it } from 'vitest';
 import { readApk } from '../../electron/engine/android/apkReader.js';
 import { ResourceResolver, parseResourceTable } from '../../electron/engine/android/arsc/index.js';
 import { axmlToXmlText, decodeAxml } from '../../electron/engine/android/axml/index.js';
+import { readDex } from '../../electron/engine/android/dex/dexFile.js';
+import { readVdex } from '../../electron/engine/android/dex/vdexFile.js';
 import { BufferByteSource } from '../../electron/engine/io/byteSource.js';
 import { fuzz, FUZZ_TEST_TIMEOUT, fuzzRuns } from './harness.js';
 import { fixture, zipMember } from './seeds.js';
@@ -38,6 +40,31 @@ describe('fuzzing the APK parsers', () => {
     };
     await fuzz(target, zipMember('apk/mms.apk', 'resources.arsc'), { runs: fuzzRuns(400) });
     await fuzz(target, zipMember('apk/settings-overlay.apk', 'resources.arsc'), { runs: fuzzRuns(200) });
+  }, FUZZ_TEST_TIMEOUT);
+
+  it('DEX: header, map list, id tables, MUTF-8 strings; VDEX containers around it', async () => {
+    const dexTarget = {
+      parse: async (input: Buffer) => {
+        await readDex(new BufferByteSource('classes.dex', input), { file: 'fuzz.apk', dex: 'classes.dex' }, () => undefined);
+      },
+    };
+    const dex = fixture('dex/tracker-classes.dex');
+    // Mutations land in the header and id tables (the first kilobyte) and anywhere else.
+    await fuzz(dexTarget, dex, { runs: fuzzRuns(300), focusStart: 0, focus: 1024 });
+    await fuzz(dexTarget, fixture('dex/tracker-classes2.dex'), { runs: fuzzRuns(200) });
+    const vdexTarget = {
+      parse: async (input: Buffer) => {
+        const vdex = await readVdex(new BufferByteSource('x.vdex', input), 'x.vdex');
+        for (const entry of vdex.dexFiles) await dexTarget.parse(await entry.source.read(0, entry.source.size));
+      },
+    };
+    await fuzz(vdexTarget, fixture('dex/vdex/tracker-v021.vdex'), { runs: fuzzRuns(200), focusStart: 0, focus: 256 });
+    await fuzz(vdexTarget, fixture('dex/vdex/verifier-only-v027.vdex'), { runs: fuzzRuns(100) });
+  }, FUZZ_TEST_TIMEOUT);
+
+  it('whole APK with code: DEX members, servers in resources and XML', async () => {
+    const target = { parse: (input: Buffer) => readApk(new BufferByteSource('fuzz.apk', input), { file: 'fuzz.apk' }) };
+    await fuzz(target, fixture('dex/tracker-app-stored.apk'), { runs: fuzzRuns(150) });
   }, FUZZ_TEST_TIMEOUT);
 
   it('whole APK: zip central directory, signing block, DER certificates, manifest', async () => {

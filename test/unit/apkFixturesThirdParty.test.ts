@@ -1,7 +1,15 @@
 // A real APK not built by us (io.appium.settings, built by Gradle with aapt2), fetched with npm into
 // a cache outside git, decoded and compared with aapt's dumps. No network = a loud failure.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readApk } from '../../electron/engine/android/apkReader.js';
+import { readDex } from '../../electron/engine/android/dex/dexFile.js';
+import { BufferByteSource, FileByteSource } from '../../electron/engine/io/byteSource.js';
+import { baksmaliStrings, dexdumpClasses } from '../support/dexOracles.js';
+import { unzipNames } from '../support/oracles.js';
 import { ResourceResolver, parseResourceTable } from '../../electron/engine/android/arsc/index.js';
 import { type AxmlElement, decodeAxml, renderAxmlAsXml, walkElements } from '../../electron/engine/android/axml/index.js';
 import { type OracleElement, aaptResources, aaptXmlTree, thirdPartyApk, unzipMember, xmlResourceMembers } from '../support/aapt.js';
@@ -33,6 +41,33 @@ describe('a third-party APK (io.appium.settings from npm)', () => {
     expect(compared).toBeGreaterThan(1000);
     const configs = new Set(table.packages.flatMap((pkg) => [...pkg.types.values()].flatMap((type) => type.configs.map((chunk) => chunk.config.qualifiers))));
     expect(configs.size).toBeGreaterThan(50);
+  });
+
+  it('its DEX files (built by Gradle\'s D8) read as dexdump and baksmali read them, and its code layer cites them', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'otalens-third-party-dex-'));
+    try {
+      const members = unzipNames(apk).filter((name) => /^classes\d*\.dex$/.test(name)).sort();
+      expect(members.length).toBeGreaterThan(0);
+      const classesOf = new Map<string, string[]>();
+      for (const member of members) {
+        const bytes = unzipMember(apk, member);
+        const path = join(temp, member);
+        writeFileSync(path, bytes);
+        const strings: string[] = [];
+        const contents = await readDex(new BufferByteSource(member, bytes), { file: 'settings_apk-debug.apk', dex: member }, (text, index) => {
+          strings[index] = text;
+        });
+        expect(contents.classDescriptors).toEqual(dexdumpClasses(path));
+        expect(strings).toEqual(baksmaliStrings(path));
+        classesOf.set(member, contents.classDescriptors.map((descriptor) => descriptor.slice(1, -1).replace(/\//g, '.')));
+      }
+      const app = await readApk(await FileByteSource.open(apk, 'settings_apk-debug.apk'), { file: 'settings_apk-debug.apk' });
+      expect(app.code?.dexFiles).toEqual(members);
+      expect(app.code?.classCount).toBe([...classesOf.values()].reduce((sum, classes) => sum + classes.length, 0));
+      for (const sdk of app.code?.sdks ?? []) expect(classesOf.get(sdk.evidence.dexFile)).toContain(sdk.evidence.className);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 
   it('decodes the manifest and the whole table in a few milliseconds', () => {

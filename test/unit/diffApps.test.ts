@@ -30,6 +30,7 @@ function apk(path: string, packageName: string, sha: string, parts: { asks?: str
     preferences: [],
     signers: [],
     signing: { verified: true, testKeys: [], platformSigned: null },
+    code: null,
     problems: [],
   };
   return { path, partition: path.split('/')[1] ?? '', sha256: sha.repeat(64), app };

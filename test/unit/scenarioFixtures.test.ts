@@ -5,11 +5,13 @@
 // files and facts) and scenarios.json (what comparing each pair must find) to those observations.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SDK_CLASSES } from '../../scripts/fixtures/lib/dexTools.mjs';
 import { aapt, aaptResources, aaptXmlTree, type OracleElement, type OracleResource } from '../support/aapt.js';
+import { baksmaliStrings, dexdumpClasses } from '../support/dexOracles.js';
 import { erofsUtils19 } from '../support/erofs.js';
 import { REPO_ROOT, run, sha256, unzipMember, unzipNames } from '../support/oracles.js';
 
@@ -32,6 +34,8 @@ interface AppFact {
   /** Who signs it ('platform' is the test keystore), and whether that is framework-res.apk's key (null without one). */
   signer?: string;
   platformSigned?: boolean | null;
+  /** For an app with a classes.dex: the SDK ids it holds stand-ins for and the hosts its strings name. */
+  code?: { sdks: string[]; hosts: string[] };
 }
 interface PropertyLayer { layer: string; value: string; line: number; importedBy?: { layer: string; line: number } }
 interface PropertyFact { name: string; value: string; layer: string; layers: PropertyLayer[] }
@@ -55,7 +59,7 @@ interface Expected {
   cloudMessaging: Pair<CloudSide> & { change: string };
   apps: {
     added: { package: string; path: string }[]; removed: { package: string; path: string }[];
-    changed: { package: string; path: Pair<string>; versionCode?: Pair<number>; versionName?: Pair<string>; usesPermissions?: { added: string[]; removed: string[] }; preferences?: { added: string[]; removed: string[]; defaultChanged: { key: string; old: { defaultValue: string; defaultSource: string }; new: { defaultValue: string; defaultSource: string } }[] } }[];
+    changed: { package: string; path: Pair<string>; versionCode?: Pair<number>; versionName?: Pair<string>; usesPermissions?: { added: string[]; removed: string[] }; preferences?: { added: string[]; removed: string[]; defaultChanged: { key: string; old: { defaultValue: string; defaultSource: string }; new: { defaultValue: string; defaultSource: string } }[] }; code?: { sdks: { added: string[]; removed: string[] }; hosts: { added: string[]; removed: string[] } } }[];
     unreadable: Pair<string[]>;
   };
   properties: { added: unknown[]; removed: unknown[]; changed: { name: string; old: string; new: string; layer: Pair<string> }[] };
@@ -235,6 +239,8 @@ interface ObservedApp {
   overlay?: { targetPackage: string; priority: number; isStatic: boolean };
   preferences?: PreferenceFact[];
   resources?: Map<string, { type: string; value: string }>;
+  /** classes.dex as dexdump (class names) and baksmali (strings) read it, when the APK has one. */
+  dex?: { classes: string[]; strings: string[] };
 }
 interface Observed {
   files: ListedFile[];
@@ -329,6 +335,11 @@ function readApk(apk: string, digest: string): Omit<ObservedApp, 'path' | 'sha25
     };
   }
   if (unzipNames(apk).includes('res/xml/preferences.xml')) app.preferences = preferencesOf(apk);
+  if (unzipNames(apk).includes('classes.dex')) {
+    const dexPath = join(temp, `${digest}.dex`);
+    writeFileSync(dexPath, unzipMember(apk, 'classes.dex'));
+    app.dex = { classes: dexdumpClasses(dexPath).map((descriptor) => descriptor.slice(1, -1).replace(/\//g, '.')), strings: baksmaliStrings(dexPath) };
+  }
   if (app.overlay !== undefined || app.package === 'com.android.providers.settings') {
     app.resources = new Map(aaptResources(apk).resources.filter((resource) => resource.config === '' && /:(bool|integer|string)\/def_/.test(resource.name))
       .map((resource) => [resource.name.replace(/^.*\//, ''), { type: /:(\w+)\//.exec(resource.name)?.[1] ?? '', value: resolveResource([resource], resource.id).text }]));
@@ -442,7 +453,7 @@ describe('every scenario package', () => {
   it('covers every scenario in the four formats (corrupt-apk in file OTA only, signing-keys in file OTA and A/B EROFS, literal-flip also OPPO-like), with builds.json naming the packages', () => {
     for (const scenario of scenarios) {
       const formats = Object.keys(scenario.packages).sort();
-      const expected = { 'corrupt-apk': ['file-ota'], 'signing-keys': ['ab-erofs', 'file-ota'] }[scenario.id] ?? ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota'];
+      const expected = { 'corrupt-apk': ['file-ota'], 'signing-keys': ['ab-erofs', 'file-ota'], 'tracker-added': ['ab-erofs', 'file-ota'] }[scenario.id] ?? ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota'];
       // The OPPO-like layout is built for the literal flip only.
       expect(formats, scenario.id).toEqual(scenario.id === 'literal-flip' ? ['ab-erofs', 'ab-ext4', 'ab-oplus', 'block-ota', 'file-ota'] : expected);
       for (const [format, pair] of Object.entries(scenario.packages)) {
@@ -450,7 +461,7 @@ describe('every scenario package', () => {
         expect(buildsJson.builds[scenario.new]?.packages[format as Format]).toBe(pair.new);
       }
     }
-    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'security-weakened', 'signing-keys', 'unchanged']);
+    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'security-weakened', 'signing-keys', 'tracker-added', 'unchanged']);
   });
 
   it('holds exactly the files builds.json lists for its layout (names, types, sizes, SHA-256, symlinks)', () => {
@@ -515,6 +526,10 @@ describe('builds.json facts', () => {
           expect(apk?.usesPermissions).toEqual(app.usesPermissions);
           expect(apk?.overlay).toEqual(app.overlay);
           expect(apk?.preferences, `${app.path} preferences`).toEqual(app.preferences);
+          // Code: the classes dexdump lists include each SDK's stand-ins; baksmali's strings name each host.
+          expect(apk?.dex !== undefined, `${app.path} has a classes.dex`).toBe(app.code !== undefined);
+          for (const id of app.code?.sdks ?? []) for (const spec of SDK_CLASSES[id] ?? []) expect(apk?.dex?.classes, `${app.path} ${id}`).toContain(spec.name);
+          for (const host of app.code?.hosts ?? []) expect(apk?.dex?.strings.some((text) => text.includes(host)), `${app.path} names ${host}`).toBe(true);
         }
 
         expect(facts.properties.map((property) => property.name)).toEqual([...seen.properties.keys()].sort());
@@ -602,6 +617,15 @@ describe('scenarios.json expectations', () => {
               expect(flip.old).toEqual({ defaultValue: find(oldApp)?.defaultValue, defaultSource: find(oldApp)?.defaultSource });
               expect(flip.new).toEqual({ defaultValue: find(newApp)?.defaultValue, defaultSource: find(newApp)?.defaultSource });
             }
+          }
+          if (change.code !== undefined) {
+            // Hosts by baksmali's strings: a host the new classes.dex names and the old one does not is added.
+            const names = (app: ObservedApp, host: string) => app.dex?.strings.some((text) => text.includes(host)) ?? false;
+            for (const host of change.code.hosts.added) expect([names(oldApp, host), names(newApp, host)], host).toEqual([false, true]);
+            for (const host of change.code.hosts.removed) expect([names(oldApp, host), names(newApp, host)], host).toEqual([true, false]);
+            const defines = (app: ObservedApp, id: string) => (SDK_CLASSES[id] ?? []).every((spec) => app.dex?.classes.includes(spec.name));
+            for (const id of change.code.sdks.added) expect([defines(oldApp, id), defines(newApp, id)], id).toEqual([false, true]);
+            for (const id of change.code.sdks.removed) expect([defines(oldApp, id), defines(newApp, id)], id).toEqual([true, false]);
           }
         }
 

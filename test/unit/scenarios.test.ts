@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { PRIVACY_WORDS } from '../../shared/features.js';
+import { summariseCode } from '../../shared/codeDiff.js';
 import type { ComparisonResult } from '../../shared/model.js';
+import { isTrackerCategory, SDKS } from '../../shared/sdks.js';
+import { markdownSummary, textSummary } from '../../shared/summary.js';
 import type { Evidence, FeatureVerdict } from '../../shared/verdict.js';
 import { comparePackages } from '../../electron/engine/compare.js';
 import { REPO_ROOT } from '../support/oracles.js';
@@ -40,6 +43,8 @@ interface Expected {
       versionName?: { old: string; new: string };
       usesPermissions?: { added: string[]; removed: string[] };
       preferences?: { added: string[]; removed: string[]; defaultChanged: { key: string; old: { defaultValue: string | null; defaultSource: string }; new: { defaultValue: string | null; defaultSource: string } }[] };
+      /** SDK ids and hosts added and removed, when both builds' app has code. */
+      code?: { sdks: { added: string[]; removed: string[] }; hosts: { added: string[]; removed: string[] } };
     }[];
     unreadable: { old: string[]; new: string[] };
   };
@@ -120,7 +125,13 @@ function expectScenario(result: ComparisonResult, expected: Expected): void {
         new: { defaultValue: change.new.defaultValue, defaultSource: change.new.defaultSource },
       })),
     ).toEqual(preferences.defaultChanged);
+    if (truth.code === undefined) expect(app?.code, `${truth.package} has no code change`).toBeUndefined();
+    else {
+      expect({ added: app?.code?.sdks.added.map((sdk) => sdk.id), removed: app?.code?.sdks.removed.map((sdk) => sdk.id) }).toEqual(truth.code.sdks);
+      expect({ added: app?.code?.hosts.added.map((host) => host.host), removed: app?.code?.hosts.removed.map((host) => host.host) }).toEqual(truth.code.hosts);
+    }
   }
+  expectCodeSummary(result, expected);
   for (const side of ['old', 'new'] as const) {
     const unreadable = result.problems[side].filter((problem) => problem.message.startsWith('app not read')).map((problem) => problem.path);
     expect(unreadable).toEqual(expected.apps.unreadable[side]);
@@ -156,6 +167,33 @@ function expectScenario(result: ComparisonResult, expected: Expected): void {
   for (const flip of expected.booleanDefaultFlips) {
     if (!PRIVACY.test(flip.name)) continue;
     expect(cited.has(flip.name) || others.has(flip.name), `${flip.kind} ${flip.name} ${flip.old}→${flip.new} is shown`).toBe(true);
+  }
+}
+
+/**
+ * The apps that gained trackers or servers are named in the findings and in the summaries; when no
+ * boolean default flipped, no verdict changed either: code facts alone never decide a default.
+ */
+function expectCodeSummary(result: ComparisonResult, expected: Expected): void {
+  const withCode = expected.apps.changed.filter((app) => app.code !== undefined);
+  const trackerIds = new Set(SDKS.filter((sdk) => isTrackerCategory(sdk.category)).map((sdk) => sdk.id));
+  const gainedTrackers = withCode.filter((app) => app.code?.sdks.added.some((id) => trackerIds.has(id))).map((app) => app.package);
+  const gainedServers = withCode.filter((app) => (app.code?.hosts.added.length ?? 0) > 0).map((app) => app.package);
+  expect(summariseCode(result.apps.codeFindings).gainedTrackers.map((finding) => finding.package)).toEqual(gainedTrackers);
+  expect(summariseCode(result.apps.codeFindings).gainedServers.map((finding) => finding.package)).toEqual(gainedServers);
+  if (withCode.length === 0) return;
+  const text = textSummary(result);
+  const markdown = markdownSummary(result);
+  expect(text).toContain(`Gained a tracker: ${gainedTrackers.length} ${gainedTrackers.length === 1 ? 'app' : 'apps'}${gainedTrackers.length > 0 ? ` (${gainedTrackers.join(', ')})` : ''}`);
+  for (const app of withCode) {
+    for (const host of app.code?.hosts.added ?? []) {
+      expect(text).toContain(host);
+      expect(markdown).toContain(`server \`${host}\``);
+    }
+  }
+  if (expected.booleanDefaultFlips.length === 0) {
+    expect(result.features.filter((feature) => feature.change !== 'unchanged').map((feature) => feature.id)).toEqual([]);
+    expect(result.otherDefaultChanges).toEqual([]);
   }
 }
 

@@ -18,7 +18,7 @@ function app(packageName: string, preferences: PreferenceDefault[]): AppModel {
   return {
     package: packageName, versionCode: 1, versionName: '1', minSdkVersion: 19, targetSdkVersion: 19, sharedUserId: null, label: 'Messaging',
     usesPermissions: [], permissions: [], application: { debuggable: false, allowBackup: true, persistent: false, usesCleartextTraffic: null, enabled: true, className: null },
-    components: [], overlay: null, preferences, signers: [], signing: { verified: true, testKeys: [], platformSigned: null }, problems: [],
+    components: [], overlay: null, preferences, signers: [], signing: { verified: true, testKeys: [], platformSigned: null }, code: null, problems: [],
   };
 }
 

@@ -10,7 +10,7 @@ import { effectiveSdk } from './sdkVersions.js';
 import { ValueType, type TypedValue } from './typedValue.js';
 import { resolvedBoolean, resolvedInteger, resolvedText, type ValueResolver } from './valueResolver.js';
 
-export type ManifestFacts = Omit<AppModel, 'preferences' | 'signers' | 'signing' | 'problems'>;
+export type ManifestFacts = Omit<AppModel, 'preferences' | 'signers' | 'signing' | 'code' | 'problems'>;
 
 const COMPONENT_ELEMENTS: Readonly<Record<string, ComponentType>> = {
   activity: 'activity',

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { compiledWorkerUrl } from '../workerUrl.js';
 import type { AppParseRequest, AppParseResponse } from './appParserWorker.js';
-import type { AppParseResult } from './appParsing.js';
+import type { AppParseOptions, AppParseResult } from './appParsing.js';
 
 const MAX_WORKERS = 4;
 /** One hostile APK may exhaust its worker's heap; it fails alone and the worker is replaced. */
@@ -25,6 +25,7 @@ interface Job {
   id: number;
   path: string;
   bytes: Buffer;
+  options: AppParseOptions;
   resolve: (result: AppParseResult) => void;
   reject: (error: Error) => void;
 }
@@ -59,10 +60,10 @@ export class AppParserPool {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
-  parse(bytes: Buffer, path: string): Promise<AppParseResult> {
+  parse(bytes: Buffer, path: string, options: AppParseOptions = {}): Promise<AppParseResult> {
     if (this.closed) return Promise.reject(new Error('the app parser pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, path, bytes, resolve, reject });
+      this.queue.push({ id: this.nextId++, path, bytes, options, resolve, reject });
       this.pump();
     });
   }
@@ -92,7 +93,7 @@ export class AppParserPool {
       slot.job = job;
       slot.timer = setTimeout(() => this.replace(slot, `the app parser took longer than ${Math.round(this.timeBudgetMs / 1000)} s and was stopped`), this.timeBudgetMs);
       const buffer = ownedArrayBuffer(job.bytes);
-      slot.worker.postMessage({ id: job.id, path: job.path, bytes: buffer } satisfies AppParseRequest, [buffer]);
+      slot.worker.postMessage({ id: job.id, path: job.path, bytes: buffer, options: job.options } satisfies AppParseRequest, [buffer]);
     }
   }
 

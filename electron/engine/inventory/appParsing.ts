@@ -19,12 +19,17 @@ export interface AppParseResult {
   xmlTexts: [string, string][];
 }
 
+export interface AppParseOptions {
+  /** Read the code layer (DEX, servers in resources and XML); default true. */
+  code?: boolean;
+}
+
 /** Reads one APK (or APEX) from `source`, which it closes. Unreadable input becomes `error`. */
-export async function parseApp(source: ByteSource, devicePath: string): Promise<AppParseResult> {
+export async function parseApp(source: ByteSource, devicePath: string, options: AppParseOptions = {}): Promise<AppParseResult> {
   let zip: ZipArchive | null = null;
   try {
     zip = await ZipArchive.open(source);
-    const reading = await readApkDetails(zip, { file: devicePath });
+    const reading = await readApkDetails(zip, { file: devicePath }, { code: options.code ?? true });
     const { app, resources } = reading;
     let resourceValues: AppParseResult['resourceValues'] = null;
     if (resources !== null && app.package === SETTINGS_PROVIDER) resourceValues = [...defaultConfigValues(resources, (name) => SETTING_DEFAULT.test(name))];

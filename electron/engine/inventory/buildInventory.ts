@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AppModel } from '../../../shared/app.js';
 import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, InitService } from '../../../shared/inventory.js';
 import type { FileEntry, Problem } from '../../../shared/model.js';
 import { sortByKey } from '../../../shared/sort.js';
@@ -13,7 +14,9 @@ import { buildFacts, readPropertyText } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
-import { parseApp, SETTINGS_PROVIDER, type AppParseResult } from './appParsing.js';
+import { parseApp, SETTINGS_PROVIDER, type AppParseOptions, type AppParseResult } from './appParsing.js';
+import { completeAppCode } from './codeBeside.js';
+import type { ParsedApps } from './parsedApps.js';
 import { markPlatformSigned } from './platformKey.js';
 import { impliedOnPlatform } from '../android/impliedPermissions.js';
 import { settingsDefaults, type OverlaySource, type SettingsSource } from './settingsDefaults.js';
@@ -71,6 +74,10 @@ export interface InventoryOptions {
   pool?: AppParserPool | null;
   /** Stop listing after this many entries (default MAX_ENTRIES): a hostile image may list millions. */
   maxEntries?: number;
+  /** Read every app's code layer (DEX, VDEX, jars; servers in resources and XML); default true. */
+  codeAnalysis?: boolean | undefined;
+  /** Readings shared with the other build of a comparison, so an APK both hold is parsed once. */
+  parsedApps?: ParsedApps | undefined;
 }
 
 export interface InventoryResult {
@@ -123,6 +130,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
       await reader.add({ ...entry, sha256: null });
     }
     await reader.finish();
+    if (options.codeAnalysis !== false) await completeAppCode(handle.opened.tree, reader.appsRead(), files, problems);
     const { sha256: packageSha256, problems: digestProblems } = await packageHash;
     problems.push(...digestProblems);
     throwIfAborted(options.signal);
@@ -299,7 +307,7 @@ class FileReader {
     const keepText = configKind !== null || isPolicy || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
       entry.sha256 = await this.hash(entry.path, signal);
-      await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path));
+      await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path, this.parseOptions()));
       return;
     }
     if (!isApp && !keepText) {
@@ -309,7 +317,8 @@ class FileReader {
     const bytes = await this.readWhole(entry.path, signal);
     entry.sha256 = createHash('sha256').update(bytes).digest('hex');
     if (isApp) {
-      await this.addApp(entry, await this.parse(bytes, entry.path));
+      const parse = () => this.parse(bytes, entry.path);
+      await this.addApp(entry, await (this.options.parsedApps?.reading(entry.path, entry.sha256 ?? '', parse) ?? parse()));
       return;
     }
     const text = bytes.toString('utf8');
@@ -341,10 +350,14 @@ class FileReader {
     return kind;
   }
 
+  private parseOptions(): AppParseOptions {
+    return { code: this.options.codeAnalysis !== false };
+  }
+
   private async parse(bytes: Buffer, path: string): Promise<AppParseResult> {
-    if (this.pool === null) return parseApp(new BufferByteSource(path, bytes), path);
+    if (this.pool === null) return parseApp(new BufferByteSource(path, bytes), path, this.parseOptions());
     try {
-      return await this.pool.parse(bytes, path);
+      return await this.pool.parse(bytes, path, this.parseOptions());
     } catch (error) {
       return { app: null, error: `parser failed: ${(error as Error).message}`, resourceValues: null, xmlTexts: [] };
     }
@@ -390,6 +403,11 @@ class FileReader {
     const of = (kind: string) =>
       sortByKey([...this.configFiles].filter(([, file]) => file.kind === kind).map(([path, file]) => ({ path, text: file.text })), (file) => file.path);
     return { properties: of('properties'), systemConfig: of('system-config'), defaultPermissions: of('default-permissions'), initRc: of('init-rc') };
+  }
+
+  /** Every app read so far, by device path. */
+  appsRead(): { path: string; app: AppModel | null }[] {
+    return sortByKey(this.readApps, (read) => read.entry.path).map((read) => ({ path: read.entry.path, app: read.result.app }));
   }
 
   /** The apps read, for a build of Android API level `platformSdk` (null when unknown). */

@@ -19,6 +19,7 @@ import { ProblemsSection } from './ProblemsSection.js';
 import { TextDiffsSection } from './TextDiffsSection.js';
 import { ClaimCheckerSection } from './verdicts/ClaimCheckerSection.js';
 import { ClaimsSection } from './verdicts/ClaimsSection.js';
+import { CodeFindingsSection } from './verdicts/CodeFindingsSection.js';
 import { leadingFindings, otherFindings } from '../../../shared/signingFindings.js';
 import { OtherDefaultsSection } from './verdicts/OtherDefaultsSection.js';
 import { SigningFindingsSection } from './verdicts/SigningFindingsSection.js';
@@ -109,6 +110,7 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
               apps={result.apps}
               empty="Every app verifies, no app gained or lost the platform key, and no app changed signer."
             />
+            <CodeFindingsSection apps={result.apps} />
             <BuildsTable oldInfo={result.old} newInfo={result.new} />
           </>,
         )}

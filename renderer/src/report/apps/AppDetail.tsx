@@ -1,18 +1,16 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ApkSigner, DeclaredPermission, PreferenceDefault, UsesPermission } from '../../../../shared/app.js';
 import type { AppProfile, ComponentFacts } from '../../../../shared/appDiff.js';
 import { sameSigners } from '../../../../shared/diffApps.js';
 import type { ChangeKind } from '../changeKind.js';
 import { ChangeKindMark } from '../ChangeKindMark.js';
-import { ChangeTable, type ChangeColumn } from '../ChangeTable.js';
 import { DevicePath } from '../DevicePath.js';
 import { EvidenceLink } from '../evidence/EvidenceLink.js';
-import { OldToNew } from '../OldToNew.js';
-import { ShowAllButton } from '../ShowAllButton.js';
-import { useLimitedList } from '../useLimitedList.js';
 import { routeHash } from '../views/inspectorViews.js';
+import { AppCodeSection } from './AppCodeSection.js';
 import { describeVersion } from './appFilter.js';
-import { pairItems, type PairedItem } from './pairItems.js';
+import { DetailList, sideValue } from './DetailList.js';
+import { either, pairItems, type PairedItem } from './pairItems.js';
 import { PermissionName } from './PermissionName.js';
 import { isDangerousLevel, type ProtectionLevelLookup } from './platformPermissions.js';
 import { describePreferenceDefault } from './preferenceText.js';
@@ -128,56 +126,6 @@ function FactsTable({ old, current, signersDiffer }: { old: AppProfile | null; c
         </tbody>
       </table>
     </div>
-  );
-}
-
-/** The value of an item on the side that has it, the new side first. */
-function either<T>(item: PairedItem<T>): T {
-  const value = item.new ?? item.old;
-  if (value === null) throw new Error(`paired item ${item.key} has no side`);
-  return value;
-}
-
-/** A value that may differ between builds: `old → new` when it did, else the value. */
-function sideValue<T>(item: PairedItem<T>, read: (value: T) => string): ReactNode {
-  if (item.status === 'changed' && item.old !== null && item.new !== null) return <OldToNew old={read(item.old)} current={read(item.new)} />;
-  return read(either(item));
-}
-
-interface DetailListProps<T> {
-  id: string;
-  title: string;
-  intro?: ReactNode;
-  items: readonly PairedItem<T>[];
-  columns: readonly ChangeColumn<PairedItem<T>>[];
-  showStatus: boolean;
-  noun: readonly [string, string];
-}
-
-/** One of the app's lists as a table, long ones shortened until asked. */
-function DetailList<T>({ id, title, intro, items, columns, showStatus, noun }: DetailListProps<T>) {
-  const { visible, hiddenCount, showAll } = useLimitedList(items, 200);
-  return (
-    <section className="subsection" aria-labelledby={`${id}-heading`} data-testid={id}>
-      <h4 id={`${id}-heading`}>
-        {title} <span className="count">({items.length.toLocaleString('en-US')})</span>
-      </h4>
-      {intro !== undefined && <p className="section-intro">{intro}</p>}
-      {items.length === 0 ? (
-        <p className="empty">None.</p>
-      ) : (
-        <ChangeTable
-          rows={visible}
-          columns={columns}
-          tableClass={id}
-          rowKey={(item) => item.key}
-          rowTestId={`${id}-row`}
-          nameOf={(item) => item.key}
-          kindOf={showStatus ? (item) => item.status : undefined}
-        />
-      )}
-      <ShowAllButton shown={visible.length} hiddenCount={hiddenCount} noun={noun} onShowAll={showAll} />
-    </section>
   );
 }
 
@@ -327,6 +275,7 @@ export function AppDetail({ kind, old, new: current, levels }: AppDetailProps) {
           },
         ]}
       />
+      <AppCodeSection old={old} current={current} showStatus={showStatus} />
     </article>
   );
 }

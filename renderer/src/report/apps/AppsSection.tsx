@@ -5,26 +5,43 @@ import { FilterBox } from '../FilterBox.js';
 import { ReportSection } from '../ReportSection.js';
 import { routeHash } from '../views/inspectorViews.js';
 import { AppDetail } from './AppDetail.js';
-import { appRows, filterAppRows, profilesByPackage, type KindFilter } from './appRows.js';
+import { appRows, filterAppRows, profilesByPackage, type CodeFilter, type KindFilter } from './appRows.js';
 import { AppsTable } from './AppsTable.js';
 import { protectionLevels } from './platformPermissions.js';
 
-const KIND_CHOICES: readonly { kind: KindFilter; title: string }[] = [
-  { kind: 'all', title: 'All' },
-  { kind: 'added', title: 'Added' },
-  { kind: 'removed', title: 'Removed' },
-  { kind: 'changed', title: 'Changed' },
+const KIND_CHOICES: readonly { value: KindFilter; title: string }[] = [
+  { value: 'all', title: 'All' },
+  { value: 'added', title: 'Added' },
+  { value: 'removed', title: 'Removed' },
+  { value: 'changed', title: 'Changed' },
 ];
 
-function KindChoice({ value, counts, onChange }: { value: KindFilter; counts: Record<KindFilter, number>; onChange: (kind: KindFilter) => void }) {
+/** Apps by what the new build brings their code. */
+const CODE_CHOICES: readonly { value: CodeFilter; title: string }[] = [
+  { value: 'all', title: 'Any' },
+  { value: 'tracker', title: 'Gained a tracker' },
+  { value: 'server', title: 'New server' },
+];
+
+interface ChoiceGroupProps<T extends string> {
+  legend: string;
+  testId: string;
+  choices: readonly { value: T; title: string }[];
+  value: T;
+  counts: Record<T, number>;
+  onChange: (value: T) => void;
+}
+
+/** Radio buttons that narrow the apps table, each with how many apps it shows. */
+function ChoiceGroup<T extends string>({ legend, testId, choices, value, counts, onChange }: ChoiceGroupProps<T>) {
   const name = useId();
   return (
-    <fieldset className="choice-group" data-testid="app-kind-filter">
-      <legend>Show</legend>
-      {KIND_CHOICES.map((choice) => (
-        <label key={choice.kind}>
-          <input type="radio" name={name} value={choice.kind} checked={value === choice.kind} onChange={() => onChange(choice.kind)} />{' '}
-          {choice.title} <span className="count">({counts[choice.kind].toLocaleString('en-US')})</span>
+    <fieldset className="choice-group" data-testid={testId}>
+      <legend>{legend}</legend>
+      {choices.map((choice) => (
+        <label key={choice.value}>
+          <input type="radio" name={name} value={choice.value} checked={value === choice.value} onChange={() => onChange(choice.value)} />{' '}
+          {choice.title} <span className="count">({counts[choice.value].toLocaleString('en-US')})</span>
         </label>
       ))}
     </fieldset>
@@ -40,7 +57,9 @@ export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<KindFilter>('all');
   const [includeRebuilt, setIncludeRebuilt] = useState(false);
-  const shown = useMemo(() => filterAppRows(rows, { query, kind, includeRebuilt }), [rows, query, kind, includeRebuilt]);
+  const [code, setCode] = useState<CodeFilter>('all');
+  const shown = useMemo(() => filterAppRows(rows, { query, kind, includeRebuilt, code }), [rows, query, kind, includeRebuilt, code]);
+  const codeCounts: Record<CodeFilter, number> = { all: rows.length, tracker: rows.filter((row) => row.gainedTracker).length, server: rows.filter((row) => row.newServer).length };
   const rebuiltCount = rows.filter((row) => row.onlyRebuilt).length;
   const counts: Record<KindFilter, number> = { all: rows.length, added: apps.added.length, removed: apps.removed.length, changed: apps.changed.length };
   const selected = openApp === undefined ? undefined : rows.find((row) => row.package === openApp);
@@ -78,7 +97,8 @@ export function AppsSection({ apps, openApp }: { apps: AppDiff; openApp?: string
                 matching={shown.length}
                 totalText={countOf(rows.length, 'app')}
               />
-              <KindChoice value={kind} counts={counts} onChange={setKind} />
+              <ChoiceGroup legend="Show" testId="app-kind-filter" choices={KIND_CHOICES} value={kind} counts={counts} onChange={setKind} />
+              {apps.codeFindings !== undefined && <ChoiceGroup legend="Code" testId="app-code-filter" choices={CODE_CHOICES} value={code} counts={codeCounts} onChange={setCode} />}
               {rebuiltCount > 0 && (
                 <label className="checkbox" data-testid="app-include-rebuilt">
                   <input type="checkbox" checked={includeRebuilt} onChange={(event) => setIncludeRebuilt(event.target.checked)} /> Include{' '}

@@ -18,6 +18,8 @@ export function searchTextOfChange(app: AppChange): string[] {
     ...app.preferences.added.flatMap((preference) => [preference.key, preference.title ?? '']),
     ...app.preferences.removed.flatMap((preference) => [preference.key, preference.title ?? '']),
     ...app.preferences.changed.flatMap((preference) => [preference.key, preference.title ?? '']),
+    ...[...(app.code?.sdks.added ?? []), ...(app.code?.sdks.removed ?? [])].flatMap((sdk) => [sdk.id, sdk.name]),
+    ...[...(app.code?.hosts.added ?? []), ...(app.code?.hosts.removed ?? [])].map((host) => host.host),
   ];
 }
 
@@ -36,7 +38,8 @@ export function hasVisibleChanges(app: AppChange): boolean {
     app.usesPermissions.added.length + app.usesPermissions.removed.length > 0 ||
     app.permissions.added.length + app.permissions.removed.length + app.permissions.changed.length > 0 ||
     app.components.added.length + app.components.removed.length + app.components.changed.length > 0 ||
-    app.preferences.added.length + app.preferences.removed.length + app.preferences.changed.length > 0
+    app.preferences.added.length + app.preferences.removed.length + app.preferences.changed.length > 0 ||
+    app.code !== undefined
   );
 }
 

@@ -1,5 +1,5 @@
 import type { AppSigning } from '../../../../shared/app.js';
-import type { AppChange, AppDiff, AppProfile, AppRef } from '../../../../shared/appDiff.js';
+import type { AppChange, AppDiff, AppProfile, AppRef, CodeFinding } from '../../../../shared/appDiff.js';
 import { countOf } from '../../text/format.js';
 import type { ChangeKind } from '../changeKind.js';
 import { describeVersion, hasVisibleChanges, searchTextOfChange } from './appFilter.js';
@@ -24,12 +24,17 @@ export interface AppRow {
   otherChanges: string[];
   /** A changed app whose APK differs but nothing a reviewer reads does. */
   onlyRebuilt: boolean;
+  /** The new build brings the app a tracker SDK (a changed app gained one, or an added app carries one). */
+  gainedTracker: boolean;
+  /** The new build's app names a server the old one did not (every server, for an added app). */
+  newServer: boolean;
   /** Lower-case text the filter searches. */
   searchText: string;
 }
 
-function refRow(kind: 'added' | 'removed', app: AppRef, profile: AppProfile | undefined, levels: ProtectionLevelLookup): AppRow {
+function refRow(kind: 'added' | 'removed', app: AppRef, profile: AppProfile | undefined, levels: ProtectionLevelLookup, finding: CodeFinding | undefined): AppRow {
   const permissions = (profile?.usesPermissions ?? []).map((permission) => permission.name);
+  const code = profile?.code ?? null;
   const version = describeVersion(app.versionName, app.versionCode);
   return {
     kind,
@@ -43,7 +48,11 @@ function refRow(kind: 'added' | 'removed', app: AppRef, profile: AppProfile | un
     dangerousAdded: kind === 'added' ? permissions.filter((name) => isDangerousLevel(levels(name))).length : 0,
     otherChanges: [],
     onlyRebuilt: false,
-    searchText: [app.package, app.label ?? '', app.path, app.versionName ?? '', ...permissions].join('\n').toLowerCase(),
+    gainedTracker: (finding?.trackersAdded.length ?? 0) > 0,
+    newServer: (finding?.hostsAdded.length ?? 0) > 0,
+    searchText: [app.package, app.label ?? '', app.path, app.versionName ?? '', ...permissions, ...(code?.sdks ?? []).flatMap((sdk) => [sdk.id, sdk.name]), ...(code?.hosts ?? []).map((host) => host.host)]
+      .join('\n')
+      .toLowerCase(),
   };
 }
 
@@ -67,11 +76,14 @@ function otherChangesOf(app: AppChange): string[] {
     counted(app.permissions.added.length + app.permissions.removed.length + app.permissions.changed.length, 'declared permission'),
     counted(app.components.added.length + app.components.removed.length + app.components.changed.length, 'component'),
     counted(app.preferences.added.length + app.preferences.removed.length + app.preferences.changed.length, 'preference default'),
+    counted((app.code?.sdks.added.length ?? 0) + (app.code?.sdks.removed.length ?? 0), 'SDK'),
+    counted((app.code?.hosts.added.length ?? 0) + (app.code?.hosts.removed.length ?? 0), 'server'),
+    app.code?.status === undefined ? null : 'code status',
   ];
   return parts.filter((part): part is string => part !== null);
 }
 
-function changeRow(app: AppChange, oldProfile: AppProfile | undefined, newProfile: AppProfile | undefined, levels: ProtectionLevelLookup): AppRow {
+function changeRow(app: AppChange, oldProfile: AppProfile | undefined, newProfile: AppProfile | undefined, levels: ProtectionLevelLookup, finding: CodeFinding | undefined): AppRow {
   const versionOf = (profile: AppProfile | undefined) => (profile === undefined ? null : describeVersion(profile.versionName, profile.versionCode));
   return {
     kind: 'changed',
@@ -85,6 +97,8 @@ function changeRow(app: AppChange, oldProfile: AppProfile | undefined, newProfil
     dangerousAdded: app.usesPermissions.added.filter((name) => isDangerousLevel(levels(name))).length,
     otherChanges: otherChangesOf(app),
     onlyRebuilt: !hasVisibleChanges(app),
+    gainedTracker: (finding?.trackersAdded.length ?? 0) > 0,
+    newServer: (finding?.hostsAdded.length ?? 0) > 0,
     searchText: searchTextOfChange(app).join('\n').toLowerCase(),
   };
 }
@@ -95,10 +109,11 @@ export function appRows(apps: AppDiff): AppRow[] {
   const newProfiles = profilesByPackage(apps.profiles.new);
   const oldLevels = protectionLevels(apps.permissionDeclarations.old);
   const newLevels = protectionLevels(apps.permissionDeclarations.new);
+  const findings = new Map((apps.codeFindings ?? []).map((finding) => [finding.package, finding]));
   return [
-    ...apps.added.map((app) => refRow('added', app, newProfiles.get(app.package), newLevels)),
-    ...apps.removed.map((app) => refRow('removed', app, oldProfiles.get(app.package), oldLevels)),
-    ...apps.changed.map((app) => changeRow(app, oldProfiles.get(app.package), newProfiles.get(app.package), newLevels)),
+    ...apps.added.map((app) => refRow('added', app, newProfiles.get(app.package), newLevels, findings.get(app.package))),
+    ...apps.removed.map((app) => refRow('removed', app, oldProfiles.get(app.package), oldLevels, undefined)),
+    ...apps.changed.map((app) => changeRow(app, oldProfiles.get(app.package), newProfiles.get(app.package), newLevels, findings.get(app.package))),
   ];
 }
 
@@ -149,11 +164,16 @@ export function sortAppRows(rows: readonly AppRow[], sort: AppSort): AppRow[] {
 
 export type KindFilter = ChangeKind | 'all';
 
+/** Apps by what the new build brings their code: anything, a tracker, a server. */
+export type CodeFilter = 'all' | 'tracker' | 'server';
+
 export interface AppRowFilter {
   query: string;
   kind: KindFilter;
   /** Include changed apps that were only rebuilt. */
   includeRebuilt: boolean;
+  /** Only apps that gained a tracker or a server (default: all). */
+  code?: CodeFilter;
 }
 
 /** Every typed word must appear (case-insensitive) in the row's package, label, paths or permissions. */
@@ -163,6 +183,7 @@ export function filterAppRows(rows: readonly AppRow[], filter: AppRowFilter): Ap
     (row) =>
       (filter.kind === 'all' || row.kind === filter.kind) &&
       (filter.includeRebuilt || !row.onlyRebuilt) &&
+      (filter.code === undefined || filter.code === 'all' || (filter.code === 'tracker' ? row.gainedTracker : row.newServer)) &&
       words.every((word) => row.searchText.includes(word)),
   );
 }

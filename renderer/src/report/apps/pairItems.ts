@@ -30,3 +30,10 @@ export function pairItems<T>(
   }
   return [...byKey.values()].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
+
+/** The value of an item on the side that has it, the new side first. */
+export function either<T>(item: PairedItem<T>): T {
+  const value = item.new ?? item.old;
+  if (value === null) throw new Error(`paired item ${item.key} has no side`);
+  return value;
+}
