@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { Progress } from '../../shared/model.js';
 import { markdownSummary, textSummary } from '../../shared/summary.js';
-import { ClaimSyntaxError, parseClaim } from '../../shared/verdicts.js';
 import { comparePackages } from '../engine/compare.js';
+import { judgeOptions } from './judgeOptions.js';
 import { writeOutputFile, writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
@@ -17,6 +17,7 @@ export async function compareCommand(args: string[]): Promise<void> {
       md: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       claim: { type: 'string', multiple: true },
+      features: { type: 'string', multiple: true },
     },
   });
   const [oldPath, newPath, ...extra] = positionals;
@@ -27,16 +28,9 @@ export async function compareCommand(args: string[]): Promise<void> {
     if (values[option] === '-') throw new UsageError(`--${option} needs a file name (only --json can write to stdout)`);
   }
   const inputs = [oldPath, newPath];
-  const claims = (values.claim ?? []).map((text) => {
-    try {
-      return parseClaim(text);
-    } catch (error) {
-      if (error instanceof ClaimSyntaxError) throw new UsageError(`--claim: ${error.message}`);
-      throw error;
-    }
-  });
+  const judge = await judgeOptions(values.features ?? [], values.claim ?? []);
   const showProgress = !values.quiet && process.stderr.isTTY;
-  const result = await comparePackages(oldPath, newPath, { onProgress: showProgress ? printProgress : undefined, claims });
+  const result = await comparePackages(oldPath, newPath, { ...judge, onProgress: showProgress ? printProgress : undefined });
   if (showProgress) process.stderr.write('\r\x1b[K');
 
   if (values.json !== undefined) {
@@ -52,7 +46,7 @@ export async function compareCommand(args: string[]): Promise<void> {
   if (values.json !== '-' && !values.quiet) await writeText(textSummary(result));
 }
 
-function printProgress(progress: Progress): void {
+export function printProgress(progress: Progress): void {
   const parts: string[] = [progress.stage];
   if (progress.side) parts.push(progress.side);
   if (progress.total !== undefined) parts.push(`${progress.done ?? 0}/${progress.total} files`);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { FeatureRulesError } from '../../shared/featureRules.js';
 import { CancelledError, InputError } from '../engine/errors.js';
 import { apkCommand } from './apkCommand.js';
 import { compareCommand } from './compareCommand.js';
@@ -56,7 +57,7 @@ function reportError(error: unknown): number {
     process.stderr.write(`otalens: ${terminalSafe((error as Error).message)}\nRun otalens --help for usage.\n`);
     return EXIT_USAGE;
   }
-  if (error instanceof InputError) {
+  if (error instanceof InputError || error instanceof FeatureRulesError) {
     process.stderr.write(`otalens: ${terminalSafe(error.message)}\n`);
     return EXIT_INPUT;
   }

@@ -33,7 +33,7 @@ export function writeAll(stream: Writable, data: string | Buffer): Promise<void>
  * Writes an output file the user asked for. Refuses to write over any of the input packages:
  * OTA Lens never modifies what it inspects.
  */
-export async function writeOutputFile(path: string, data: string, inputs: readonly string[]): Promise<void> {
+export async function writeOutputFile(path: string, data: string | Buffer, inputs: readonly string[]): Promise<void> {
   const target = resolve(path);
   for (const input of inputs) {
     if (resolve(input) === target || (await isSameFile(input, target))) throw new UsageError(`refusing to write ${path}: it is one of the input packages`);

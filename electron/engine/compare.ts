@@ -1,6 +1,10 @@
 import type { TextDiff } from '../../shared/appDiff.js';
 import { diffFiles, diffGrants, diffInitServices, diffProperties, diffSettings, diffSysconfig } from '../../shared/diff.js';
 import { diffApps } from '../../shared/diffApps.js';
+import type { FeatureDefinition } from '../../shared/featureRules.js';
+import { FEATURES } from '../../shared/features.js';
+import { diffFlags } from '../../shared/flags.js';
+import { checkKeyClaim, keyFacts, type KeyClaim } from '../../shared/keyClaims.js';
 import { SCHEMA_VERSION, type ComparisonResult, type Progress } from '../../shared/model.js';
 import { compareStrings } from '../../shared/sort.js';
 import { textDiff } from '../../shared/textDiff.js';
@@ -8,20 +12,31 @@ import type { Evidence, FeatureState } from '../../shared/verdict.js';
 import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/verdicts.js';
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
-import { buildInventory, type InventoryResult } from './inventory/buildInventory.js';
+import type { InventoryResult } from './inventory/buildInventory.js';
+import { loadBuild } from './inventory/savedInventory.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
 
-export interface CompareOptions {
-  onProgress?: ((progress: Progress) => void) | undefined;
-  signal?: AbortSignal | undefined;
+/** What a comparison judges by: the feature rules, and the claims about the new build to check. */
+export interface JudgeOptions {
   /** Claims about the new build to check, e.g. `{ feature: 'cloud-messaging', claimed: 'opt-in' }`. */
   claims?: readonly { feature: string; claimed: FeatureState }[] | undefined;
+  /** Claims about single keys of the new build, e.g. `setting:def_backup_enabled=off`. */
+  keyClaims?: readonly KeyClaim[] | undefined;
+  /** The feature rules to apply (default: the built-in knowledge base). */
+  features?: readonly FeatureDefinition[] | undefined;
+  /** Base names of the rule files merged into `features`, recorded in the result. */
+  ruleFiles?: readonly string[] | undefined;
+}
+
+export interface CompareOptions extends JudgeOptions {
+  onProgress?: ((progress: Progress) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /** Parse apps in worker threads (default true); false parses them on this thread. */
   parallel?: boolean | undefined;
 }
 
 /**
- * Compares two packages given by path: inventories both, diffs apps, properties, settings,
+ * Compares two packages (or saved inventories) given by path: inventories both, diffs apps, properties, settings,
  * grants, services and files, and gives the feature verdicts. The result depends only on the
  * packages' contents (no times, no host paths), every list sorted: the same inputs give
  * byte-identical JSON. Throws InputError for unreadable input, CancelledError on abort.
@@ -33,7 +48,7 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   // One pool for both sides: two pools would put twice as many parsers on the same cores.
   const pool = options.parallel === false ? null : new AppParserPool();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>
-    buildInventory(path, {
+    loadBuild(path, {
       signal,
       pool,
       onOpened: () => report({ stage: 'reading', side, done: 0 }),
@@ -49,40 +64,46 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   }
   throwIfAborted(signal);
   report({ stage: 'diffing' });
-  const result = compareInventories(before, after, options.claims);
+  const result = compareInventories(before, after, options);
   report({ stage: 'done' });
   return result;
 }
 
-export function compareInventories(before: InventoryResult, after: InventoryResult, claims?: CompareOptions['claims']): ComparisonResult {
+export function compareInventories(before: InventoryResult, after: InventoryResult, judge: JudgeOptions = {}): ComparisonResult {
   const old = before.inventory;
   const current = after.inventory;
   const apps = diffApps(old.apps, current.apps);
   const properties = diffProperties(old.properties, current.properties);
   const settings = diffSettings(old.settings, current.settings);
   const files = diffFiles(old.files, current.files);
-  const features = featureVerdicts(old, current);
+  const features = featureVerdicts(old, current, judge.features ?? FEATURES);
+  const claimableKeys = keyFacts(current);
+  const keyClaims = (judge.keyClaims ?? []).map((claim) => checkKeyClaim(claim, claimableKeys));
   const result: ComparisonResult = {
     schemaVersion: SCHEMA_VERSION,
     old: old.package,
     new: current.package,
     features,
     otherDefaultChanges: otherDefaultChanges({ apps, settings, properties }, features),
+    claimableKeys,
     apps,
     properties,
     settings,
     permissionGrants: diffGrants(old.permissionGrants, current.permissionGrants),
     sysconfig: diffSysconfig(old.sysconfig, current.sysconfig),
     initServices: diffInitServices(old.initServices, current.initServices),
+    flags: diffFlags(old.flags, current.flags),
     files,
     textDiffs: textDiffs(before.texts, after.texts, files.changed.map((change) => change.path), apps.changed.map((app) => app.path)),
     evidenceFiles: {
       old: citedTexts(features.flatMap((feature) => feature.old.evidence), before.texts),
-      new: citedTexts(features.flatMap((feature) => feature.new.evidence), after.texts),
+      new: citedTexts([...features.flatMap((feature) => feature.new.evidence), ...keyClaims.flatMap((check) => check.evidence)], after.texts),
     },
     problems: { old: old.problems, new: current.problems },
   };
-  if (claims !== undefined && claims.length > 0) result.claims = claims.map((claim) => checkClaim(claim, features));
+  if (judge.claims !== undefined && judge.claims.length > 0) result.claims = judge.claims.map((claim) => checkClaim(claim, features));
+  if (keyClaims.length > 0) result.keyClaims = keyClaims;
+  if (judge.ruleFiles !== undefined && judge.ruleFiles.length > 0) result.ruleFiles = [...judge.ruleFiles];
   return result;
 }
 
