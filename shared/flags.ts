@@ -73,6 +73,12 @@ export function flagStateOfValue(value: string): FlagState | null {
   return null;
 }
 
+/** A flag's value in a few words: `enabled (read-write)`, `disabled (fixed read-only)`, a device-config value. */
+export function flagValueText(flag: FeatureFlag): string {
+  const permission = flag.permission === null ? '' : ` (${flag.fixedReadOnly ? 'fixed read-only' : flag.permission})`;
+  return `${flag.state ?? flag.value ?? 'no state'}${permission}`;
+}
+
 export function describeFlag(flag: FeatureFlag): string {
   if (flag.source === 'device-config') return `device-config default ${flagAddress(flag)}=${flag.value ?? ''}`;
   const permission = flag.permission === null ? '' : `, ${flag.fixedReadOnly ? 'fixed read-only' : flag.permission}`;

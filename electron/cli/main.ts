@@ -7,6 +7,8 @@ import { extractCommand } from './extractCommand.js';
 import { infoCommand } from './infoCommand.js';
 import { inventoryCommand } from './inventoryCommand.js';
 import { terminalSafe, writeStdout } from './output.js';
+import { rulesCommand } from './rulesCommand.js';
+import { timelineCommand } from './timelineCommand.js';
 import { catCommand, lsCommand } from './treeCommands.js';
 import { USAGE, UsageError } from './usage.js';
 
@@ -23,6 +25,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   ls: lsCommand,
   cat: catCommand,
   extract: extractCommand,
+  timeline: timelineCommand,
+  rules: rulesCommand,
 };
 
 function version(): string {
