@@ -22,6 +22,7 @@ import { ClaimsSection } from './verdicts/ClaimsSection.js';
 import { leadingFindings, otherFindings } from '../../../shared/signingFindings.js';
 import { OtherDefaultsSection } from './verdicts/OtherDefaultsSection.js';
 import { SigningFindingsSection } from './verdicts/SigningFindingsSection.js';
+import { RuleFilesNote } from './verdicts/RuleFilesNote.js';
 import { VerdictsSection } from './verdicts/VerdictsSection.js';
 import { inspectorViews, type InspectorRoute, type InspectorView, type ViewId } from './views/inspectorViews.js';
 import { useInspectorRoute } from './views/useInspectorRoute.js';
@@ -95,8 +96,9 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
               apps={result.apps}
             />
             <VerdictsSection features={result.features} partial={partial} />
-            <ClaimCheckerSection features={result.features} />
-            <ClaimsSection claims={result.claims} />
+            <RuleFilesNote ruleFiles={result.ruleFiles} />
+            <ClaimCheckerSection features={result.features} keys={result.claimableKeys} />
+            <ClaimsSection claims={result.claims} keyClaims={result.keyClaims} />
             <OtherDefaultsSection changes={result.otherDefaultChanges} />
             <SigningFindingsSection
               id="signatures"
