@@ -12,12 +12,19 @@ import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { exportFileName, type AppInfo, type CompareOutcome, type CompareRequest, type ExportFormat, type ExportOutcome, type FileText, type FileTextOutcome, type InvokeApi, type InvokeChannel, type PackageKind, type PackagePair, type PickedPackage, type RecentComparison, type Side } from '../shared/api.js';
+import { exportFileName, type ApiError, type AppInfo, type CompareOutcome, type CompareRequest, type ExportFormat, type ExportOutcome, type FeatureRulesStatus, type FileText, type FileTextOutcome, type InvokeApi, type InvokeChannel, type PackageKind, type PackagePair, type PickedPackage, type RecentComparison, type Side, type TimelineOutcome, type TimelineRequest } from '../shared/api.js';
+import { FeatureRulesError } from '../shared/featureRules.js';
+import { parseClaims } from '../shared/keyClaims.js';
 import type { ComparisonResult, Progress } from '../shared/model.js';
 import { markdownSummary } from '../shared/summary.js';
-import { expectAtMostArgs, parseCompareRequest, parseDevicePath, parseExportRequest, parsePackageKind, parseRecentId, parseSide, UsageError } from '../shared/validate.js';
+import type { TimelineResult } from '../shared/timeline.js';
+import { expectAtMostArgs, parseCompareRequest, parseDevicePath, parseExportRequest, parsePackageKind, parseRecentId, parseSide, parseTimelineRequest, UsageError } from '../shared/validate.js';
+import { ClaimSyntaxError } from '../shared/verdicts.js';
 import type { CompareOptions } from './engine/compare.js';
 import { compareInWorker } from './engine/compareInWorker.js';
+import type { TimelineRunOptions } from './engine/timeline.js';
+import { timelineInWorker } from './engine/timelineInWorker.js';
+import { FeatureRulesStore } from './featureRulesStore.js';
 import { readFileTextInWorker } from './engine/fileTextInWorker.js';
 import { CancelledError, describeFsError, InputError } from './engine/errors.js';
 import { isSameFile } from './engine/io/sameFile.js';
@@ -30,6 +37,7 @@ export interface HandlerContext {
 }
 
 export type ComparisonRunner = (oldPath: string, newPath: string, options: CompareOptions) => Promise<ComparisonResult>;
+export type TimelineRunner = (paths: readonly string[], options: TimelineRunOptions) => Promise<TimelineResult>;
 
 export interface HandlerDeps {
   /** Shows the native open dialog; resolves the chosen absolute path, or null when cancelled. */
@@ -51,6 +59,14 @@ export interface HandlerDeps {
   logError?: (message: string, error: unknown) => void;
   /** Reads one file of a package as text; defaults to a worker thread. */
   readText?: (packagePath: string, devicePath: string, signal: AbortSignal) => Promise<FileText>;
+  /** Shows the native open dialog for a feature rules file; resolves its absolute path, or null when cancelled. */
+  chooseRulesPath?: () => Promise<string | null>;
+  /** JSON file the chosen rules file's path is kept in (under the app's user-data folder); none kept when absent. */
+  rulesSettingsFile?: string;
+  /** Shows the native open dialog for several builds; resolves their absolute paths ([] when cancelled). */
+  chooseBuildPaths?: () => Promise<string[]>;
+  /** Defaults to the worker-thread engine. */
+  runTimeline?: TimelineRunner;
 }
 
 /** How long reading one file for the page may take before it is stopped. */
@@ -71,6 +87,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   /** The pair the page shows: file texts are read only from these two packages, never from a path the page names. */
   let shown: CompareRequest | null = null;
   const readText = deps.readText ?? readFileTextInWorker;
+  const rules = new FeatureRulesStore(deps.rulesSettingsFile);
+  const runTimeline = deps.runTimeline ?? timelineInWorker;
 
   async function compare(ctx: HandlerContext, ...args: unknown[]): Promise<CompareOutcome> {
     let request: CompareRequest;
@@ -89,7 +107,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await assertPackageExists(request.oldPath, 'old');
       await assertPackageExists(request.newPath, 'new');
       if (controller.signal.aborted) throw new CancelledError();
+      const judge = await rules.forRun();
       const result = await runComparison(request.oldPath, request.newPath, {
+        ...judge,
         signal: controller.signal,
         onProgress: (progress) => {
           // Superseding aborts too, so a replaced run falls silent here.
@@ -110,7 +130,62 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     }
   }
 
+  async function timeline(ctx: HandlerContext, ...args: unknown[]): Promise<TimelineOutcome> {
+    let request: TimelineRequest;
+    try {
+      expectAtMostArgs('timeline', args, 1);
+      request = parseTimelineRequest(args[0]);
+    } catch (error) {
+      return failure(error, logError);
+    }
+    running?.abort();
+    for (const path of request.paths) comparedPaths.add(path);
+    const controller = new AbortController();
+    running = controller;
+    try {
+      for (const [index, path] of request.paths.entries()) await assertPackageExists(path, `build ${index + 1}`);
+      const judge = await rules.forRun();
+      const claims = parseClaimTexts(request.claims, judge.features);
+      const result = await runTimeline(request.paths, {
+        ...judge,
+        keyClaims: claims,
+        keepOrder: request.keepOrder,
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (!controller.signal.aborted) ctx.sendProgress(progress);
+        },
+      });
+      if (controller.signal.aborted) throw new CancelledError();
+      return { ok: true, result };
+    } catch (error) {
+      return failure(controller.signal.aborted ? new CancelledError() : error, logError);
+    } finally {
+      if (running === controller) running = null;
+    }
+  }
+
   return {
+    timeline,
+
+    featureRules: async (_ctx, ...args): Promise<FeatureRulesStatus> => {
+      expectAtMostArgs('featureRules', args, 0);
+      return rules.status();
+    },
+    chooseFeatureRules: async (_ctx, ...args): Promise<FeatureRulesStatus> => {
+      expectAtMostArgs('chooseFeatureRules', args, 0);
+      const path = deps.chooseRulesPath === undefined ? null : await deps.chooseRulesPath();
+      return path === null ? rules.status() : rules.choose(path);
+    },
+    forgetFeatureRules: async (_ctx, ...args): Promise<FeatureRulesStatus> => {
+      expectAtMostArgs('forgetFeatureRules', args, 0);
+      return rules.forget();
+    },
+    chooseBuilds: async (_ctx, ...args): Promise<PickedPackage[]> => {
+      expectAtMostArgs('chooseBuilds', args, 0);
+      const paths = deps.chooseBuildPaths === undefined ? [] : await deps.chooseBuildPaths();
+      return paths.map((path) => ({ path, name: basename(path) }));
+    },
+
     appInfo: async (_ctx, ...args): Promise<AppInfo> => {
       expectAtMostArgs('appInfo', args, 0);
       return { name: APP_NAME, version: deps.appVersion };
@@ -268,8 +343,20 @@ function isFsError(error: unknown): boolean {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
+/** A timeline follows keys only: each feature is followed anyway. */
+function parseClaimTexts(texts: readonly string[], features: Parameters<typeof parseClaims>[1]): ReturnType<typeof parseClaims>['keys'] {
+  try {
+    const claims = parseClaims(texts, features);
+    if (claims.features.length > 0) throw new UsageError(`a timeline follows every feature already; claim a key instead (pref:, setting:, prop:, flag:), not ${claims.features[0]?.feature ?? 'a feature'}`);
+    return claims.keys;
+  } catch (error) {
+    if (error instanceof ClaimSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Main-side checks the pure validator cannot make: the path is absolute here and names a file or folder. */
-async function assertPackageExists(path: string, side: Side): Promise<void> {
+async function assertPackageExists(path: string, side: string): Promise<void> {
   const label = `${side} package ${path}`;
   if (!isAbsolute(path)) throw new UsageError(`${label}: not an absolute path on this system`);
   let stats: Stats;
@@ -288,10 +375,10 @@ class PackageAccessError extends Error {
   override readonly name = 'PackageAccessError';
 }
 
-function failure(error: unknown, logError: (message: string, error: unknown) => void): CompareOutcome {
+function failure(error: unknown, logError: (message: string, error: unknown) => void): { ok: false; error: ApiError } {
   if (error instanceof UsageError) return { ok: false, error: { kind: 'usage', message: error.message } };
   if (error instanceof CancelledError) return { ok: false, error: { kind: 'cancelled', message: 'Comparison cancelled.' } };
-  if (error instanceof InputError || error instanceof PackageAccessError) {
+  if (error instanceof InputError || error instanceof PackageAccessError || error instanceof FeatureRulesError) {
     return { ok: false, error: { kind: 'input', message: error.message } };
   }
   logError('compare failed unexpectedly:', error);

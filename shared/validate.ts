@@ -4,7 +4,7 @@
  * contract's shape or rejected with a UsageError. File-system checks (does the path exist?) are
  * the main process's job, not this module's.
  */
-import { EXPORT_FORMAT_NAMES, type CompareRequest, type ExportFormat, type ExportRequest, type PackageKind, type Side } from './api.js';
+import { EXPORT_FORMAT_NAMES, type CompareRequest, type ExportFormat, type ExportRequest, type PackageKind, type Side, type TimelineRequest } from './api.js';
 import { SCHEMA_VERSION, type ComparisonResult } from './model.js';
 
 /** The caller broke the contract (wrong type, missing or extra field, relative path…). */
@@ -71,6 +71,37 @@ export function parseExportRequest(value: unknown): ExportRequest {
     if (!isPlainObject(info) || typeof info['file'] !== 'string') throw new UsageError(`result.${side}.file must be a string`);
   }
   return { format: format as ExportFormat, result: result as unknown as ComparisonResult };
+}
+
+const TIMELINE_REQUEST_KEYS = ['claims', 'keepOrder', 'paths'] as const;
+/** Most builds one timeline follows, and most claims, and the longest claim, from the page. */
+export const MAX_TIMELINE_BUILDS = 200;
+const MAX_TIMELINE_CLAIMS = 50;
+const MAX_CLAIM_LENGTH = 1000;
+
+/** A timeline request: 2 to MAX_TIMELINE_BUILDS absolute paths, an order flag and claim texts. */
+export function parseTimelineRequest(value: unknown): TimelineRequest {
+  if (!isPlainObject(value)) throw new UsageError(`timeline request must be an object, got ${describe(value)}`);
+  const keys = Object.keys(value).sort();
+  if (keys.length !== TIMELINE_REQUEST_KEYS.length || keys.some((key, i) => key !== TIMELINE_REQUEST_KEYS[i])) {
+    throw new UsageError(`timeline request must have exactly the fields ${TIMELINE_REQUEST_KEYS.join(', ')}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
+  }
+  const paths = value['paths'];
+  if (!Array.isArray(paths) || paths.length < 2 || paths.length > MAX_TIMELINE_BUILDS) throw new UsageError(`paths must be a list of 2 to ${MAX_TIMELINE_BUILDS} absolute paths, got ${describe(paths)}`);
+  const keepOrder = value['keepOrder'];
+  if (typeof keepOrder !== 'boolean') throw new UsageError(`keepOrder must be true or false, got ${describe(keepOrder)}`);
+  const claims = value['claims'];
+  if (!Array.isArray(claims) || claims.length > MAX_TIMELINE_CLAIMS) throw new UsageError(`claims must be a list of at most ${MAX_TIMELINE_CLAIMS} strings, got ${describe(claims)}`);
+  return {
+    paths: paths.map((path: unknown, index) => parseAbsolutePath(path, `paths[${index}]`)),
+    keepOrder,
+    claims: claims.map((claim: unknown, index) => {
+      if (typeof claim !== 'string' || claim.length === 0 || claim.length > MAX_CLAIM_LENGTH || claim.includes('\0')) {
+        throw new UsageError(`claims[${index}] must be a string of 1 to ${MAX_CLAIM_LENGTH} characters, got ${describe(claim)}`);
+      }
+      return claim;
+    }),
+  };
 }
 
 /** Longest recent-comparison id accepted (they are 64-character hex digests). */
