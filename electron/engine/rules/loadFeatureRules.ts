@@ -23,11 +23,12 @@ function parseDocument(text: string, file: string): unknown {
     }
   }
   try {
-    return parseYaml(text, { uniqueKeys: true, prettyErrors: false });
+    return parseYaml(text, { uniqueKeys: true, prettyErrors: true });
   } catch (error) {
     if (!(error instanceof YAMLParseError)) throw error;
     const at = error.linePos?.[0];
-    throw new FeatureRulesError(file, null, '', `not valid YAML${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`} (${error.message.split('\n')[0]})`);
+    const problem = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw new FeatureRulesError(file, null, '', `not valid YAML${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`} (${problem})`);
   }
 }
 
