@@ -130,11 +130,25 @@ function textDiffs(before: ReadonlyMap<string, string>, after: ReadonlyMap<strin
     if (diff !== null) diffs.push(diff);
   };
   for (const path of changedFiles) add(path, path);
+  const membersBefore = membersByArchive(before.keys());
+  const membersAfter = membersByArchive(after.keys());
   for (const app of movedApps) {
-    const members = new Set<string>();
-    for (const key of [...before.keys()].filter((key) => key.startsWith(`${app.old}${ARCHIVE_SEPARATOR}`))) members.add(key.slice(app.old.length + ARCHIVE_SEPARATOR.length));
-    for (const key of [...after.keys()].filter((key) => key.startsWith(`${app.new}${ARCHIVE_SEPARATOR}`))) members.add(key.slice(app.new.length + ARCHIVE_SEPARATOR.length));
+    const members = new Set([...(membersBefore.get(app.old) ?? []), ...(membersAfter.get(app.new) ?? [])]);
     for (const member of members) add(`${app.old}${ARCHIVE_SEPARATOR}${member}`, `${app.new}${ARCHIVE_SEPARATOR}${member}`);
   }
   return diffs.sort((a, b) => compareStrings(a.path, b.path));
+}
+
+/** `apk!/member` text keys grouped by archive (the path before the last `!/`): each APK's members, found once rather than per app. */
+function membersByArchive(paths: Iterable<string>): Map<string, string[]> {
+  const members = new Map<string, string[]>();
+  for (const path of paths) {
+    const at = path.lastIndexOf(ARCHIVE_SEPARATOR);
+    if (at < 0) continue;
+    const archive = path.slice(0, at);
+    const list = members.get(archive) ?? [];
+    list.push(path.slice(at + ARCHIVE_SEPARATOR.length));
+    members.set(archive, list);
+  }
+  return members;
 }
