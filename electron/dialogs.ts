@@ -9,6 +9,7 @@ const PACKAGE_FILTERS: OpenDialogOptions['filters'] = [
   { name: 'A/B payload (payload.bin)', extensions: ['bin'] },
   { name: 'Disk images', extensions: ['img', 'lz4', 'zst', 'xz', 'gz', 'bz2', 'br'] },
   { name: 'Tarballs', extensions: ['tar', 'tgz', 'gz'] },
+  { name: 'Saved inventories (otalens inventory -o)', extensions: ['json', 'gz', 'zst'] },
   { name: 'All files', extensions: ['*'] },
 ];
 

@@ -15,7 +15,7 @@ jobs=${3:-$(( ($(nproc) + 1) / 2 ))}
 mkdir -p "$out/errors"
 export OUT="$out"
 parallel --jobs "$jobs" --joblog "$out/inventory.log" --resume-failed --halt never --line-buffer \
-  'name=$(basename {} | tr -c "A-Za-z0-9._-\n" _); final="$OUT/$name.json.gz";
+  'name=$(basename {} | tr -c "A-Za-z0-9._\n-" _); final="$OUT/$name.json.gz";
    test -s "$final" && exit 0;
    otalens inventory {} --json -o "$OUT/$name.partial.json.gz" 2>"$OUT/errors/$name.txt" \
      && mv "$OUT/$name.partial.json.gz" "$final" && rm -f "$OUT/errors/$name.txt"' :::: "$list"
