@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { PRIVACY_WORDS } from '../../shared/features.js';
+import { flagAddress, type FeatureFlag } from '../../shared/flags.js';
 import type { ComparisonResult } from '../../shared/model.js';
 import type { Evidence, FeatureVerdict } from '../../shared/verdict.js';
 import { comparePackages } from '../../electron/engine/compare.js';
@@ -49,6 +50,8 @@ interface Expected {
   booleanDefaultFlips: { kind: string; path: string; name: string; old: string; new: string }[];
   files: Record<'added' | 'removed' | 'changed', string[]>;
   signingFindings: { kind: string; package: string; path: string; builds: string; testKeys?: string[] }[];
+  /** Only for builds with aconfig flags: by address (`package.name`, `namespace/name`). */
+  flags?: { added: string[]; removed: string[]; changed: { name: string; old: Record<string, unknown>; new: Record<string, unknown> }[] };
 }
 interface Scenario {
   id: string;
@@ -141,6 +144,16 @@ function expectScenario(result: ComparisonResult, expected: Expected): void {
   // Who signs what: test keys, the platform key gained or lost, signer changes; every app verifies.
   expect(result.apps.signingFindings.map(({ kind, package: name, path, builds, testKeys }) => ({ kind, package: name, path, builds, ...(testKeys === undefined ? {} : { testKeys }) }))).toEqual(expected.signingFindings);
   for (const side of ['old', 'new'] as const) expect(result.problems[side].filter((problem) => /do not verify|security risk/.test(problem.message))).toEqual([]);
+
+  // Flags that flipped, came or went, as the builds' flag lists say.
+  if (expected.flags !== undefined) {
+    expect(result.flags.added.map(flagAddress)).toEqual(expected.flags.added);
+    expect(result.flags.removed.map(flagAddress)).toEqual(expected.flags.removed);
+    const valueOf = (flag: FeatureFlag) => (flag.source === 'device-config' ? { value: flag.value } : { state: flag.state, permission: flag.permission, fixedReadOnly: flag.fixedReadOnly ?? false });
+    expect(result.flags.changed.map((change) => ({ name: change.name, old: valueOf(change.old), new: valueOf(change.new) }))).toEqual(expected.flags.changed);
+  } else {
+    expect(result.flags).toEqual({ added: [], removed: [], changed: [] });
+  }
 
   // Every privacy-sounding flipped default is shown: in a verdict's evidence, or among the others.
   const cited = new Set(result.features.flatMap((feature) => [...feature.old.evidence, ...feature.new.evidence]).map((item) => `${item.subject}`));

@@ -1,7 +1,6 @@
 import { Fragment, useEffect, useState, type ReactNode } from 'react';
 import { formatLabel } from '../../../shared/labels.js';
 import { timelineTitle } from '../../../shared/report.js';
-import { keyCellWords } from '../../../shared/timelineSummary.js';
 import type { FeatureTimeline, KeyTimeline, TimelineBuild, TimelineResult } from '../../../shared/timeline.js';
 import type { Evidence } from '../../../shared/verdict.js';
 import { claimBadge } from '../text/verdictText.js';
@@ -37,17 +36,18 @@ function BuildHeaders({ builds }: { builds: readonly TimelineBuild[] }) {
   );
 }
 
-/** A cell that shows its state and opens its evidence; a change from the build before is marked in words too. */
+/** A cell that shows its state and opens its evidence; a change from the build before is marked in words too; `label` says, for screen readers, which row and build it is. */
 function Cell({ changed, selected, onSelect, label, children, testId }: { changed: boolean; selected: boolean; onSelect: () => void; label: string; children: ReactNode; testId: string }) {
   return (
     <td className={changed ? 'timeline-cell timeline-changed' : 'timeline-cell'} data-testid={testId} data-changed={changed ? 'true' : undefined}>
-      <button type="button" className="link-button timeline-cell-button" aria-expanded={selected} aria-label={label} onClick={onSelect}>
+      <button type="button" className="link-button timeline-cell-button" aria-expanded={selected} onClick={onSelect}>
         {changed && (
           <span className="timeline-change-mark" aria-hidden="true">
             ●{' '}
           </span>
         )}
         {children}
+        <span className="visually-hidden">{`, ${label}`}</span>
       </button>
     </td>
   );
@@ -94,7 +94,7 @@ function KeyRow({ row, builds, selection, select }: { row: KeyTimeline; builds: 
           changed={changedAt.has(index)}
           selected={selection?.row === row.text && selection.build === index}
           onSelect={() => select(selection?.row === row.text && selection.build === index ? null : { row: row.text, build: index })}
-          label={`${row.text} in build ${index + 1} (${builds[index]?.label ?? ''}): ${keyCellWords(cell)}; show the evidence`}
+          label={`${row.text} in build ${index + 1} (${builds[index]?.label ?? ''}): show the evidence`}
           testId="timeline-key-cell"
         >
           {cell.found.length === 0 ? <span className="value-missing">not set</span> : cell.found.map((value, at) => <span key={at}>{at > 0 && ' / '}<ValueText value={value} /></span>)}{' '}
