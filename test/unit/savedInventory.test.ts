@@ -1,7 +1,7 @@
 // Saved inventories: package → saved → compare gives the same bytes as package → compare, whatever
 // the compression; the compressed files are what gzip and zstd themselves decode; another schema
 // version, a cut file or JSON of something else is refused by name.
-import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
