@@ -90,6 +90,31 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const rules = new FeatureRulesStore(deps.rulesSettingsFile);
   const runTimeline = deps.runTimeline ?? timelineInWorker;
 
+  /**
+   * Runs one comparison or timeline: it supersedes the one running (which then resolves cancelled),
+   * its progress reaches the page until it is itself superseded or cancelled, and its packages can
+   * never be overwritten by an export.
+   */
+  async function runExclusive<Result>(ctx: HandlerContext, paths: readonly string[], task: (signal: AbortSignal, onProgress: (progress: Progress) => void) => Promise<Result>): Promise<{ ok: true; result: Result } | { ok: false; error: ApiError }> {
+    running?.abort();
+    for (const path of paths) comparedPaths.add(path);
+    const controller = new AbortController();
+    running = controller;
+    try {
+      const result = await task(controller.signal, (progress) => {
+        // Superseding aborts too, so a replaced run falls silent here.
+        if (!controller.signal.aborted) ctx.sendProgress(progress);
+      });
+      // A cancel that raced with the last step still wins: the UI has already moved on.
+      if (controller.signal.aborted) throw new CancelledError();
+      return { ok: true, result };
+    } catch (error) {
+      return failure(controller.signal.aborted ? new CancelledError() : error, logError);
+    } finally {
+      if (running === controller) running = null;
+    }
+  }
+
   async function compare(ctx: HandlerContext, ...args: unknown[]): Promise<CompareOutcome> {
     let request: CompareRequest;
     try {
@@ -98,36 +123,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     } catch (error) {
       return failure(error, logError);
     }
-
-    running?.abort();
-    comparedPaths.add(request.oldPath).add(request.newPath);
-    const controller = new AbortController();
-    running = controller;
-    try {
+    return runExclusive(ctx, [request.oldPath, request.newPath], async (signal, onProgress) => {
       await assertPackageExists(request.oldPath, 'old');
       await assertPackageExists(request.newPath, 'new');
-      if (controller.signal.aborted) throw new CancelledError();
-      const judge = await rules.forRun();
-      const result = await runComparison(request.oldPath, request.newPath, {
-        ...judge,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          // Superseding aborts too, so a replaced run falls silent here.
-          if (!controller.signal.aborted) ctx.sendProgress(progress);
-        },
-      });
-      // A cancel that raced with the last step still wins: the UI has already moved on.
-      if (controller.signal.aborted) throw new CancelledError();
+      if (signal.aborted) throw new CancelledError();
+      const result = await runComparison(request.oldPath, request.newPath, { ...(await rules.forRun()), signal, onProgress });
+      if (signal.aborted) throw new CancelledError();
       shown = request;
       if (deps.recentFile !== undefined) {
         await rememberComparison(deps.recentFile, request, result).then(deps.onRecentChanged, (error: unknown) => logError('could not store the recent comparison:', error));
       }
-      return { ok: true, result };
-    } catch (error) {
-      return failure(controller.signal.aborted ? new CancelledError() : error, logError);
-    } finally {
-      if (running === controller) running = null;
-    }
+      return result;
+    });
   }
 
   async function timeline(ctx: HandlerContext, ...args: unknown[]): Promise<TimelineOutcome> {
@@ -138,30 +145,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     } catch (error) {
       return failure(error, logError);
     }
-    running?.abort();
-    for (const path of request.paths) comparedPaths.add(path);
-    const controller = new AbortController();
-    running = controller;
-    try {
+    return runExclusive(ctx, request.paths, async (signal, onProgress) => {
       for (const [index, path] of request.paths.entries()) await assertPackageExists(path, `build ${index + 1}`);
       const judge = await rules.forRun();
-      const claims = parseClaimTexts(request.claims, judge.features);
-      const result = await runTimeline(request.paths, {
-        ...judge,
-        keyClaims: claims,
-        keepOrder: request.keepOrder,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          if (!controller.signal.aborted) ctx.sendProgress(progress);
-        },
-      });
-      if (controller.signal.aborted) throw new CancelledError();
-      return { ok: true, result };
-    } catch (error) {
-      return failure(controller.signal.aborted ? new CancelledError() : error, logError);
-    } finally {
-      if (running === controller) running = null;
-    }
+      return runTimeline(request.paths, { ...judge, keyClaims: parseClaimTexts(request.claims, judge.features), keepOrder: request.keepOrder, signal, onProgress });
+    });
   }
 
   return {

@@ -32,13 +32,18 @@ export function parsePackageKind(value: unknown): PackageKind {
   throw new UsageError(`kind must be 'file' or 'folder', got ${describe(value)}`);
 }
 
-export function parseCompareRequest(value: unknown): CompareRequest {
-  if (!isPlainObject(value)) throw new UsageError(`compare request must be an object, got ${describe(value)}`);
-  const keys = Object.keys(value).sort();
-  const expected = COMPARE_REQUEST_KEYS.join(', ');
-  if (keys.length !== COMPARE_REQUEST_KEYS.length || keys.some((key, i) => key !== COMPARE_REQUEST_KEYS[i])) {
-    throw new UsageError(`compare request must have exactly the fields ${expected}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
+/** An object with exactly the fields `keys` (sorted), or a UsageError naming what came instead. */
+function exactObject(value: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new UsageError(`${what} must be an object, got ${describe(value)}`);
+  const found = Object.keys(value).sort();
+  if (found.length !== keys.length || found.some((key, i) => key !== keys[i])) {
+    throw new UsageError(`${what} must have exactly the fields ${keys.join(', ')}, got ${found.length === 0 ? 'none' : truncate(found.join(', '))}`);
   }
+  return value;
+}
+
+export function parseCompareRequest(input: unknown): CompareRequest {
+  const value = exactObject(input, 'compare request', COMPARE_REQUEST_KEYS);
   return {
     oldPath: parseAbsolutePath(value['oldPath'], 'oldPath'),
     newPath: parseAbsolutePath(value['newPath'], 'newPath'),
@@ -52,12 +57,8 @@ const EXPORT_REQUEST_KEYS = ['format', 'result'] as const;
  * only written out (as JSON, Markdown or into the report page, which treats it as text), so its
  * top-level shape is what needs proving here.
  */
-export function parseExportRequest(value: unknown): ExportRequest {
-  if (!isPlainObject(value)) throw new UsageError(`export request must be an object, got ${describe(value)}`);
-  const keys = Object.keys(value).sort();
-  if (keys.length !== EXPORT_REQUEST_KEYS.length || keys.some((key, i) => key !== EXPORT_REQUEST_KEYS[i])) {
-    throw new UsageError(`export request must have exactly the fields ${EXPORT_REQUEST_KEYS.join(', ')}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
-  }
+export function parseExportRequest(input: unknown): ExportRequest {
+  const value = exactObject(input, 'export request', EXPORT_REQUEST_KEYS);
   const format = value['format'];
   if (typeof format !== 'string' || !(EXPORT_FORMAT_NAMES as readonly string[]).includes(format)) {
     throw new UsageError(`format must be one of ${EXPORT_FORMAT_NAMES.join(', ')}, got ${describe(format)}`);
@@ -80,12 +81,8 @@ const MAX_TIMELINE_CLAIMS = 50;
 const MAX_CLAIM_LENGTH = 1000;
 
 /** A timeline request: 2 to MAX_TIMELINE_BUILDS absolute paths, an order flag and claim texts. */
-export function parseTimelineRequest(value: unknown): TimelineRequest {
-  if (!isPlainObject(value)) throw new UsageError(`timeline request must be an object, got ${describe(value)}`);
-  const keys = Object.keys(value).sort();
-  if (keys.length !== TIMELINE_REQUEST_KEYS.length || keys.some((key, i) => key !== TIMELINE_REQUEST_KEYS[i])) {
-    throw new UsageError(`timeline request must have exactly the fields ${TIMELINE_REQUEST_KEYS.join(', ')}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
-  }
+export function parseTimelineRequest(input: unknown): TimelineRequest {
+  const value = exactObject(input, 'timeline request', TIMELINE_REQUEST_KEYS);
   const paths = value['paths'];
   if (!Array.isArray(paths) || paths.length < 2 || paths.length > MAX_TIMELINE_BUILDS) throw new UsageError(`paths must be a list of 2 to ${MAX_TIMELINE_BUILDS} absolute paths, got ${describe(paths)}`);
   const keepOrder = value['keepOrder'];

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { PickedPackage } from '../../../shared/api.js';
 import type { Progress } from '../../../shared/model.js';
-import { ElapsedTime } from './ElapsedTime.js';
+import { RunControls } from './RunControls.js';
 
 interface TimelineRunScreenProps {
   builds: readonly PickedPackage[];
@@ -27,14 +27,7 @@ export function TimelineRunScreen({ builds, progress, startedAt, cancelling, onC
       <p role="status" data-testid="timeline-progress">
         {status}
       </p>
-      <p className="elapsed">
-        Elapsed: <ElapsedTime startedAt={startedAt} />
-      </p>
-      <div className="button-row">
-        <button type="button" onClick={onCancel} disabled={cancelling}>
-          {cancelling ? 'Cancelling…' : 'Cancel'}
-        </button>
-      </div>
+      <RunControls startedAt={startedAt} cancelling={cancelling} onCancel={onCancel} />
     </main>
   );
 }

@@ -23,16 +23,25 @@ interface TimelinePageProps {
   onBack?: () => void;
 }
 
-function BuildHeaders({ builds }: { builds: readonly TimelineBuild[] }) {
+/** A table with a column per build after the rows' own first column. */
+function BuildColumns({ first, builds, children }: { first: string; builds: readonly TimelineBuild[]; children: ReactNode }) {
   return (
-    <>
-      {builds.map((build, index) => (
-        <th key={`${build.file}\u0000${index}`} scope="col" data-testid="timeline-build-column">
-          <span className="timeline-build-number">Build {index + 1}</span>
-          <span className="mono timeline-build-label">{build.label}</span>
-        </th>
-      ))}
-    </>
+    <div className="table-scroll">
+      <table className="data-table timeline-table">
+        <thead>
+          <tr>
+            <th scope="col">{first}</th>
+            {builds.map((build, index) => (
+              <th key={`${build.file}\u0000${index}`} scope="col" data-testid="timeline-build-column">
+                <span className="timeline-build-number">Build {index + 1}</span>
+                <span className="mono timeline-build-label">{build.label}</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 
@@ -146,45 +155,25 @@ export function TimelinePage({ result, onBack }: TimelinePageProps) {
       </header>
       <RuleFilesNote ruleFiles={result.ruleFiles} />
       <ReportSection id="timeline-features" title="Features across builds" intro="Each build is a column; a dot marks a state that differs from the build before. Choose a cell to see its evidence.">
-        <div className="table-scroll">
-          <table className="data-table timeline-table">
-            <thead>
-              <tr>
-                <th scope="col">Feature</th>
-                <BuildHeaders builds={builds} />
-              </tr>
-            </thead>
-            <tbody>
-              {result.features.map((feature) => (
-                <Fragment key={feature.id}>
-                  <FeatureRow feature={feature} builds={builds} selection={selection} select={setSelection} />
-                  {selection?.row === feature.id && <EvidenceRow title={feature.title} build={builds[selection.build]} evidence={feature.cells[selection.build]?.evidence ?? []} columns={builds.length + 1} />}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <BuildColumns first="Feature" builds={builds}>
+          {result.features.map((feature) => (
+            <Fragment key={feature.id}>
+              <FeatureRow feature={feature} builds={builds} selection={selection} select={setSelection} />
+              {selection?.row === feature.id && <EvidenceRow title={feature.title} build={builds[selection.build]} evidence={feature.cells[selection.build]?.evidence ?? []} columns={builds.length + 1} />}
+            </Fragment>
+          ))}
+        </BuildColumns>
       </ReportSection>
       {result.keys.length > 0 && (
         <ReportSection id="timeline-keys" title="Claimed keys across builds" intro="The value each build sets for each claimed key, and whether that agrees with the claim.">
-          <div className="table-scroll">
-            <table className="data-table timeline-table">
-              <thead>
-                <tr>
-                  <th scope="col">Claim</th>
-                  <BuildHeaders builds={builds} />
-                </tr>
-              </thead>
-              <tbody>
-                {result.keys.map((row) => (
-                  <Fragment key={row.text}>
-                    <KeyRow row={row} builds={builds} selection={selection} select={setSelection} />
-                    {selection?.row === row.text && <EvidenceRow title={row.text} build={builds[selection.build]} evidence={row.cells[selection.build]?.evidence ?? []} columns={builds.length + 1} />}
-                  </Fragment>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <BuildColumns first="Claim" builds={builds}>
+            {result.keys.map((row) => (
+              <Fragment key={row.text}>
+                <KeyRow row={row} builds={builds} selection={selection} select={setSelection} />
+                {selection?.row === row.text && <EvidenceRow title={row.text} build={builds[selection.build]} evidence={row.cells[selection.build]?.evidence ?? []} columns={builds.length + 1} />}
+              </Fragment>
+            ))}
+          </BuildColumns>
         </ReportSection>
       )}
       <ReportSection id="timeline-builds" title="Builds">
