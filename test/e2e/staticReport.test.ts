@@ -433,7 +433,7 @@ describe('static HTML report of a handmade comparison', () => {
     expect(links).toEqual([
       ['#/summary', 'Summary'],
       ['#/apps', 'Apps (4)'],
-      ['#/settings', 'Settings & properties (9)'],
+      ['#/settings', 'Settings & properties (10)'],
       ['#/files', 'Files (3)'],
       ['#/problems', 'Problems (1)'],
     ]);

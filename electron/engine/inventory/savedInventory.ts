@@ -95,8 +95,10 @@ export async function savedInventoryEncoding(path: string): Promise<InventoryEnc
 }
 
 /**
- * The JSON text, decoded in one go by the native decoders (a saved inventory compresses twenty to
- * thirty times, so the compressed bytes are small), never past SAVED_INVENTORY_LIMIT.
+ * The JSON text, decoded in one go (a saved inventory compresses twenty to thirty times, so the
+ * compressed bytes are small), never past SAVED_INVENTORY_LIMIT: gzip by zlib, zstd natively when
+ * its frames state their size and else by the bounded streaming decoder (node-zstd writes frames
+ * without one).
  */
 async function decodedText(source: ByteSource, encoding: InventoryEncoding): Promise<string> {
   const fail = (problem: string): never => {
