@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { parseClaims } from '../../shared/keyClaims.js';
+import { SCHEMA_VERSION } from '../../shared/model.js';
 import { comparePackages } from '../../electron/engine/compare.js';
 import { readFileText } from '../../electron/engine/fileText.js';
 import { buildInventory } from '../../electron/engine/inventory/buildInventory.js';
@@ -77,7 +78,7 @@ describe('what is not a saved inventory of this version', () => {
     const path = join(temp, 'v1.json');
     writeFileSync(path, JSON.stringify({ ...(await saved()), schemaVersion: 1 }));
     const error = await expectInputError(loadBuild(path));
-    expect(error.message).toBe('v1.json: saved inventory: schema version 1; this OTA Lens reads saved inventories of schema version 2 (write it again with otalens inventory PKG --json -o FILE)');
+    expect(error.message).toBe(`v1.json: saved inventory: schema version 1; this OTA Lens reads saved inventories of schema version ${SCHEMA_VERSION} (write it again with otalens inventory PKG --json -o FILE)`);
   });
 
   it('refuses a cut compressed file, JSON that is no inventory, and JSON that is not JSON', async () => {
@@ -87,7 +88,7 @@ describe('what is not a saved inventory of this version', () => {
     const { apps: _apps, ...withoutApps } = await saved();
     writeFileSync(join(temp, 'partial.json'), JSON.stringify(withoutApps));
     expect((await expectInputError(loadBuild(join(temp, 'partial.json')))).message).toBe('partial.json: saved inventory: incomplete: apps missing or not of the right kind (expected an inventory written by otalens inventory --json)');
-    writeFileSync(join(temp, 'broken.json'), '{"schemaVersion": 2, "apps": [');
+    writeFileSync(join(temp, 'broken.json'), `{"schemaVersion": ${SCHEMA_VERSION}, "apps": [`);
     expect((await expectInputError(loadBuild(join(temp, 'broken.json')))).message).toMatch(/^broken\.json: saved inventory: not valid JSON \(/);
   });
 });
