@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sortKeys } from '../../shared/canonicalJson.js';
 import type { ComparisonResult } from '../../shared/model.js';
 import { REPORT_DATA_ELEMENT_ID, reportTitle, timelineTitle } from '../../shared/report.js';
 import type { TimelineResult } from '../../shared/timeline.js';
@@ -51,7 +52,8 @@ function titleOf(data: ReportData): string {
 /**
  * One self-contained HTML document: the renderer's script and style inline, the comparison (or
  * timeline) as JSON data, and a policy that allows exactly those two inline blocks and nothing else
- * to load. The same input always gives the same bytes.
+ * to load. The same input always gives the same bytes, its keys sorted as in `--json`, so a result
+ * read from saved inventories embeds exactly as one read from the packages.
  */
 export function composeReportHtml(build: RendererBuild, result: ReportData): string {
   const script = escapeInlineScript(build.script);
@@ -74,7 +76,7 @@ export function composeReportHtml(build: RendererBuild, result: ReportData): str
   html = insertBefore(
     html,
     '</body>',
-    `  <script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">${serializeJsonForHtml(result)}</script>\n` +
+    `  <script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">${serializeJsonForHtml(sortKeys(result))}</script>\n` +
       `    <script type="module">${script}</script>\n  `,
   );
   return html;

@@ -314,10 +314,14 @@ describe('saved inventories, timelines, rules and key claims from the command li
     const printed = otalens('inventory', CAROUSEL_OLD, '--json').stdout.toString('utf8');
     expect(run('zstd', ['-dcq', join(temp, 'old.json.zst')])).toBe(printed);
     const args = ['--features', CAROUSEL_RULES, '--claim', 'lockscreen-carousel=default-on', '--claim', 'flag:com.miui.carousel.show_on_lockscreen=enabled', '--json', '-'];
-    const fromPackages = otalens('compare', CAROUSEL_OLD, CAROUSEL_NEW, ...args);
-    const fromSaved = otalens('compare', 'old.json.zst', 'new.json.gz', ...args);
+    const fromPackages = otalens('compare', CAROUSEL_OLD, CAROUSEL_NEW, ...args, '--md', 'from-packages.md', '--html', 'from-packages.html');
+    const fromSaved = otalens('compare', 'old.json.zst', 'new.json.gz', ...args, '--md', 'from-saved.md', '--html', 'from-saved.html');
     expect(fromPackages.status).toBe(0);
     expect(fromSaved.stdout.equals(fromPackages.stdout)).toBe(true);
+    // The Markdown and the HTML report (the result embedded in it) are the same bytes too.
+    for (const suffix of ['md', 'html']) {
+      expect(readFileSync(join(temp, `from-saved.${suffix}`)).equals(readFileSync(join(temp, `from-packages.${suffix}`))), suffix).toBe(true);
+    }
     const result = JSON.parse(fromSaved.stdout.toString('utf8'));
     expect(result.claims.map((claim: { verdict: string }) => claim.verdict)).toEqual(['confirmed']);
     expect(result.keyClaims.map((claim: { text: string; verdict: string }) => `${claim.text} ${claim.verdict}`)).toEqual(['flag:com.miui.carousel.show_on_lockscreen=enabled confirmed']);
