@@ -9,6 +9,7 @@ const PACKAGE_FILTERS: OpenDialogOptions['filters'] = [
   { name: 'A/B payload (payload.bin)', extensions: ['bin'] },
   { name: 'Disk images', extensions: ['img', 'lz4', 'zst', 'xz', 'gz', 'bz2', 'br'] },
   { name: 'Tarballs', extensions: ['tar', 'tgz', 'gz'] },
+  { name: 'Saved inventories (otalens inventory -o)', extensions: ['json', 'gz', 'zst'] },
   { name: 'All files', extensions: ['*'] },
 ];
 
@@ -18,6 +19,30 @@ export async function showPackageDialog(parent: BaseWindow | null, side: Side, k
     : { title: `Open ${side} package folder`, properties: ['openDirectory', 'dontAddToRecent'] };
   const { canceled, filePaths } = parent === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
   return canceled ? null : filePaths[0] ?? null;
+}
+
+async function openDialog(parent: BaseWindow | null, options: OpenDialogOptions): Promise<string[]> {
+  const { canceled, filePaths } = parent === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(parent, options);
+  return canceled ? [] : filePaths;
+}
+
+/** Asks for a feature rules file (JSON or YAML); resolves null when the user cancels. */
+export async function showRulesDialog(parent: BaseWindow | null): Promise<string | null> {
+  const [path] = await openDialog(parent, {
+    title: 'Load feature rules',
+    properties: ['openFile', 'dontAddToRecent'],
+    filters: [{ name: 'Feature rules (YAML, JSON)', extensions: ['yaml', 'yml', 'json'] }, { name: 'All files', extensions: ['*'] }],
+  });
+  return path ?? null;
+}
+
+/** Asks for the builds of a timeline: packages or saved inventories, several at once. */
+export async function showBuildsDialog(parent: BaseWindow | null): Promise<string[]> {
+  return openDialog(parent, {
+    title: 'Choose builds for a timeline',
+    properties: ['openFile', 'multiSelections', 'dontAddToRecent'],
+    filters: [{ name: 'Packages and saved inventories', extensions: [...(PACKAGE_FILTERS?.[0]?.extensions ?? []), 'json'] }, { name: 'All files', extensions: ['*'] }],
+  });
 }
 
 export async function showAboutDialog(parent: BaseWindow | null, version: string): Promise<void> {

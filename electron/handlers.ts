@@ -12,12 +12,19 @@ import type { Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { exportFileName, type AppInfo, type CompareOutcome, type CompareRequest, type ExportFormat, type ExportOutcome, type FileText, type FileTextOutcome, type InvokeApi, type InvokeChannel, type PackageKind, type PackagePair, type PickedPackage, type RecentComparison, type Side } from '../shared/api.js';
+import { exportFileName, type ApiError, type AppInfo, type CompareOutcome, type CompareRequest, type ExportFormat, type ExportOutcome, type FeatureRulesStatus, type FileText, type FileTextOutcome, type InvokeApi, type InvokeChannel, type PackageKind, type PackagePair, type PickedPackage, type RecentComparison, type Side, type TimelineOutcome, type TimelineRequest } from '../shared/api.js';
+import { FeatureRulesError } from '../shared/featureRules.js';
+import { parseClaims } from '../shared/keyClaims.js';
 import type { ComparisonResult, Progress } from '../shared/model.js';
 import { markdownSummary } from '../shared/summary.js';
-import { expectAtMostArgs, parseCompareRequest, parseDevicePath, parseExportRequest, parsePackageKind, parseRecentId, parseSide, UsageError } from '../shared/validate.js';
+import type { TimelineResult } from '../shared/timeline.js';
+import { expectAtMostArgs, parseCompareRequest, parseDevicePath, parseExportRequest, parsePackageKind, parseRecentId, parseSide, parseTimelineRequest, UsageError } from '../shared/validate.js';
+import { ClaimSyntaxError } from '../shared/verdicts.js';
 import type { CompareOptions } from './engine/compare.js';
 import { compareInWorker } from './engine/compareInWorker.js';
+import type { TimelineRunOptions } from './engine/timeline.js';
+import { timelineInWorker } from './engine/timelineInWorker.js';
+import { FeatureRulesStore } from './featureRulesStore.js';
 import { readFileTextInWorker } from './engine/fileTextInWorker.js';
 import { CancelledError, describeFsError, InputError } from './engine/errors.js';
 import { isSameFile } from './engine/io/sameFile.js';
@@ -30,6 +37,7 @@ export interface HandlerContext {
 }
 
 export type ComparisonRunner = (oldPath: string, newPath: string, options: CompareOptions) => Promise<ComparisonResult>;
+export type TimelineRunner = (paths: readonly string[], options: TimelineRunOptions) => Promise<TimelineResult>;
 
 export interface HandlerDeps {
   /** Shows the native open dialog; resolves the chosen absolute path, or null when cancelled. */
@@ -51,6 +59,14 @@ export interface HandlerDeps {
   logError?: (message: string, error: unknown) => void;
   /** Reads one file of a package as text; defaults to a worker thread. */
   readText?: (packagePath: string, devicePath: string, signal: AbortSignal) => Promise<FileText>;
+  /** Shows the native open dialog for a feature rules file; resolves its absolute path, or null when cancelled. */
+  chooseRulesPath?: () => Promise<string | null>;
+  /** JSON file the chosen rules file's path is kept in (under the app's user-data folder); none kept when absent. */
+  rulesSettingsFile?: string;
+  /** Shows the native open dialog for several builds; resolves their absolute paths ([] when cancelled). */
+  chooseBuildPaths?: () => Promise<string[]>;
+  /** Defaults to the worker-thread engine. */
+  runTimeline?: TimelineRunner;
 }
 
 /** How long reading one file for the page may take before it is stopped. */
@@ -71,6 +87,33 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   /** The pair the page shows: file texts are read only from these two packages, never from a path the page names. */
   let shown: CompareRequest | null = null;
   const readText = deps.readText ?? readFileTextInWorker;
+  const rules = new FeatureRulesStore(deps.rulesSettingsFile);
+  const runTimeline = deps.runTimeline ?? timelineInWorker;
+
+  /**
+   * Runs one comparison or timeline: it supersedes the one running (which then resolves cancelled),
+   * its progress reaches the page until it is itself superseded or cancelled, and its packages can
+   * never be overwritten by an export.
+   */
+  async function runExclusive<Result>(ctx: HandlerContext, paths: readonly string[], task: (signal: AbortSignal, onProgress: (progress: Progress) => void) => Promise<Result>): Promise<{ ok: true; result: Result } | { ok: false; error: ApiError }> {
+    running?.abort();
+    for (const path of paths) comparedPaths.add(path);
+    const controller = new AbortController();
+    running = controller;
+    try {
+      const result = await task(controller.signal, (progress) => {
+        // Superseding aborts too, so a replaced run falls silent here.
+        if (!controller.signal.aborted) ctx.sendProgress(progress);
+      });
+      // A cancel that raced with the last step still wins: the UI has already moved on.
+      if (controller.signal.aborted) throw new CancelledError();
+      return { ok: true, result };
+    } catch (error) {
+      return failure(controller.signal.aborted ? new CancelledError() : error, logError);
+    } finally {
+      if (running === controller) running = null;
+    }
+  }
 
   async function compare(ctx: HandlerContext, ...args: unknown[]): Promise<CompareOutcome> {
     let request: CompareRequest;
@@ -80,37 +123,57 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     } catch (error) {
       return failure(error, logError);
     }
-
-    running?.abort();
-    comparedPaths.add(request.oldPath).add(request.newPath);
-    const controller = new AbortController();
-    running = controller;
-    try {
+    return runExclusive(ctx, [request.oldPath, request.newPath], async (signal, onProgress) => {
       await assertPackageExists(request.oldPath, 'old');
       await assertPackageExists(request.newPath, 'new');
-      if (controller.signal.aborted) throw new CancelledError();
-      const result = await runComparison(request.oldPath, request.newPath, {
-        signal: controller.signal,
-        onProgress: (progress) => {
-          // Superseding aborts too, so a replaced run falls silent here.
-          if (!controller.signal.aborted) ctx.sendProgress(progress);
-        },
-      });
-      // A cancel that raced with the last step still wins: the UI has already moved on.
-      if (controller.signal.aborted) throw new CancelledError();
+      if (signal.aborted) throw new CancelledError();
+      const result = await runComparison(request.oldPath, request.newPath, { ...(await rules.forRun()), signal, onProgress });
+      if (signal.aborted) throw new CancelledError();
       shown = request;
       if (deps.recentFile !== undefined) {
         await rememberComparison(deps.recentFile, request, result).then(deps.onRecentChanged, (error: unknown) => logError('could not store the recent comparison:', error));
       }
-      return { ok: true, result };
+      return result;
+    });
+  }
+
+  async function timeline(ctx: HandlerContext, ...args: unknown[]): Promise<TimelineOutcome> {
+    let request: TimelineRequest;
+    try {
+      expectAtMostArgs('timeline', args, 1);
+      request = parseTimelineRequest(args[0]);
     } catch (error) {
-      return failure(controller.signal.aborted ? new CancelledError() : error, logError);
-    } finally {
-      if (running === controller) running = null;
+      return failure(error, logError);
     }
+    return runExclusive(ctx, request.paths, async (signal, onProgress) => {
+      for (const [index, path] of request.paths.entries()) await assertPackageExists(path, `build ${index + 1}`);
+      const judge = await rules.forRun();
+      return runTimeline(request.paths, { ...judge, keyClaims: parseClaimTexts(request.claims, judge.features), keepOrder: request.keepOrder, signal, onProgress });
+    });
   }
 
   return {
+    timeline,
+
+    featureRules: async (_ctx, ...args): Promise<FeatureRulesStatus> => {
+      expectAtMostArgs('featureRules', args, 0);
+      return rules.status();
+    },
+    chooseFeatureRules: async (_ctx, ...args): Promise<FeatureRulesStatus> => {
+      expectAtMostArgs('chooseFeatureRules', args, 0);
+      const path = deps.chooseRulesPath === undefined ? null : await deps.chooseRulesPath();
+      return path === null ? rules.status() : rules.choose(path);
+    },
+    forgetFeatureRules: async (_ctx, ...args): Promise<FeatureRulesStatus> => {
+      expectAtMostArgs('forgetFeatureRules', args, 0);
+      return rules.forget();
+    },
+    chooseBuilds: async (_ctx, ...args): Promise<PickedPackage[]> => {
+      expectAtMostArgs('chooseBuilds', args, 0);
+      const paths = deps.chooseBuildPaths === undefined ? [] : await deps.chooseBuildPaths();
+      return paths.map((path) => ({ path, name: basename(path) }));
+    },
+
     appInfo: async (_ctx, ...args): Promise<AppInfo> => {
       expectAtMostArgs('appInfo', args, 0);
       return { name: APP_NAME, version: deps.appVersion };
@@ -268,8 +331,20 @@ function isFsError(error: unknown): boolean {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
+/** A timeline follows keys only: each feature is followed anyway. */
+function parseClaimTexts(texts: readonly string[], features: Parameters<typeof parseClaims>[1]): ReturnType<typeof parseClaims>['keys'] {
+  try {
+    const claims = parseClaims(texts, features);
+    if (claims.features.length > 0) throw new UsageError(`a timeline follows every feature already; claim a key instead (pref:, setting:, prop:, flag:), not ${claims.features[0]?.feature ?? 'a feature'}`);
+    return claims.keys;
+  } catch (error) {
+    if (error instanceof ClaimSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Main-side checks the pure validator cannot make: the path is absolute here and names a file or folder. */
-async function assertPackageExists(path: string, side: Side): Promise<void> {
+async function assertPackageExists(path: string, side: string): Promise<void> {
   const label = `${side} package ${path}`;
   if (!isAbsolute(path)) throw new UsageError(`${label}: not an absolute path on this system`);
   let stats: Stats;
@@ -288,10 +363,10 @@ class PackageAccessError extends Error {
   override readonly name = 'PackageAccessError';
 }
 
-function failure(error: unknown, logError: (message: string, error: unknown) => void): CompareOutcome {
+function failure(error: unknown, logError: (message: string, error: unknown) => void): { ok: false; error: ApiError } {
   if (error instanceof UsageError) return { ok: false, error: { kind: 'usage', message: error.message } };
   if (error instanceof CancelledError) return { ok: false, error: { kind: 'cancelled', message: 'Comparison cancelled.' } };
-  if (error instanceof InputError || error instanceof PackageAccessError) {
+  if (error instanceof InputError || error instanceof PackageAccessError || error instanceof FeatureRulesError) {
     return { ok: false, error: { kind: 'input', message: error.message } };
   }
   logError('compare failed unexpectedly:', error);

@@ -9,7 +9,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron
 import { EVENT_CHANNELS, PACKAGE_CHOSEN_EVENT, type PackageChosen, type Side } from '../shared/api.js';
 import { PRELOAD_PATH, RENDERER_DIR } from './appPaths.js';
 import { serveAppFile } from './appProtocol.js';
-import { showAboutDialog, showExportDialog, showPackageDialog, showPdfDialog } from './dialogs.js';
+import { showAboutDialog, showBuildsDialog, showExportDialog, showPackageDialog, showPdfDialog, showRulesDialog } from './dialogs.js';
 import { createHandlers } from './handlers.js';
 import { guardAllWebContents, hardenSession } from './hardening.js';
 import { registerIpcHandlers } from './ipc.js';
@@ -21,6 +21,7 @@ import { createMainWindow } from './window.js';
 const SAMPLES_DIR = app.isPackaged ? join(process.resourcesPath, 'samples') : fileURLToPath(new URL('../../samples/', import.meta.url));
 
 const EXPORT_REQUESTED_EVENT = EVENT_CHANNELS.exportRequested;
+const FEATURE_RULES_CHANGED_EVENT = EVENT_CHANNELS.featureRulesChanged;
 
 const devServer = parseDevServerUrl(process.env['OTALENS_DEV_SERVER_URL']);
 const policy = createUrlPolicy(devServer);
@@ -40,6 +41,9 @@ const handlers = createHandlers({
   chooseExportPath: (defaultName, format) => showExportDialog(mainWindow, defaultName, format),
   samplesDir: SAMPLES_DIR,
   recentFile: join(app.getPath('userData'), 'recent-comparisons.json'),
+  chooseRulesPath: () => showRulesDialog(mainWindow),
+  rulesSettingsFile: join(app.getPath('userData'), 'feature-rules.json'),
+  chooseBuildPaths: () => showBuildsDialog(mainWindow),
   onRecentChanged: () => logFailure('updating File › Open Recent', refreshMenu()),
   appVersion: app.getVersion(),
 });
@@ -62,6 +66,15 @@ async function openPackageFromMenu(side: Side): Promise<void> {
   window.webContents.send(PACKAGE_CHOSEN_EVENT, chosen);
 }
 
+/** File › Load Feature Rules… (or forgetting them): the page hears which rules are in use now. */
+async function changeFeatureRules(load: boolean): Promise<void> {
+  const status = load ? await handlers.chooseFeatureRules(noProgress) : await handlers.forgetFeatureRules(noProgress);
+  const window = mainWindow;
+  if (window === null || window.isDestroyed()) return;
+  window.webContents.send(FEATURE_RULES_CHANGED_EVENT, status);
+  if (status.error !== null) await dialog.showMessageBox(window, { type: 'warning', message: 'These feature rules cannot be used', detail: status.error, buttons: ['OK'] });
+}
+
 /** Rebuilt whenever the recent comparisons change, so File › Open Recent lists them. */
 async function refreshMenu(): Promise<void> {
   const recent = await handlers.recentComparisons(noProgress);
@@ -82,6 +95,8 @@ async function refreshMenu(): Promise<void> {
       if (format === 'pdf') logFailure('File › Export › PDF', savePdf(window));
       else window.webContents.send(EXPORT_REQUESTED_EVENT, format);
     },
+    loadFeatureRules: () => logFailure('File › Load Feature Rules', changeFeatureRules(true)),
+    forgetFeatureRules: () => logFailure('File › Use Built-in Feature Rules Only', changeFeatureRules(false)),
     showAbout: () => logFailure('Help › About', showAboutDialog(mainWindow, app.getVersion())),
     development: !app.isPackaged,
   });

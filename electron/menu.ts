@@ -1,4 +1,4 @@
-/** The application menu: File › Open old…, Open new…, Open Recent, Export, Quit; Help › About. */
+/** The application menu: File › Open old…, Open new…, Open Recent, Load Feature Rules…, Export, Quit; Help › About. */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
 import type { ExportFormat, RecentComparison, Side } from '../shared/api.js';
 
@@ -9,6 +9,9 @@ export interface MenuActions {
   recent: readonly RecentComparison[];
   /** HTML, JSON and Markdown are exported by the page; PDF is printed from the window. */
   exportAs(format: ExportFormat | 'pdf'): void;
+  /** File › Load Feature Rules… and File › Use Built-in Feature Rules Only. */
+  loadFeatureRules(): void;
+  forgetFeatureRules(): void;
   showAbout(): void;
   /** Adds View › Reload / Toggle Developer Tools. */
   development: boolean;
@@ -30,6 +33,9 @@ export function installApplicationMenu(actions: MenuActions): void {
               ? [{ label: 'No recent comparisons', enabled: false }]
               : actions.recent.map((entry) => ({ label: `${entry.old.name} → ${entry.new.name}`, click: () => actions.openRecent(entry) })),
         },
+        { type: 'separator' },
+        { label: 'Load Feature &Rules…', click: () => actions.loadFeatureRules() },
+        { label: 'Use Built-in Feature Rules Only', click: () => actions.forgetFeatureRules() },
         { type: 'separator' },
         {
           label: '&Export',

@@ -4,6 +4,7 @@
  * `createApiClient(...)` as `window.otalens`; Playwright tests bridge the same handler functions.
  */
 import type { ComparisonResult, Progress } from './model.js';
+import type { TimelineResult } from './timeline.js';
 
 export type Side = 'old' | 'new';
 export type PackageKind = 'file' | 'folder';
@@ -84,6 +85,28 @@ export interface FileText {
 
 export type FileTextOutcome = { ok: true; file: FileText } | { ok: false; message: string };
 
+/** The feature rules the app applies: the built-in ones, and the rules file it remembers, if any. */
+export interface FeatureRulesStatus {
+  /** The remembered rules file (File › Load feature rules…); null when only the built-in rules apply. */
+  file: PickedPackage | null;
+  /** The features that file adds or overrides, when it reads. */
+  features: { id: string; title: string }[];
+  /** Why the file cannot be used: one sentence naming the file, the rule and the field. */
+  error: string | null;
+}
+
+/** Several builds (packages or saved inventories) to follow feature by feature. */
+export interface TimelineRequest {
+  /** Absolute paths, at least two. */
+  paths: string[];
+  /** Keep the builds in this order instead of ordering them by build date. */
+  keepOrder: boolean;
+  /** Claims about keys to follow too, e.g. `prop:persist.sys.usage_stats=0`. */
+  claims: string[];
+}
+
+export type TimelineOutcome = { ok: true; result: TimelineResult } | { ok: false; error: ApiError };
+
 export interface AppInfo {
   name: string;
   version: string;
@@ -111,6 +134,16 @@ export interface InvokeApi {
    * comparison, read again from that package; binary and very large files are refused.
    */
   readFileText(side: Side, devicePath: string): Promise<FileTextOutcome>;
+  /** The feature rules in use: the built-in ones and the remembered rules file (read again, and checked). */
+  featureRules(): Promise<FeatureRulesStatus>;
+  /** Asks for a rules file (native open dialog), checks it and remembers it; resolves the rules now in use. */
+  chooseFeatureRules(): Promise<FeatureRulesStatus>;
+  /** Forgets the rules file: only the built-in rules apply again. */
+  forgetFeatureRules(): Promise<FeatureRulesStatus>;
+  /** Asks for several builds (packages or saved inventories) at once; resolves [] when the user cancels. */
+  chooseBuilds(): Promise<PickedPackage[]>;
+  /** Follows every feature (and the claimed keys) across builds. Progress arrives through `onProgress`; cancelCompare stops it. */
+  timeline(request: TimelineRequest): Promise<TimelineOutcome>;
 }
 
 export type InvokeChannel = keyof InvokeApi;
@@ -125,6 +158,11 @@ export const INVOKE_CHANNELS = [
   'recentComparisons',
   'forgetRecent',
   'readFileText',
+  'featureRules',
+  'chooseFeatureRules',
+  'forgetFeatureRules',
+  'chooseBuilds',
+  'timeline',
 ] as const satisfies readonly InvokeChannel[];
 
 /** A package chosen outside the page (File › Open old/new… in the app menu). */
@@ -139,6 +177,8 @@ export interface ApiEvents {
   packageChosen: PackageChosen;
   /** File › Export › … in the app menu: the page exports what it shows, as from its own buttons. */
   exportRequested: ExportFormat;
+  /** File › Load feature rules… in the app menu loaded (or failed to load) a rules file. */
+  featureRulesChanged: FeatureRulesStatus;
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -147,6 +187,7 @@ export const EVENT_CHANNELS: { readonly [E in ApiEventName]: string } = {
   progress: 'otalens:progress',
   packageChosen: 'otalens:package-chosen',
   exportRequested: 'otalens:export-requested',
+  featureRulesChanged: 'otalens:feature-rules-changed',
 };
 
 export const PROGRESS_EVENT = EVENT_CHANNELS.progress;
@@ -165,6 +206,8 @@ export interface OtaLensApi extends InvokeApi {
   onPackageChosen(listener: (chosen: PackageChosen) => void): () => void;
   /** Subscribes to File › Export requests from the app menu; returns the unsubscribe function. */
   onExportRequested(listener: (format: ExportFormat) => void): () => void;
+  /** Subscribes to rules files loaded from the app menu; returns the unsubscribe function. */
+  onFeatureRulesChanged(listener: (status: FeatureRulesStatus) => void): () => void;
   /**
    * The absolute path of a file dropped on the window (Electron's `webUtils.getPathForFile`),
    * or '' when the file has no path (e.g. it came from another application's memory).
@@ -196,9 +239,15 @@ export function createApiClient(invoke: Invoker, subscribe: Subscribe, pathForFi
     recentComparisons: () => invoke('recentComparisons') as Promise<RecentComparison[]>,
     forgetRecent: (id) => invoke('forgetRecent', id) as Promise<RecentComparison[]>,
     readFileText: (side, devicePath) => invoke('readFileText', side, devicePath) as Promise<FileTextOutcome>,
+    featureRules: () => invoke('featureRules') as Promise<FeatureRulesStatus>,
+    chooseFeatureRules: () => invoke('chooseFeatureRules') as Promise<FeatureRulesStatus>,
+    forgetFeatureRules: () => invoke('forgetFeatureRules') as Promise<FeatureRulesStatus>,
+    chooseBuilds: () => invoke('chooseBuilds') as Promise<PickedPackage[]>,
+    timeline: (request) => invoke('timeline', request) as Promise<TimelineOutcome>,
     onProgress: (listener) => subscribe('progress', listener),
     onPackageChosen: (listener) => subscribe('packageChosen', listener),
     onExportRequested: (listener) => subscribe('exportRequested', listener),
+    onFeatureRulesChanged: (listener) => subscribe('featureRulesChanged', listener),
     pathForFile,
   };
 }

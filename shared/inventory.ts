@@ -3,7 +3,8 @@
  * about a firmware's defaults before comparing two of them. Pure types.
  */
 import type { AppModel } from './app.js';
-import type { FileEntry, PackageInfo, PartitionSummary, Problem } from './model.js';
+import type { FeatureFlag } from './flags.js';
+import type { FileEntry, PackageInfo, PartitionSummary, Problem, SCHEMA_VERSION } from './model.js';
 import type { SecurityInventory } from './security.js';
 
 export interface InventoryApp {
@@ -95,7 +96,7 @@ export interface InitService {
 }
 
 export interface PackageInventory {
-  schemaVersion: 2;
+  schemaVersion: typeof SCHEMA_VERSION;
   package: PackageInfo & { partitions: PartitionSummary[] };
   apps: InventoryApp[];
   properties: LayeredProperty[];
@@ -103,8 +104,27 @@ export interface PackageInventory {
   permissionGrants: PermissionGrant[];
   sysconfig: SysconfigEntry[];
   initServices: InitService[];
+  /** aconfig flags of every partition and APEX, and the device-config defaults the property files set. */
+  flags: FeatureFlag[];
   files: FileEntry[];
   problems: Problem[];
   /** The SELinux policy and AVB flags (absent from inventories written before schema version 3). */
   security?: SecurityInventory;
+}
+
+/**
+ * A saved inventory (`otalens inventory PKG --json [-o FILE]`): the whole record of one build that
+ * `compare` and `timeline` need, so each package is read once.
+ */
+export interface SavedInventory extends PackageInventory {
+  /**
+   * Text of text-like files by device path, and decoded XML of APK manifests and preference screens
+   * by `apk!/member`: what line diffs and evidence views are made from.
+   */
+  texts: Record<string, string>;
+  /**
+   * Texts findings may cite but that are not diffed line by line (SELinux CIL files by device path,
+   * a file OTA's updater-script by member name).
+   */
+  evidenceTexts: Record<string, string>;
 }

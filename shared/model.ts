@@ -4,6 +4,8 @@
  */
 
 import type { AppDiff, GrantDiff, InitServiceDiff, SettingDiff, SysconfigDiff, TextDiff } from './appDiff.js';
+import type { FlagDiff } from './flags.js';
+import type { KeyClaimCheck, KeyFact } from './keyClaims.js';
 import type { SecurityDiff } from './security.js';
 import type { ClaimCheck, DefaultChange, FeatureVerdict } from './verdict.js';
 
@@ -282,6 +284,14 @@ export interface ComparisonResult {
   otherDefaultChanges: DefaultChange[];
   /** Present when claims were checked (`--claim`). */
   claims?: ClaimCheck[];
+  /** Present when claims about single keys were checked (`--claim setting:NAME=VALUE`…). */
+  keyClaims?: KeyClaimCheck[];
+  /** Base names of the feature rule files applied over the built-in knowledge base, in order; absent when none. */
+  ruleFiles?: string[];
+  /** Every preference, setting, property and flag default of the new build, for checking claims about any key. */
+  claimableKeys: KeyFact[];
+  /** aconfig flags and device-config defaults added, removed and flipped. */
+  flags: FlagDiff;
   apps: AppDiff;
   /** Effective properties over all property files, with the layer that sets each value. */
   properties: PropertyDiff;

@@ -1,5 +1,6 @@
 import type { CodeFinding, SigningFinding } from './appDiff.js';
 import { sdkText, summariseCode } from './codeDiff.js';
+import { flagAddress, flagValueText, type FeatureFlag } from './flags.js';
 import { formatLabel } from './labels.js';
 import { leadingFindings, otherFindings } from './signingFindings.js';
 import { securityMarkdown, securityTextLines } from './securitySummary.js';
@@ -40,7 +41,32 @@ function countsLine(result: ComparisonResult): string[] {
     `Permission grants: ${permissionGrants.added.length} added, ${permissionGrants.removed.length} removed`,
     `Files: ${files.changed.length} changed, ${files.added.length} added, ${files.removed.length} removed`,
     ...codeCountLines(result),
+    ...flagCounts(result),
   ];
+}
+
+/** `Flags: 2 flipped, …` when either build has flags (results made before flags were read have none). */
+function flagCounts(result: ComparisonResult): string[] {
+  const flags = result.flags;
+  if (flags === undefined || flags.added.length + flags.removed.length + flags.changed.length === 0) return [];
+  return [`Flags: ${flags.changed.length} flipped or changed, ${flags.added.length} added, ${flags.removed.length} removed`];
+}
+
+/** One line per flag that changed: `com.x.y: disabled → enabled (read-write)`. */
+export function flagChangeLines(result: ComparisonResult): string[] {
+  const describe = flagValueText;
+  const flags = result.flags;
+  if (flags === undefined) return [];
+  return [
+    ...flags.changed.map((change) => `~ ${change.name}: ${describe(change.old)} → ${describe(change.new)}`),
+    ...flags.added.map((flag) => `+ ${flagAddress(flag)}: ${describe(flag)}`),
+    ...flags.removed.map((flag) => `- ${flagAddress(flag)} (was ${describe(flag)})`),
+  ];
+}
+
+/** Key claims as `pref:KEY=off: CONFIRMED. sentence`. */
+function keyClaimLines(result: ComparisonResult): string[] {
+  return (result.keyClaims ?? []).map((check) => `${check.text}: ${check.verdict.toUpperCase()}. ${check.summary}`);
 }
 
 /** A fact of both builds that says how up to date each is. */
@@ -74,6 +100,7 @@ export function textSummary(result: ComparisonResult): string {
   const lines: string[] = [`OTA Lens: ${result.old.file} → ${result.new.file}`];
   lines.push(`  old  ${describeBuild(result.old)}`, `  new  ${describeBuild(result.new)}`);
   for (const fact of patchFacts(result)) lines.push(`  ${`${fact.label}:`.padEnd(18)}${patchFactText(fact)}`);
+  if (result.ruleFiles !== undefined) lines.push(`  ${'Feature rules:'.padEnd(18)}built-in + ${result.ruleFiles.join(' + ')}`);
   lines.push('');
 
   const testKeys = leadingFindings(result.apps.signingFindings);
@@ -93,9 +120,10 @@ export function textSummary(result: ComparisonResult): string {
   }
   if (notableFeatures(result).some((feature) => feature.reachNote !== undefined)) lines.push('', `Note: ${result.features.find((feature) => feature.reachNote)?.reachNote}`);
   lines.push(...securityTextLines(result));
-  if (result.claims !== undefined) {
+  if (result.claims !== undefined || result.keyClaims !== undefined) {
     lines.push('', 'Claims:');
-    for (const claim of result.claims) lines.push(`  ${claim.feature}=${claim.claimed}: ${claim.verdict.toUpperCase()}. ${claim.summary}`);
+    for (const claim of result.claims ?? []) lines.push(`  ${claim.feature}=${claim.claimed}: ${claim.verdict.toUpperCase()}. ${claim.summary}`);
+    lines.push(...keyClaimLines(result).map((line) => `  ${line}`));
   }
   if (result.otherDefaultChanges.length > 0) {
     lines.push('', 'Other default changes worth a look:');
@@ -123,6 +151,8 @@ export function textSummary(result: ComparisonResult): string {
     ...properties.added.map((change) => `  + ${change.name} = ${change.new}`),
     ...properties.removed.map((change) => `  - ${change.name} (was ${change.old})`),
   ];
+  const flagLines = flagChangeLines(result);
+  if (flagLines.length > 0) lines.push('', 'Flags that flipped or changed:', ...limited(flagLines.map((line) => `  ${line}`)));
   if (appLines.length > 0) lines.push('', 'App changes:', ...limited(appLines));
   if (propertyLines.length > 0) lines.push('', 'Property changes:', ...limited(propertyLines));
 
@@ -181,14 +211,19 @@ export function markdownSummary(result: ComparisonResult): string {
     out.push(...testKeys.map((finding) => `- ${code(finding.path)}: ${escapeMarkdownText(finding.summary)}`), '');
   }
   out.push('## Verdicts', '');
+  if (result.ruleFiles !== undefined) out.push(`Feature rules: the built-in ones and ${result.ruleFiles.map(code).join(', ')}.`, '');
   for (const feature of result.features) out.push(`- **${escapeMarkdownText(feature.title)}**: ${escapeMarkdownText(feature.summary)}`);
   const note = result.features.find((feature) => feature.reachNote !== undefined)?.reachNote;
   if (note !== undefined) out.push('', `> ${escapeMarkdownText(note)}`);
   out.push('');
   out.push(...securityMarkdown(result, code, escapeMarkdownText));
-  if (result.claims !== undefined) {
+  if (result.claims !== undefined || result.keyClaims !== undefined) {
     out.push('## Claims checked', '');
-    for (const claim of result.claims) out.push(`- ${code(`${claim.feature}=${claim.claimed}`)}: **${claim.verdict}**. ${escapeMarkdownText(claim.summary)}`);
+    for (const claim of result.claims ?? []) out.push(`- ${code(`${claim.feature}=${claim.claimed}`)}: **${claim.verdict}**. ${escapeMarkdownText(claim.summary)}`);
+    for (const check of result.keyClaims ?? []) {
+      out.push(`- ${code(check.text)}: **${check.verdict}**. ${escapeMarkdownText(check.summary)}`);
+      out.push(...check.evidence.map((evidence) => `  - ${code(`${evidence.path}${evidence.line === undefined ? '' : `:${evidence.line}`}`)}: ${escapeMarkdownText(evidence.detail)}`));
+    }
     out.push('');
   }
 
@@ -207,6 +242,16 @@ export function markdownSummary(result: ComparisonResult): string {
       const name = change.title === null ? change.name : `${change.name} (${change.title})`;
       out.push(`| ${change.kind} | ${cell(change.package === null ? name : `${change.package}: ${name}`)} | ${cell(change.old)} | ${cell(change.new)} | ${cell(change.evidence.new?.path ?? change.evidence.old?.path ?? null)} |`);
     }
+    out.push('');
+  }
+
+  const flags = result.flags;
+  if (flags !== undefined && flags.changed.length + flags.added.length + flags.removed.length > 0) {
+    out.push('## Flags that flipped or changed', '', '| Flag | Old | New | Where |', '|---|---|---|---|');
+    const cellOf = (flag: FeatureFlag | null): string => cell(flag === null ? null : flagValueText(flag));
+    for (const change of flags.changed) out.push(`| ${cell(change.name)} | ${cellOf(change.old)} | ${cellOf(change.new)} | ${cell(change.new.file)} |`);
+    for (const flag of flags.added) out.push(`| ${cell(flagAddress(flag))} | — | ${cellOf(flag)} | ${cell(flag.file)} |`);
+    for (const flag of flags.removed) out.push(`| ${cell(flagAddress(flag))} | ${cellOf(flag)} | — | ${cell(flag.file)} |`);
     out.push('');
   }
 
@@ -285,18 +330,18 @@ function limited(lines: string[]): string[] {
   return [...lines.slice(0, TEXT_LIST_LIMIT), `  … and ${lines.length - TEXT_LIST_LIMIT} more (see --json, --md or --html)`];
 }
 
-function cell(value: string | null): string {
+export function cell(value: string | null): string {
   return value === null ? '—' : code(value).replace(/\|/g, '\\|');
 }
 
 /** An inline code span that holds any text: the fence is longer than any backtick run inside. */
-function code(text: string): string {
+export function code(text: string): string {
   const longestRun = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
   const fence = '`'.repeat(longestRun + 1);
   const padded = text.startsWith('`') || text.endsWith('`') || text === '' ? ` ${text} ` : text;
   return `${fence}${padded}${fence}`;
 }
 
-function escapeMarkdownText(text: string): string {
+export function escapeMarkdownText(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (char) => `\\${char}`);
 }

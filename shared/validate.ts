@@ -4,7 +4,7 @@
  * contract's shape or rejected with a UsageError. File-system checks (does the path exist?) are
  * the main process's job, not this module's.
  */
-import { EXPORT_FORMAT_NAMES, type CompareRequest, type ExportFormat, type ExportRequest, type PackageKind, type Side } from './api.js';
+import { EXPORT_FORMAT_NAMES, type CompareRequest, type ExportFormat, type ExportRequest, type PackageKind, type Side, type TimelineRequest } from './api.js';
 import { SCHEMA_VERSION, type ComparisonResult } from './model.js';
 
 /** The caller broke the contract (wrong type, missing or extra field, relative path…). */
@@ -32,13 +32,18 @@ export function parsePackageKind(value: unknown): PackageKind {
   throw new UsageError(`kind must be 'file' or 'folder', got ${describe(value)}`);
 }
 
-export function parseCompareRequest(value: unknown): CompareRequest {
-  if (!isPlainObject(value)) throw new UsageError(`compare request must be an object, got ${describe(value)}`);
-  const keys = Object.keys(value).sort();
-  const expected = COMPARE_REQUEST_KEYS.join(', ');
-  if (keys.length !== COMPARE_REQUEST_KEYS.length || keys.some((key, i) => key !== COMPARE_REQUEST_KEYS[i])) {
-    throw new UsageError(`compare request must have exactly the fields ${expected}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
+/** An object with exactly the fields `keys` (sorted), or a UsageError naming what came instead. */
+function exactObject(value: unknown, what: string, keys: readonly string[]): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new UsageError(`${what} must be an object, got ${describe(value)}`);
+  const found = Object.keys(value).sort();
+  if (found.length !== keys.length || found.some((key, i) => key !== keys[i])) {
+    throw new UsageError(`${what} must have exactly the fields ${keys.join(', ')}, got ${found.length === 0 ? 'none' : truncate(found.join(', '))}`);
   }
+  return value;
+}
+
+export function parseCompareRequest(input: unknown): CompareRequest {
+  const value = exactObject(input, 'compare request', COMPARE_REQUEST_KEYS);
   return {
     oldPath: parseAbsolutePath(value['oldPath'], 'oldPath'),
     newPath: parseAbsolutePath(value['newPath'], 'newPath'),
@@ -52,12 +57,8 @@ const EXPORT_REQUEST_KEYS = ['format', 'result'] as const;
  * only written out (as JSON, Markdown or into the report page, which treats it as text), so its
  * top-level shape is what needs proving here.
  */
-export function parseExportRequest(value: unknown): ExportRequest {
-  if (!isPlainObject(value)) throw new UsageError(`export request must be an object, got ${describe(value)}`);
-  const keys = Object.keys(value).sort();
-  if (keys.length !== EXPORT_REQUEST_KEYS.length || keys.some((key, i) => key !== EXPORT_REQUEST_KEYS[i])) {
-    throw new UsageError(`export request must have exactly the fields ${EXPORT_REQUEST_KEYS.join(', ')}, got ${keys.length === 0 ? 'none' : truncate(keys.join(', '))}`);
-  }
+export function parseExportRequest(input: unknown): ExportRequest {
+  const value = exactObject(input, 'export request', EXPORT_REQUEST_KEYS);
   const format = value['format'];
   if (typeof format !== 'string' || !(EXPORT_FORMAT_NAMES as readonly string[]).includes(format)) {
     throw new UsageError(`format must be one of ${EXPORT_FORMAT_NAMES.join(', ')}, got ${describe(format)}`);
@@ -71,6 +72,33 @@ export function parseExportRequest(value: unknown): ExportRequest {
     if (!isPlainObject(info) || typeof info['file'] !== 'string') throw new UsageError(`result.${side}.file must be a string`);
   }
   return { format: format as ExportFormat, result: result as unknown as ComparisonResult };
+}
+
+const TIMELINE_REQUEST_KEYS = ['claims', 'keepOrder', 'paths'] as const;
+/** Most builds one timeline follows, and most claims, and the longest claim, from the page. */
+export const MAX_TIMELINE_BUILDS = 200;
+const MAX_TIMELINE_CLAIMS = 50;
+const MAX_CLAIM_LENGTH = 1000;
+
+/** A timeline request: 2 to MAX_TIMELINE_BUILDS absolute paths, an order flag and claim texts. */
+export function parseTimelineRequest(input: unknown): TimelineRequest {
+  const value = exactObject(input, 'timeline request', TIMELINE_REQUEST_KEYS);
+  const paths = value['paths'];
+  if (!Array.isArray(paths) || paths.length < 2 || paths.length > MAX_TIMELINE_BUILDS) throw new UsageError(`paths must be a list of 2 to ${MAX_TIMELINE_BUILDS} absolute paths, got ${describe(paths)}`);
+  const keepOrder = value['keepOrder'];
+  if (typeof keepOrder !== 'boolean') throw new UsageError(`keepOrder must be true or false, got ${describe(keepOrder)}`);
+  const claims = value['claims'];
+  if (!Array.isArray(claims) || claims.length > MAX_TIMELINE_CLAIMS) throw new UsageError(`claims must be a list of at most ${MAX_TIMELINE_CLAIMS} strings, got ${describe(claims)}`);
+  return {
+    paths: paths.map((path: unknown, index) => parseAbsolutePath(path, `paths[${index}]`)),
+    keepOrder,
+    claims: claims.map((claim: unknown, index) => {
+      if (typeof claim !== 'string' || claim.length === 0 || claim.length > MAX_CLAIM_LENGTH || claim.includes('\0')) {
+        throw new UsageError(`claims[${index}] must be a string of 1 to ${MAX_CLAIM_LENGTH} characters, got ${describe(claim)}`);
+      }
+      return claim;
+    }),
+  };
 }
 
 /** Longest recent-comparison id accepted (they are 64-character hex digests). */

@@ -6,6 +6,7 @@
 import type { PreferenceDefault } from './app.js';
 import type { AppDiff, SettingDiff } from './appDiff.js';
 import { BOOLEAN_RULE, FEATURES, PRIVACY_WORDS, type FeatureDefinition, type FeatureMatcher, type ValueRule } from './features.js';
+import { describeFlag, flagAddress, type FeatureFlag } from './flags.js';
 import type { InventoryApp, LayeredProperty, PermissionGrant, SettingDefault } from './inventory.js';
 import type { PropertyDiff } from './model.js';
 import { compareStrings } from './sort.js';
@@ -18,6 +19,8 @@ export interface InventoryView {
   properties: readonly LayeredProperty[];
   settings: readonly SettingDefault[];
   permissionGrants: readonly PermissionGrant[];
+  /** aconfig flags and device-config defaults; absent in views made before flags were read. */
+  flags?: readonly FeatureFlag[];
 }
 
 export const REACH_NOTE =
@@ -65,7 +68,7 @@ export function describeDefault(preference: PreferenceDefault): string {
   }
 }
 
-function preferenceEvidence(entry: InventoryApp, preference: PreferenceDefault, rule: ValueRule | undefined): Evidence {
+export function preferenceEvidence(entry: InventoryApp, preference: PreferenceDefault, rule: ValueRule | undefined): Evidence {
   const title = preference.title === null ? '' : ` titled “${preference.title}”`;
   return {
     path: `${entry.path}!/${preference.file}`,
@@ -76,7 +79,7 @@ function preferenceEvidence(entry: InventoryApp, preference: PreferenceDefault, 
   };
 }
 
-function settingEvidence(setting: SettingDefault, rule: ValueRule | undefined): Evidence {
+export function settingEvidence(setting: SettingDefault, rule: ValueRule | undefined): Evidence {
   const by = setting.overlay === undefined ? 'SettingsProvider default' : `set by overlay ${setting.overlay.package}, priority ${setting.overlay.priority ?? '?'}`;
   const before = setting.overlay !== undefined && setting.base !== null ? `; SettingsProvider itself says ${setting.base}` : '';
   return {
@@ -87,11 +90,25 @@ function settingEvidence(setting: SettingDefault, rule: ValueRule | undefined): 
   };
 }
 
-function propertyEvidence(property: LayeredProperty, rule: ValueRule | undefined): Evidence {
+export function propertyEvidence(property: LayeredProperty, rule: ValueRule | undefined): Evidence {
   const winning = property.layers.filter((layer) => layer.layer === property.layer).at(-1);
   const overridden = property.layers.length > 1 ? ` (also set in ${property.layers.filter((layer) => layer !== winning).map((layer) => `${layer.layer}=${layer.value}`).join(', ')})` : '';
   const evidence: Evidence = { path: property.layer, subject: property.name, detail: `property ${property.name}=${property.value}${overridden}`, state: stateOfValue(property.value, rule) };
   if (winning !== undefined) evidence.line = winning.line;
+  return evidence;
+}
+
+/** A flag's state as a feature state: enabled means `enabledMeans`, disabled the other one. */
+export function flagFeatureState(flag: FeatureFlag, enabledMeans: 'default-on' | 'opt-in' = 'default-on'): FeatureState {
+  if (flag.state === null) return 'unknown';
+  const other = enabledMeans === 'default-on' ? 'opt-in' : 'default-on';
+  return flag.state === 'enabled' ? enabledMeans : other;
+}
+
+export function flagEvidence(flag: FeatureFlag, enabledMeans: 'default-on' | 'opt-in' = 'default-on'): Evidence {
+  const remote = flag.permission === 'read-write' ? ' (read-write: it can be changed remotely after setup)' : '';
+  const evidence: Evidence = { path: flag.file, subject: flagAddress(flag), detail: `${describeFlag(flag)}${remote}`, state: flagFeatureState(flag, enabledMeans) };
+  if (flag.line !== undefined) evidence.line = flag.line;
   return evidence;
 }
 
@@ -125,8 +142,15 @@ function evidenceFor(matcher: FeatureMatcher, view: InventoryView): Evidence[] {
         .filter((entry) => entry.app !== null && matchesAny(entry.app.package, packages))
         .map((entry) => ({ path: entry.path, subject: entry.app?.package ?? '', detail: `${entry.app?.package} is installed (${entry.app?.label ?? 'no label'}, version ${entry.app?.versionName ?? '?'}); its presence alone does not show whether it is on by default`, state: matcher.presentMeans }));
     }
-    case 'sdk':
-      return sdkEvidence(matcher, view);
+    case 'flag': {
+      const names = patterns(matcher.names);
+      const namespaces = patterns(matcher.namespaces);
+      return (view.flags ?? [])
+        .filter((flag) => matchesAny(flagAddress(flag), names) && (namespaces.length === 0 || matchesAny(flag.namespace, namespaces)))
+        .map((flag) => flagEvidence(flag, matcher.enabledMeans ?? 'default-on'));
+    }
+    case 'code-sdk':
+      return codeSdkEvidence(matcher, view);
     case 'permission-grant': {
       const packages = patterns(matcher.packages);
       const permissions = patterns(matcher.permissions);
@@ -149,15 +173,20 @@ export function dexFilePath(appPath: string, dexFile: string): string {
 }
 
 /** SDKs found in the apps' code: supporting evidence, always `unknown` (code alone never decides a default). */
-function sdkEvidence(matcher: Extract<FeatureMatcher, { kind: 'sdk' }>, view: InventoryView): Evidence[] {
+/**
+ * SDKs in an app's code support a verdict at most: code shows what an app can do, never whether a
+ * setting is on by default, so their evidence always says "cannot tell".
+ */
+function codeSdkEvidence(matcher: Extract<FeatureMatcher, { kind: 'code-sdk' }>, view: InventoryView): Evidence[] {
   const packages = patterns(matcher.packages);
+  const sdks = patterns(matcher.sdks);
   const found: Evidence[] = [];
   for (const entry of view.apps) {
     const app = entry.app;
     if (app === null || app.code === null || app.code === undefined || (packages.length > 0 && !matchesAny(app.package, packages))) continue;
     for (const sdk of app.code.sdks) {
       if (matcher.categories !== undefined && !matcher.categories.includes(sdk.category)) continue;
-      if (matcher.sdks !== undefined && !matcher.sdks.includes(sdk.id)) continue;
+      if (sdks.length > 0 && !matchesAny(sdk.id, sdks) && !matchesAny(sdk.name, sdks)) continue;
       found.push({
         path: dexFilePath(entry.path, sdk.evidence.dexFile),
         subject: `${app.package} ${sdk.id}`,

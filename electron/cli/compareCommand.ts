@@ -2,53 +2,33 @@ import { parseArgs } from 'node:util';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import type { Progress } from '../../shared/model.js';
 import { markdownSummary, textSummary } from '../../shared/summary.js';
-import { ClaimSyntaxError, parseClaim } from '../../shared/verdicts.js';
 import { comparePackages } from '../engine/compare.js';
-import { writeOutputFile, writeStdout, writeText } from './output.js';
+import { judgeOptions, RESULT_OPTIONS } from './judgeOptions.js';
+import { checkResultOutputs, writeResultOutputs, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
 export async function compareCommand(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      json: { type: 'string' },
-      html: { type: 'string' },
-      md: { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
-      claim: { type: 'string', multiple: true },
-    },
+    options: { ...RESULT_OPTIONS },
   });
   const [oldPath, newPath, ...extra] = positionals;
   if (oldPath === undefined || newPath === undefined || extra.length > 0) {
     throw new UsageError('compare takes exactly two packages: otalens compare OLD NEW');
   }
-  for (const option of ['html', 'md'] as const) {
-    if (values[option] === '-') throw new UsageError(`--${option} needs a file name (only --json can write to stdout)`);
-  }
+  checkResultOutputs(values);
   const inputs = [oldPath, newPath];
-  const claims = (values.claim ?? []).map((text) => {
-    try {
-      return parseClaim(text);
-    } catch (error) {
-      if (error instanceof ClaimSyntaxError) throw new UsageError(`--claim: ${error.message}`);
-      throw error;
-    }
-  });
+  const judge = await judgeOptions(values.features ?? [], values.claim ?? []);
   const showProgress = !values.quiet && process.stderr.isTTY;
-  const result = await comparePackages(oldPath, newPath, { onProgress: showProgress ? printProgress : undefined, claims });
+  const result = await comparePackages(oldPath, newPath, { ...judge, onProgress: showProgress ? printProgress : undefined });
   if (showProgress) process.stderr.write('\r\x1b[K');
 
-  if (values.json !== undefined) {
-    const json = toCanonicalJson(result);
-    if (values.json === '-') await writeStdout(json);
-    else await writeOutputFile(values.json, json, inputs);
-  }
-  if (values.md !== undefined) await writeOutputFile(values.md, markdownSummary(result), inputs);
-  if (values.html !== undefined) {
-    const { renderHtmlReport } = await import('../report/htmlReport.js');
-    await writeOutputFile(values.html, await renderHtmlReport(result), inputs);
-  }
+  await writeResultOutputs(values, inputs, {
+    json: () => toCanonicalJson(result),
+    markdown: () => markdownSummary(result),
+    html: async () => (await import('../report/htmlReport.js')).renderHtmlReport(result),
+  });
   if (values.json !== '-' && !values.quiet) await writeText(textSummary(result));
 }
 

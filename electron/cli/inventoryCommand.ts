@@ -1,21 +1,31 @@
 import { parseArgs } from 'node:util';
-import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { describeCode } from '../../shared/codeDiff.js';
 import type { PackageInventory } from '../../shared/inventory.js';
 import { grantsPrivilege } from '../../shared/fileModes.js';
 import { formatLabel, partitionDisplayName } from '../../shared/labels.js';
 import { describeVbmeta } from '../../shared/securitySummary.js';
-import { buildInventory } from '../engine/inventory/buildInventory.js';
-import { writeStdout, writeText } from './output.js';
+import { encodeSavedInventory, encodingForName, loadBuild, savedInventoryJson } from '../engine/inventory/savedInventory.js';
+import { writeOutputFile, writeStdout, writeText } from './output.js';
 import { UsageError } from './usage.js';
 
+/**
+ * `otalens inventory PKG [--json] [-o FILE]`: everything read from one package. `--json` prints the
+ * saved-inventory record, `-o FILE` writes it (gzip for `.gz`, zstd for `.zst`) for compare and
+ * timeline to read instead of the package. PKG may itself be a saved inventory.
+ */
 export async function inventoryCommand(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, output: { type: 'string', short: 'o' }, quiet: { type: 'boolean', short: 'q' } } });
   const [packagePath, ...extra] = positionals;
-  if (packagePath === undefined || extra.length > 0) throw new UsageError('usage: otalens inventory PKG [--json]');
-  const { inventory } = await buildInventory(packagePath);
-  if (values.json) await writeStdout(toCanonicalJson(inventory));
-  else await writeText(inventoryText(inventory));
+  if (packagePath === undefined || extra.length > 0) throw new UsageError('usage: otalens inventory PKG [--json] [-o FILE]');
+  if (values.output === '-' || values.output === '') throw new UsageError('-o needs a file name (use --json alone to print the inventory)');
+  const result = await loadBuild(packagePath);
+  if (values.output === undefined) {
+    if (values.json) await writeStdout(savedInventoryJson(result));
+    else await writeText(inventoryText(result.inventory));
+    return;
+  }
+  await writeOutputFile(values.output, encodeSavedInventory(savedInventoryJson(result), encodingForName(values.output)), [packagePath]);
+  if (!values.json && !values.quiet) await writeText(inventoryText(result.inventory));
 }
 
 /** Privileged files, the SELinux policy and AVB flags in one line each. */
@@ -50,6 +60,7 @@ function inventoryText(inventory: PackageInventory): string {
     `  grants          ${inventory.permissionGrants.length} permission grants`,
     `  sysconfig       ${inventory.sysconfig.length} entries`,
     `  init services   ${inventory.initServices.length}`,
+    `  flags           ${flagCounts(inventory)}`,
     `  files           ${inventory.files.filter((entry) => entry.type === 'file').length}`,
   ];
   const special = inventory.files.filter((entry) => entry.type !== 'file' && entry.type !== 'directory' && entry.type !== 'symlink').length;
@@ -58,4 +69,11 @@ function inventoryText(inventory: PackageInventory): string {
   for (const entry of readable) lines.push(`    ${entry.app?.package}  ${entry.path}${entry.app?.code ? `  [${describeCode(entry.app.code)}]` : ''}`);
   for (const problem of inventory.problems) lines.push(`  ! ${problem.path}: ${problem.message}`);
   return `${lines.join('\n')}\n`;
+}
+
+function flagCounts(inventory: PackageInventory): string {
+  const aconfig = inventory.flags.filter((flag) => flag.source !== 'device-config');
+  const enabled = aconfig.filter((flag) => flag.state === 'enabled').length;
+  const deviceConfig = inventory.flags.length - aconfig.length;
+  return `${aconfig.length} aconfig (${enabled} enabled), ${deviceConfig} device-config defaults`;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { FeatureRulesError } from '../../shared/featureRules.js';
 import { CancelledError, InputError } from '../engine/errors.js';
 import { apkCommand } from './apkCommand.js';
 import { compareCommand } from './compareCommand.js';
@@ -6,6 +7,8 @@ import { extractCommand } from './extractCommand.js';
 import { infoCommand } from './infoCommand.js';
 import { inventoryCommand } from './inventoryCommand.js';
 import { terminalSafe, writeStdout } from './output.js';
+import { rulesCommand } from './rulesCommand.js';
+import { timelineCommand } from './timelineCommand.js';
 import { catCommand, lsCommand } from './treeCommands.js';
 import { USAGE, UsageError } from './usage.js';
 
@@ -22,6 +25,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   ls: lsCommand,
   cat: catCommand,
   extract: extractCommand,
+  timeline: timelineCommand,
+  rules: rulesCommand,
 };
 
 function version(): string {
@@ -56,7 +61,7 @@ function reportError(error: unknown): number {
     process.stderr.write(`otalens: ${terminalSafe((error as Error).message)}\nRun otalens --help for usage.\n`);
     return EXIT_USAGE;
   }
-  if (error instanceof InputError) {
+  if (error instanceof InputError || error instanceof FeatureRulesError) {
     process.stderr.write(`otalens: ${terminalSafe(error.message)}\n`);
     return EXIT_INPUT;
   }

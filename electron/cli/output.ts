@@ -33,10 +33,34 @@ export function writeAll(stream: Writable, data: string | Buffer): Promise<void>
  * Writes an output file the user asked for. Refuses to write over any of the input packages:
  * OTA Lens never modifies what it inspects.
  */
-export async function writeOutputFile(path: string, data: string, inputs: readonly string[]): Promise<void> {
+export async function writeOutputFile(path: string, data: string | Buffer, inputs: readonly string[]): Promise<void> {
   const target = resolve(path);
   for (const input of inputs) {
     if (resolve(input) === target || (await isSameFile(input, target))) throw new UsageError(`refusing to write ${path}: it is one of the input packages`);
   }
   await writeFile(target, data);
+}
+
+/** The output options of compare and timeline: `--json FILE|-`, `--md FILE`, `--html FILE`. */
+export interface ResultOutputs {
+  json?: string | undefined;
+  md?: string | undefined;
+  html?: string | undefined;
+}
+
+/** Only --json may name stdout (`-`): the Markdown and the HTML report go to files. */
+export function checkResultOutputs(outputs: ResultOutputs): void {
+  for (const option of ['html', 'md'] as const) {
+    if (outputs[option] === '-') throw new UsageError(`--${option} needs a file name (only --json can write to stdout)`);
+  }
+}
+
+/** Writes each output asked for, never over one of the inputs; the HTML report is rendered only when asked for. */
+export async function writeResultOutputs(outputs: ResultOutputs, inputs: readonly string[], render: { json: () => string; markdown: () => string; html: () => Promise<string> }): Promise<void> {
+  if (outputs.json !== undefined) {
+    if (outputs.json === '-') await writeStdout(render.json());
+    else await writeOutputFile(outputs.json, render.json(), inputs);
+  }
+  if (outputs.md !== undefined) await writeOutputFile(outputs.md, render.markdown(), inputs);
+  if (outputs.html !== undefined) await writeOutputFile(outputs.html, await render.html(), inputs);
 }

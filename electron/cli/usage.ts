@@ -1,15 +1,31 @@
 export const USAGE = `Usage:
   otalens compare OLD NEW [--json FILE|-] [--html FILE] [--md FILE] [--quiet]
-                          [--claim FEATURE=STATE]...
+                          [--claim FEATURE=STATE]... [--claim KIND:KEY=VALUE]...
+                          [--features FILE]...
       Compare two packages: which privacy-relevant defaults changed, with evidence,
-      and every app, permission, setting, property and file that changed. Prints a
-      short summary; --json writes the full result (use - for stdout), --html a
-      self-contained report, --md a Markdown summary. --claim checks a claim about
-      the new build, e.g. --claim cloud-messaging=opt-in (STATE: default-on,
-      opt-in, absent).
-  otalens inventory PKG [--json]
+      and every app, permission, setting, property, flag and file that changed.
+      Prints a short summary; --json writes the full result (use - for stdout),
+      --html a self-contained report, --md a Markdown summary. --claim checks a
+      claim about the new build, e.g. --claim cloud-messaging=opt-in (STATE:
+      default-on, opt-in, absent), or about any key: pref:KEY=off (or
+      pref:PACKAGE/KEY=on), setting:NAME=VALUE, prop:NAME=VALUE,
+      flag:NAME=enabled (VALUE may be absent). --features adds or overrides
+      feature rules from a JSON or YAML file (docs/feature-rules.md). OLD and NEW
+      may be packages or saved inventories.
+  otalens inventory PKG [--json] [-o FILE] [--quiet]
       Everything OTA Lens reads from one package: apps, property layers, settings
-      defaults with overlays, permission grants, sysconfig, init services, files.
+      defaults with overlays, permission grants, sysconfig, init services, flags,
+      files. --json prints it as a saved inventory; -o FILE writes one (gzip for a
+      .gz name, zstd for .zst) that compare and timeline read instead of PKG.
+  otalens timeline A B C... [--keep-order] [--claim KIND:KEY=VALUE]...
+                            [--features FILE]... [--json FILE|-] [--md FILE]
+                            [--html FILE] [--quiet]
+      Every feature, and each claimed key, across builds (packages or saved
+      inventories): its state in each build and where it changed. The builds are
+      ordered by build date (ro.build.date.utc) unless --keep-order.
+  otalens rules [--features FILE]... [--json | --yaml]
+      The feature rules a comparison applies, the files given checked; --json or
+      --yaml prints them as a rules file to start one's own from.
   otalens info PKG [--json]
       The package's kind, build fingerprint, Android version, security patch,
       OTA metadata and partitions.

@@ -1,6 +1,10 @@
 import type { TextDiff } from '../../shared/appDiff.js';
 import { diffFiles, diffGrants, diffInitServices, diffProperties, diffSettings, diffSysconfig } from '../../shared/diff.js';
 import { diffApps } from '../../shared/diffApps.js';
+import type { FeatureDefinition } from '../../shared/featureRules.js';
+import { FEATURES } from '../../shared/features.js';
+import { diffFlags } from '../../shared/flags.js';
+import { checkKeyClaim, keyFacts, type KeyClaim } from '../../shared/keyClaims.js';
 import { diffSecurity } from '../../shared/securityDiff.js';
 import { SCHEMA_VERSION, type ComparisonResult, type Progress } from '../../shared/model.js';
 import { compareStrings } from '../../shared/sort.js';
@@ -9,15 +13,26 @@ import type { FeatureState } from '../../shared/verdict.js';
 import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/verdicts.js';
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
-import { buildInventory, type InventoryResult } from './inventory/buildInventory.js';
+import type { InventoryResult } from './inventory/buildInventory.js';
 import { ParsedApps } from './inventory/parsedApps.js';
+import { loadBuild } from './inventory/savedInventory.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
 
-export interface CompareOptions {
-  onProgress?: ((progress: Progress) => void) | undefined;
-  signal?: AbortSignal | undefined;
+/** What a comparison judges by: the feature rules, and the claims about the new build to check. */
+export interface JudgeOptions {
   /** Claims about the new build to check, e.g. `{ feature: 'cloud-messaging', claimed: 'opt-in' }`. */
   claims?: readonly { feature: string; claimed: FeatureState }[] | undefined;
+  /** Claims about single keys of the new build, e.g. `setting:def_backup_enabled=off`. */
+  keyClaims?: readonly KeyClaim[] | undefined;
+  /** The feature rules to apply (default: the built-in knowledge base). */
+  features?: readonly FeatureDefinition[] | undefined;
+  /** Base names of the rule files merged into `features`, recorded in the result. */
+  ruleFiles?: readonly string[] | undefined;
+}
+
+export interface CompareOptions extends JudgeOptions {
+  onProgress?: ((progress: Progress) => void) | undefined;
+  signal?: AbortSignal | undefined;
   /** Parse apps in worker threads (default true); false parses them on this thread. */
   parallel?: boolean | undefined;
   /** Read the apps' code layer: SDKs and servers (default true; false to measure without it). */
@@ -25,7 +40,7 @@ export interface CompareOptions {
 }
 
 /**
- * Compares two packages given by path: inventories both, diffs apps, properties, settings,
+ * Compares two packages (or saved inventories) given by path: inventories both, diffs apps, properties, settings,
  * grants, services and files, and gives the feature verdicts. The result depends only on the
  * packages' contents (no times, no host paths), every list sorted: the same inputs give
  * byte-identical JSON. Throws InputError for unreadable input, CancelledError on abort.
@@ -38,7 +53,7 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   const pool = options.parallel === false ? null : new AppParserPool();
   const parsedApps = new ParsedApps();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>
-    buildInventory(path, {
+    loadBuild(path, {
       signal,
       pool,
       codeAnalysis: options.codeAnalysis,
@@ -56,22 +71,25 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   }
   throwIfAborted(signal);
   report({ stage: 'diffing' });
-  const result = compareInventories(before, after, options.claims);
+  const result = compareInventories(before, after, options);
   report({ stage: 'done' });
   return result;
 }
 
-export function compareInventories(before: InventoryResult, after: InventoryResult, claims?: CompareOptions['claims']): ComparisonResult {
+export function compareInventories(before: InventoryResult, after: InventoryResult, judge: JudgeOptions = {}): ComparisonResult {
   const old = before.inventory;
   const current = after.inventory;
   const apps = diffApps(old.apps, current.apps);
   const properties = diffProperties(old.properties, current.properties);
   const settings = diffSettings(old.settings, current.settings);
   const files = diffFiles(old.files, current.files);
-  const features = featureVerdicts(old, current);
+  const features = featureVerdicts(old, current, judge.features ?? FEATURES);
+  const claimableKeys = keyFacts(current);
+  const keyClaims = (judge.keyClaims ?? []).map((claim) => checkKeyClaim(claim, claimableKeys));
   const security = diffSecurity(old, current);
   const cited = (side: 'old' | 'new'): string[] => [
     ...features.flatMap((feature) => feature[side].evidence.map((evidence) => evidence.path)),
+    ...(side === 'new' ? keyClaims.flatMap((check) => check.evidence.map((evidence) => evidence.path)) : []),
     ...security.findings.flatMap((finding) => finding.evidence.filter((evidence) => evidence.side === side).map((evidence) => evidence.path)),
   ];
   const result: ComparisonResult = {
@@ -80,12 +98,14 @@ export function compareInventories(before: InventoryResult, after: InventoryResu
     new: current.package,
     features,
     otherDefaultChanges: otherDefaultChanges({ apps, settings, properties }, features),
+    claimableKeys,
     apps,
     properties,
     settings,
     permissionGrants: diffGrants(old.permissionGrants, current.permissionGrants),
     sysconfig: diffSysconfig(old.sysconfig, current.sysconfig),
     initServices: diffInitServices(old.initServices, current.initServices),
+    flags: diffFlags(old.flags, current.flags),
     files,
     textDiffs: textDiffs(before.texts, after.texts, files.changed.map((change) => change.path), apps.changed.map((app) => app.path)),
     evidenceFiles: {
@@ -95,7 +115,9 @@ export function compareInventories(before: InventoryResult, after: InventoryResu
     security,
     problems: { old: old.problems, new: current.problems },
   };
-  if (claims !== undefined && claims.length > 0) result.claims = claims.map((claim) => checkClaim(claim, features));
+  if (judge.claims !== undefined && judge.claims.length > 0) result.claims = judge.claims.map((claim) => checkClaim(claim, features));
+  if (keyClaims.length > 0) result.keyClaims = keyClaims;
+  if (judge.ruleFiles !== undefined && judge.ruleFiles.length > 0) result.ruleFiles = [...judge.ruleFiles];
   return result;
 }
 
@@ -122,11 +144,25 @@ function textDiffs(before: ReadonlyMap<string, string>, after: ReadonlyMap<strin
     if (diff !== null) diffs.push(diff);
   };
   for (const path of changedFiles) add(path, path);
+  const membersBefore = membersByArchive(before.keys());
+  const membersAfter = membersByArchive(after.keys());
   for (const app of movedApps) {
-    const members = new Set<string>();
-    for (const key of [...before.keys()].filter((key) => key.startsWith(`${app.old}${ARCHIVE_SEPARATOR}`))) members.add(key.slice(app.old.length + ARCHIVE_SEPARATOR.length));
-    for (const key of [...after.keys()].filter((key) => key.startsWith(`${app.new}${ARCHIVE_SEPARATOR}`))) members.add(key.slice(app.new.length + ARCHIVE_SEPARATOR.length));
+    const members = new Set([...(membersBefore.get(app.old) ?? []), ...(membersAfter.get(app.new) ?? [])]);
     for (const member of members) add(`${app.old}${ARCHIVE_SEPARATOR}${member}`, `${app.new}${ARCHIVE_SEPARATOR}${member}`);
   }
   return diffs.sort((a, b) => compareStrings(a.path, b.path));
+}
+
+/** `apk!/member` text keys grouped by archive (the path before the last `!/`): each APK's members, found once rather than per app. */
+function membersByArchive(paths: Iterable<string>): Map<string, string[]> {
+  const members = new Map<string, string[]>();
+  for (const path of paths) {
+    const at = path.lastIndexOf(ARCHIVE_SEPARATOR);
+    if (at < 0) continue;
+    const archive = path.slice(0, at);
+    const list = members.get(archive) ?? [];
+    list.push(path.slice(at + ARCHIVE_SEPARATOR.length));
+    members.set(archive, list);
+  }
+  return members;
 }

@@ -13,7 +13,7 @@ const post = (message: WorkerMessage): void => port.postMessage(message);
 
 const onProgress = throttleProgress((progress) => post({ type: 'progress', progress }), PROGRESS_INTERVAL_MS);
 
-comparePackages(request.oldPath, request.newPath, { onProgress, claims: request.claims }).then(
+comparePackages(request.oldPath, request.newPath, { onProgress, claims: request.claims, keyClaims: request.keyClaims, features: request.features, ruleFiles: request.ruleFiles }).then(
   (result) => post({ type: 'result', result }),
   (error: unknown) => post({ type: 'error', error: serializeError(error) }),
 );

@@ -1,11 +1,26 @@
+import type { FeatureDefinition } from '../../shared/featureRules.js';
+import type { KeyClaim } from '../../shared/keyClaims.js';
 import type { FeatureState } from '../../shared/verdict.js';
 import type { ComparisonResult, Progress } from '../../shared/model.js';
 import { CancelledError, InputError, type InputErrorDetails } from './errors.js';
 
-export interface WorkerRequest {
+/** The rules and claims a run judges by, as plain data for the worker. */
+export interface WorkerJudgement {
+  claims?: { feature: string; claimed: FeatureState }[];
+  keyClaims?: KeyClaim[];
+  features?: FeatureDefinition[];
+  ruleFiles?: string[];
+}
+
+export interface WorkerRequest extends WorkerJudgement {
   oldPath: string;
   newPath: string;
-  claims?: { feature: string; claimed: FeatureState }[];
+}
+
+/** What the timeline worker is asked: builds in the order given, and whether to keep that order. */
+export interface TimelineWorkerRequest extends Omit<WorkerJudgement, 'claims'> {
+  paths: string[];
+  keepOrder: boolean;
 }
 
 export type SerializedError =

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { sortKeys } from '../../shared/canonicalJson.js';
 import type { ComparisonResult } from '../../shared/model.js';
-import { REPORT_DATA_ELEMENT_ID, reportTitle } from '../../shared/report.js';
+import { REPORT_DATA_ELEMENT_ID, reportTitle, timelineTitle } from '../../shared/report.js';
+import type { TimelineResult } from '../../shared/timeline.js';
 import { checkInlineStyle, escapeHtmlText, escapeInlineScript, serializeJsonForHtml } from './htmlEscaping.js';
 
 
@@ -40,12 +42,20 @@ export function findAssetRefs(indexHtml: string): RendererAssetRefs {
   return { scriptSrc, styleHref };
 }
 
+/** What a static report shows: a comparison of two builds, or a timeline of many. */
+export type ReportData = ComparisonResult | TimelineResult;
+
+function titleOf(data: ReportData): string {
+  return 'kind' in data && data.kind === 'timeline' ? timelineTitle(data.builds.map((build) => build.file)) : reportTitle((data as ComparisonResult).old.file, (data as ComparisonResult).new.file);
+}
+
 /**
- * One self-contained HTML document: the renderer's script and style inline, the comparison as
- * JSON data, and a policy that allows exactly those two inline blocks and nothing else to load.
- * The same input always gives the same bytes.
+ * One self-contained HTML document: the renderer's script and style inline, the comparison (or
+ * timeline) as JSON data, and a policy that allows exactly those two inline blocks and nothing else
+ * to load. The same input always gives the same bytes, its keys sorted as in `--json`, so a result
+ * read from saved inventories embeds exactly as one read from the packages.
  */
-export function composeReportHtml(build: RendererBuild, result: ComparisonResult): string {
+export function composeReportHtml(build: RendererBuild, result: ReportData): string {
   const script = escapeInlineScript(build.script);
   const style = checkInlineStyle(build.style);
   const policy = [
@@ -56,7 +66,7 @@ export function composeReportHtml(build: RendererBuild, result: ComparisonResult
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
-  const title = reportTitle(result.old.file, result.new.file);
+  const title = titleOf(result);
 
   let html = build.indexHtml;
   for (const pattern of [CSP_META, SCRIPT_TAG, STYLESHEET_TAG]) html = replaceSingle(html, pattern, '');
@@ -66,7 +76,7 @@ export function composeReportHtml(build: RendererBuild, result: ComparisonResult
   html = insertBefore(
     html,
     '</body>',
-    `  <script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">${serializeJsonForHtml(result)}</script>\n` +
+    `  <script type="application/json" id="${REPORT_DATA_ELEMENT_ID}">${serializeJsonForHtml(sortKeys(result))}</script>\n` +
       `    <script type="module">${script}</script>\n  `,
   );
   return html;

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { ComparisonResult } from '../../shared/model.js';
-import { composeReportHtml, findAssetRefs } from './composeReport.js';
+import { composeReportHtml, findAssetRefs, type ReportData } from './composeReport.js';
 
 /** This module runs as dist/electron/report/htmlReport.js; the renderer build sits in dist/renderer/. */
 const DEFAULT_RENDERER_DIR = new URL('../../renderer/', import.meta.url);
@@ -23,10 +22,10 @@ export interface HtmlReportOptions {
 }
 
 /**
- * Renders a comparison as one self-contained HTML file that shows it with the app's own React
+ * Renders a comparison (or a timeline) as one self-contained HTML file that shows it with the app's own React
  * viewer, loads nothing from anywhere, and is byte-for-byte the same for the same result.
  */
-export async function renderHtmlReport(result: ComparisonResult, options: HtmlReportOptions = {}): Promise<string> {
+export async function renderHtmlReport(result: ReportData, options: HtmlReportOptions = {}): Promise<string> {
   const rendererDir = options.rendererDir ?? DEFAULT_RENDERER_DIR;
   const indexHtml = await readBuiltFile(rendererDir, 'index.html');
   const refs = findAssetRefs(indexHtml);

@@ -2,6 +2,7 @@ import type { AppMode } from './data/mode.js';
 import { LiveApp } from './live/LiveApp.js';
 import { downloadExporter } from './report/export/downloadExporter.js';
 import { ReportPage } from './report/ReportPage.js';
+import { TimelinePage } from './timeline/TimelinePage.js';
 
 export function App({ mode }: { mode: AppMode }) {
   switch (mode.kind) {
@@ -9,6 +10,8 @@ export function App({ mode }: { mode: AppMode }) {
       return <LiveApp api={mode.api} />;
     case 'report':
       return <ReportPage result={mode.result} exporter={downloadExporter(mode.result, mode.sourceHtml)} />;
+    case 'timeline':
+      return <TimelinePage result={mode.result} />;
     case 'broken':
       return (
         <main className="page">

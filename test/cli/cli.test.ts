@@ -47,7 +47,7 @@ describe('otalens compare', () => {
     expect(result.new.fingerprint).toBe(after['ro.build.fingerprint']);
     expect(result.properties.changed).toContainEqual({ name: 'ro.build.version.incremental', old: before['ro.build.version.incremental'], new: after['ro.build.version.incremental'], oldLayer: '/system/build.prop', newLayer: '/system/build.prop' });
     expect(Object.keys(result)).toEqual([
-      'apps', 'evidenceFiles', 'features', 'files', 'initServices', 'new', 'old', 'otherDefaultChanges', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'settings', 'sysconfig', 'textDiffs',
+      'apps', 'claimableKeys', 'evidenceFiles', 'features', 'files', 'flags', 'initServices', 'new', 'old', 'otherDefaultChanges', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'settings', 'sysconfig', 'textDiffs',
     ]);
     // Same inputs, same bytes.
     expect(otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--json', '-').stdout.equals(stdout)).toBe(true);
@@ -298,6 +298,89 @@ describe('otalens inventory and compare --claim', () => {
   });
 });
 
+
+describe('saved inventories, timelines, rules and key claims from the command line', () => {
+  const SCENARIOS = join(REPO_ROOT, 'test/fixtures/scenarios');
+  const CAROUSEL_OLD = join(SCENARIOS, 'ab-oplus/carousel-off-4.10.1.zip');
+  const CAROUSEL_NEW = join(SCENARIOS, 'ab-oplus/carousel-on-4.10.2.zip');
+  const CAROUSEL_RULES = join(REPO_ROOT, 'test/fixtures/rules/lockscreen-carousel.yaml');
+
+  it('inventory -o writes a saved inventory (zstd for .zst) that compare reads to the same bytes as the packages', () => {
+    for (const [pkg, file] of [[CAROUSEL_OLD, 'old.json.zst'], [CAROUSEL_NEW, 'new.json.gz']] as const) {
+      const written = otalens('inventory', pkg, '--json', '-o', file);
+      expect(written.status, written.stderr).toBe(0);
+      expect(written.stdout.length).toBe(0);
+    }
+    const printed = otalens('inventory', CAROUSEL_OLD, '--json').stdout.toString('utf8');
+    expect(run('zstd', ['-dcq', join(temp, 'old.json.zst')])).toBe(printed);
+    const args = ['--features', CAROUSEL_RULES, '--claim', 'lockscreen-carousel=default-on', '--claim', 'flag:com.miui.carousel.show_on_lockscreen=enabled', '--json', '-'];
+    const fromPackages = otalens('compare', CAROUSEL_OLD, CAROUSEL_NEW, ...args, '--md', 'from-packages.md', '--html', 'from-packages.html');
+    const fromSaved = otalens('compare', 'old.json.zst', 'new.json.gz', ...args, '--md', 'from-saved.md', '--html', 'from-saved.html');
+    expect(fromPackages.status).toBe(0);
+    expect(fromSaved.stdout.equals(fromPackages.stdout)).toBe(true);
+    // The Markdown and the HTML report (the result embedded in it) are the same bytes too.
+    for (const suffix of ['md', 'html']) {
+      expect(readFileSync(join(temp, `from-saved.${suffix}`)).equals(readFileSync(join(temp, `from-packages.${suffix}`))), suffix).toBe(true);
+    }
+    const result = JSON.parse(fromSaved.stdout.toString('utf8'));
+    expect(result.claims.map((claim: { verdict: string }) => claim.verdict)).toEqual(['confirmed']);
+    expect(result.keyClaims.map((claim: { text: string; verdict: string }) => `${claim.text} ${claim.verdict}`)).toEqual(['flag:com.miui.carousel.show_on_lockscreen=enabled confirmed']);
+    expect(otalens('inventory', CAROUSEL_OLD, '-o', CAROUSEL_OLD).status).toBe(1);
+  });
+
+  it('prints key claims and the flags that flipped in the text and the Markdown', () => {
+    const { status, stdout } = otalens('compare', CAROUSEL_OLD, CAROUSEL_NEW, '--features', CAROUSEL_RULES, '--claim', 'prop:persist.sys.lockscreen_carousel=off', '--md', 'carousel.md');
+    expect(status).toBe(0);
+    const text = stdout.toString('utf8');
+    expect(text).toContain('Feature rules:    built-in + lockscreen-carousel.yaml');
+    expect(text).toContain('✘ Wallpaper carousel on the lock screen was opt-in in the old build and is on by default in the new build: a regression.');
+    expect(text).toContain('prop:persist.sys.lockscreen_carousel=off: CONTRADICTED.');
+    expect(text).toContain('~ com.miui.carousel.show_on_lockscreen: disabled (read-write) → enabled (read-write)');
+    const markdown = readFileSync(join(temp, 'carousel.md'), 'utf8');
+    expect(markdown).toContain('## Flags that flipped or changed');
+    expect(markdown).toContain('| `com.miui.carousel.show_on_lockscreen` | `disabled (read-write)` | `enabled (read-write)` | `/system/etc/aconfig_flags.pb` |');
+    expect(markdown).toContain('- `prop:persist.sys.lockscreen_carousel=off`: **contradicted**.');
+  });
+
+  it('a malformed rules file is one line on stderr naming the file, the rule and the field (exit 2)', () => {
+    const broken = join(temp, 'broken-rules.yaml');
+    writeFileSync(broken, readFileSync(CAROUSEL_RULES, 'utf8').replace("names: ['^persist", "nmes: ['^persist"));
+    const { status, stderr } = otalens('compare', SAMPLE_OLD, SAMPLE_NEW, '--features', broken);
+    expect(status).toBe(2);
+    expectOneCleanErrorLine(stderr);
+    expect(stderr).toBe(`otalens: ${broken}: rule "lockscreen-carousel" (features[0]): matchers[0]: unknown field "nmes" (allowed: kind, names, values)\n`);
+  });
+
+  it('rules prints the rules in use, and as a rules document that reads back', () => {
+    const text = otalens('rules', '--features', CAROUSEL_RULES);
+    expect(text.status).toBe(0);
+    expect(text.stdout.toString('utf8')).toMatch(/^ {2}lockscreen-carousel +Wallpaper carousel on the lock screen \[from a rules file; property, flag, code-sdk\]$/m);
+    const yaml = otalens('rules', '--yaml');
+    writeFileSync(join(temp, 'builtin.yaml'), yaml.stdout);
+    const again = otalens('rules', '--features', 'builtin.yaml', '--json');
+    expect(again.status).toBe(0);
+    expect(again.stdout.toString('utf8')).toBe(otalens('rules', '--json').stdout.toString('utf8'));
+  });
+
+  it('timeline orders builds by date and writes text, JSON, Markdown and HTML', () => {
+    const builds = ['literal-on-again-4.7.18', 'literal-on-4.7.4', 'literal-off-4.7.11', 'implicit-off-4.7.12'].map((id) => join(SCENARIOS, 'file-ota', `${id}.zip`));
+    const { status, stdout, stderr } = otalens('timeline', ...builds, '--claim', 'setting:def_usage_stats_upload=false', '--json', 'timeline.json', '--md', 'timeline.md', '--html', 'timeline.html');
+    expect(status, stderr).toBe(0);
+    expect(stdout.toString('utf8')).toContain('~ Mi Cloud Messaging: on by default in build 1 (4.7.4); opt-in since build 2 (4.7.11); back to on by default in build 4 (4.7.18).');
+    const timeline = JSON.parse(readFileSync(join(temp, 'timeline.json'), 'utf8'));
+    expect(timeline.kind).toBe('timeline');
+    expect(timeline.builds.map((build: { label: string }) => build.label)).toEqual(['4.7.4', '4.7.11', '4.7.12', '4.7.18']);
+    expect(readFileSync(join(temp, 'timeline.md'), 'utf8')).toContain('| `setting:def_usage_stats_upload=false` |');
+    const html = readFileSync(join(temp, 'timeline.html'), 'utf8');
+    expect(html).toContain('<title>OTA Lens timeline: 4 builds (literal-on-4.7.4.zip … literal-on-again-4.7.18.zip)</title>');
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=["']?https?:/i);
+    const one = otalens('timeline', builds[0] as string);
+    expect(one.status).toBe(1);
+    const feature = otalens('timeline', ...builds, '--claim', 'cloud-messaging=opt-in');
+    expect(feature.status).toBe(1);
+    expect(feature.stderr).toMatch(/a timeline follows every feature already/);
+  });
+});
 
 describe('otalens ls and cat: device nodes, raw names, a partition that could not be read', () => {
   let packagePath = '';

@@ -1,6 +1,8 @@
 import type { AppChange, AppDiff, AppProfile } from '../../shared/appDiff.js';
 import { SCHEMA_VERSION, type ComparisonResult } from '../../shared/model.js';
-import type { FeatureVerdict } from '../../shared/verdict.js';
+import type { FeatureFlag } from '../../shared/flags.js';
+import type { KeyFact } from '../../shared/keyClaims.js';
+import type { Evidence, FeatureVerdict } from '../../shared/verdict.js';
 
 const MMS_OLD = '/system/app/Mms/Mms.apk';
 const MMS_NEW = '/system/priv-app/Mms/Mms.apk';
@@ -214,6 +216,28 @@ export function appDiffOf(parts: Partial<AppDiff>): AppDiff {
   return { added: [], removed: [], changed: [], profiles: { old: [], new: [] }, permissionDeclarations: { old: [], new: [] }, signingFindings: [], ...parts };
 }
 
+const CAROUSEL_FLAG: FeatureFlag = {
+  name: 'com.android.systemui.lockscreen_carousel',
+  namespace: 'systemui',
+  package: 'com.android.systemui',
+  state: 'enabled',
+  permission: 'read-write',
+  container: 'system',
+  source: 'aconfig',
+  file: '/system/etc/aconfig_flags.pb',
+};
+
+/** A few keys of the new build, one of each kind, agreeing with the changes above. */
+function handmadeKeys(): KeyFact[] {
+  const evidence = (path: string, subject: string, detail: string, state: Evidence['state'], line?: number): Evidence => ({ path, subject, detail, state, ...(line === undefined ? {} : { line }) });
+  return [
+    { kind: 'flag', key: CAROUSEL_FLAG.name, package: null, value: 'enabled', evidence: evidence(CAROUSEL_FLAG.file, CAROUSEL_FLAG.name, 'aconfig flag com.android.systemui.lockscreen_carousel ENABLED, read-write, namespace systemui', 'default-on') },
+    { kind: 'pref', key: 'pref_key_enable_mx', package: 'com.android.mms', value: 'false', evidence: evidence(`${MMS_NEW}!/res/xml/preferences.xml`, 'pref_key_enable_mx', 'CheckBoxPreference "pref_key_enable_mx" titled “Mi Cloud Messaging” in com.android.mms: default false (written in the XML)', 'opt-in', 14) },
+    { kind: 'prop', key: 'ro.build.version.release', package: null, value: '14', evidence: evidence('/system/build.prop', 'ro.build.version.release', 'property ro.build.version.release=14', 'unknown', 2) },
+    { kind: 'setting', key: 'def_location_providers_allowed', package: null, value: '', evidence: evidence('/vendor/overlay/SettingsOverlay.apk!/resources.arsc', 'def_location_providers_allowed', 'setting default def_location_providers_allowed =  (set by overlay com.example.overlay, priority 1)', 'unknown') },
+  ];
+}
+
 /** A small comparison written by hand, for tests that need exact control over the data shown. */
 export function handmadeResult(overrides: Partial<ComparisonResult> = {}): ComparisonResult {
   return {
@@ -350,6 +374,12 @@ export function handmadeResult(overrides: Partial<ComparisonResult> = {}): Compa
         { path: '/system/bin/sh', size: null, sha256: null },
         { path: '/vendor/etc/hosts', size: 56, sha256: '8'.repeat(64) },
       ],
+    },
+    claimableKeys: handmadeKeys(),
+    flags: {
+      added: [],
+      removed: [],
+      changed: [{ name: 'com.android.systemui.lockscreen_carousel', old: { ...CAROUSEL_FLAG, state: 'disabled' }, new: CAROUSEL_FLAG }],
     },
     evidenceFiles: { old: {}, new: {} },
     textDiffs: [

@@ -416,7 +416,7 @@ describe('searching settings and properties', () => {
     await search.fill('location gps');
     expect(await names('setting-row')).toEqual(['def_location_providers_allowed']);
     expect(await page.getByTestId('grant-row').count()).toBe(0);
-    expect(await page.getByTestId('platform-filter-status').textContent()).toBe('1 of 9 entries match.');
+    expect(await page.getByTestId('platform-filter-status').textContent()).toBe('1 of 10 entries match.');
     // The weather app: its default grant and its power-save allowance, nothing else.
     await search.fill('weather');
     expect(await names('grant-row')).toEqual(['com.example.weather']);

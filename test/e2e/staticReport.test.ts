@@ -434,7 +434,7 @@ describe('static HTML report of a handmade comparison', () => {
       ['#/summary', 'Summary'],
       ['#/security', 'Security'],
       ['#/apps', 'Apps (4)'],
-      ['#/settings', 'Settings & properties (9)'],
+      ['#/settings', 'Settings & properties (10)'],
       ['#/files', 'Files (3)'],
       ['#/problems', 'Problems (1)'],
     ]);

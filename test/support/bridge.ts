@@ -78,6 +78,7 @@ async function exposeHandlers(page: Page, handlers: BridgeHandlers): Promise<voi
       api['onProgress'] = subscriber(eventChannels.progress);
       api['onPackageChosen'] = subscriber(eventChannels.packageChosen);
       api['onExportRequested'] = subscriber(eventChannels.exportRequested);
+      api['onFeatureRulesChanged'] = subscriber(eventChannels.featureRulesChanged);
       // A page outside Electron has no file paths for dropped files.
       api['pathForFile'] = () => '';
       Object.defineProperty(window, 'otalens', { value: Object.freeze(api), enumerable: true });

@@ -13,3 +13,5 @@ async function importBuilt<T>(path: string): Promise<T> {
 export const builtHandlers = (): Promise<typeof import('../../electron/handlers.js')> => importBuilt('electron/handlers.js');
 export const builtCompare = (): Promise<typeof import('../../electron/engine/compare.js')> => importBuilt('electron/engine/compare.js');
 export const builtHtmlReport = (): Promise<typeof import('../../electron/report/htmlReport.js')> => importBuilt('electron/report/htmlReport.js');
+export const builtTimeline = (): Promise<typeof import('../../electron/engine/timeline.js')> => importBuilt('electron/engine/timeline.js');
+export const builtRules = (): Promise<typeof import('../../electron/engine/rules/loadFeatureRules.js')> => importBuilt('electron/engine/rules/loadFeatureRules.js');

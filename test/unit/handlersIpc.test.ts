@@ -56,6 +56,11 @@ function recordingHandlers() {
     recentComparisons: record('recentComparisons'),
     forgetRecent: record('forgetRecent'),
     readFileText: record('readFileText'),
+    featureRules: record('featureRules'),
+    chooseFeatureRules: record('chooseFeatureRules'),
+    forgetFeatureRules: record('forgetFeatureRules'),
+    chooseBuilds: record('chooseBuilds'),
+    timeline: record('timeline'),
   } as unknown as Handlers;
   return { handlers, calls };
 }
@@ -66,7 +71,10 @@ describe('registerIpcHandlers', () => {
   it('registers exactly the contract channels, prefixed', () => {
     const { ipcMain, registered } = fakeIpcMain();
     registerIpcHandlers(ipcMain, recordingHandlers().handlers, policy.isAppUrl);
-    expect([...registered.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:readFileText', 'otalens:recentComparisons', 'otalens:samplePackages']);
+    expect([...registered.keys()].sort()).toEqual([
+      'otalens:appInfo', 'otalens:cancelCompare', 'otalens:chooseBuilds', 'otalens:chooseFeatureRules', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport',
+      'otalens:featureRules', 'otalens:forgetFeatureRules', 'otalens:forgetRecent', 'otalens:readFileText', 'otalens:recentComparisons', 'otalens:samplePackages', 'otalens:timeline',
+    ]);
     expect(registered.size).toBe(INVOKE_CHANNELS.length);
   });
 

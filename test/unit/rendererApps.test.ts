@@ -150,14 +150,17 @@ describe('inspector views and routes', () => {
     expect(views.map((view) => [view.id, view.count])).toEqual([
       ['summary', null],
       ['apps', 4],
-      // 1 setting, 2 grants, 1 sysconfig entry, 2 init services, 3 properties.
-      ['settings', 9],
+      // 1 setting, 2 grants, 1 sysconfig entry, 2 init services, 3 properties, 1 flag.
+      ['settings', 10],
       ['files', 3],
     ]);
     expect(views[0]?.sections).toEqual(['verdicts', 'check-claim', 'other-defaults', 'builds']);
     const withProblems = inspectorViews(handmadeResult({ problems: { old: [{ path: '/system/app/Bad/Bad.apk', message: 'truncated' }], new: [] } }));
     expect(withProblems.at(-1)).toMatchObject({ id: 'problems', count: 1 });
-    expect(inspectorViews(handmadeResult({ features: [] }))[0]?.sections).not.toContain('check-claim');
+    expect(inspectorViews(handmadeResult({ features: [], claimableKeys: [] }))[0]?.sections).not.toContain('check-claim');
+    // Claims about single keys need no feature.
+    expect(inspectorViews(handmadeResult({ features: [] }))[0]?.sections).toContain('check-claim');
+    expect(views.find((view) => view.id === 'settings')?.sections).toContain('flags');
   });
 
   it('reads views, an app’s detail and a section’s address, and falls back to the summary', () => {

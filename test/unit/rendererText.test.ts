@@ -98,12 +98,13 @@ describe('searching settings and properties', () => {
 
   it('counts the rows of every table of the view that match', () => {
     const result = handmadeResult();
-    // 1 setting, 2 grants, 1 sysconfig entry, 2 init services, 3 properties.
-    expect(countPlatformMatches(result, [])).toEqual({ matching: 9, total: 9 });
+    // 1 setting, 2 grants, 1 sysconfig entry, 2 init services, 3 properties, 1 flag.
+    expect(countPlatformMatches(result, [])).toEqual({ matching: 10, total: 10 });
+    expect(countPlatformMatches(result, ['carousel', 'read-write'])).toEqual({ matching: 1, total: 10 });
     // The location setting and the fine-location grant.
-    expect(countPlatformMatches(result, searchWords('location'))).toEqual({ matching: 2, total: 9 });
+    expect(countPlatformMatches(result, searchWords('location'))).toEqual({ matching: 2, total: 10 });
     // The grant and the power-save allowance of the weather app.
-    expect(countPlatformMatches(result, searchWords('weather'))).toEqual({ matching: 2, total: 9 });
+    expect(countPlatformMatches(result, searchWords('weather'))).toEqual({ matching: 2, total: 10 });
     // A changed service is found by its old command too.
     expect(countPlatformMatches(result, searchWords('logd class core')).matching).toBe(1);
   });

@@ -450,18 +450,18 @@ const observed = (file: string): Observed => {
 beforeAll(() => unpackAll(), 120_000);
 
 describe('every scenario package', () => {
-  it('covers every scenario in the four formats (corrupt-apk in file OTA only, signing-keys in file OTA and A/B EROFS, literal-flip also OPPO-like), with builds.json naming the packages', () => {
+  it('covers every scenario in the four formats (corrupt-apk in file OTA only, signing-keys in file OTA and A/B EROFS, literal-flip also OPPO-like, carousel-on OPPO-like only), with builds.json naming the packages', () => {
     for (const scenario of scenarios) {
       const formats = Object.keys(scenario.packages).sort();
-      const expected = { 'corrupt-apk': ['file-ota'], 'signing-keys': ['ab-erofs', 'file-ota'], 'tracker-added': ['ab-erofs', 'file-ota'] }[scenario.id] ?? ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota'];
-      // The OPPO-like layout is built for the literal flip only.
+      const expected = { 'corrupt-apk': ['file-ota'], 'signing-keys': ['ab-erofs', 'file-ota'], 'tracker-added': ['ab-erofs', 'file-ota'], 'carousel-on': ['ab-oplus'] }[scenario.id] ?? ['ab-erofs', 'ab-ext4', 'block-ota', 'file-ota'];
+      // The OPPO-like layout is built for the literal flip and the Android 14 carousel pair only.
       expect(formats, scenario.id).toEqual(scenario.id === 'literal-flip' ? ['ab-erofs', 'ab-ext4', 'ab-oplus', 'block-ota', 'file-ota'] : expected);
       for (const [format, pair] of Object.entries(scenario.packages)) {
         expect(buildsJson.builds[scenario.old]?.packages[format as Format]).toBe(pair.old);
         expect(buildsJson.builds[scenario.new]?.packages[format as Format]).toBe(pair.new);
       }
     }
-    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'security-weakened', 'signing-keys', 'tracker-added', 'unchanged']);
+    expect(scenarios.map((scenario) => scenario.id).sort()).toEqual(['app-removed', 'carousel-on', 'corrupt-apk', 'implicit-off', 'key-renamed', 'literal-flip', 'regression', 'resource-flip', 'security-weakened', 'signing-keys', 'tracker-added', 'unchanged']);
   });
 
   it('holds exactly the files builds.json lists for its layout (names, types, sizes, SHA-256, symlinks)', () => {

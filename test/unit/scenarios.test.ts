@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { PRIVACY_WORDS } from '../../shared/features.js';
 import { summariseCode } from '../../shared/codeDiff.js';
+import { flagAddress, type FeatureFlag } from '../../shared/flags.js';
 import type { ComparisonResult } from '../../shared/model.js';
 import { isTrackerCategory, SDKS } from '../../shared/sdks.js';
 import { markdownSummary, textSummary } from '../../shared/summary.js';
@@ -55,6 +56,8 @@ interface Expected {
   files: Record<'added' | 'removed' | 'changed', string[]>;
   signingFindings: { kind: string; package: string; path: string; builds: string; testKeys?: string[] }[];
   security: { setuidAdded: string[]; permissiveAdded: { domain: string; path: string; line: number }[] };
+  /** Only for builds with aconfig flags: by address (`package.name`, `namespace/name`). */
+  flags?: { added: string[]; removed: string[]; changed: { name: string; old: Record<string, unknown>; new: Record<string, unknown> }[] };
 }
 interface Scenario {
   id: string;
@@ -160,6 +163,15 @@ function expectScenario(result: ComparisonResult, expected: Expected): void {
   expect(serious.filter((finding) => finding.kind === 'domain-permissive').map((finding) => ({ domain: finding.subject, path: finding.evidence[0]?.path, line: finding.evidence[0]?.line }))).toEqual(expected.security.permissiveAdded);
   const leading = expected.security.setuidAdded.length + expected.security.permissiveAdded.length;
   expect(serious.slice(0, leading).map((finding) => finding.kind).sort()).toEqual([...expected.security.setuidAdded.map(() => 'setuid-added'), ...expected.security.permissiveAdded.map(() => 'domain-permissive')].sort());
+  // Flags that flipped, came or went, as the builds' flag lists say.
+  if (expected.flags !== undefined) {
+    expect(result.flags.added.map(flagAddress)).toEqual(expected.flags.added);
+    expect(result.flags.removed.map(flagAddress)).toEqual(expected.flags.removed);
+    const valueOf = (flag: FeatureFlag) => (flag.source === 'device-config' ? { value: flag.value } : { state: flag.state, permission: flag.permission, fixedReadOnly: flag.fixedReadOnly ?? false });
+    expect(result.flags.changed.map((change) => ({ name: change.name, old: valueOf(change.old), new: valueOf(change.new) }))).toEqual(expected.flags.changed);
+  } else {
+    expect(result.flags).toEqual({ added: [], removed: [], changed: [] });
+  }
 
   // Every privacy-sounding flipped default is shown: in a verdict's evidence, or among the others.
   const cited = new Set(result.features.flatMap((feature) => [...feature.old.evidence, ...feature.new.evidence]).map((item) => `${item.subject}`));

@@ -124,17 +124,20 @@ describe('main process wiring', () => {
   });
 
   it('answers IPC on exactly the contract channels, and only from the app\'s page', async () => {
-    expect([...state.ipcHandlers.keys()].sort()).toEqual(['otalens:appInfo', 'otalens:cancelCompare', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport', 'otalens:forgetRecent', 'otalens:readFileText', 'otalens:recentComparisons', 'otalens:samplePackages']);
+    expect([...state.ipcHandlers.keys()].sort()).toEqual([
+      'otalens:appInfo', 'otalens:cancelCompare', 'otalens:chooseBuilds', 'otalens:chooseFeatureRules', 'otalens:choosePackage', 'otalens:compare', 'otalens:exportReport',
+      'otalens:featureRules', 'otalens:forgetFeatureRules', 'otalens:forgetRecent', 'otalens:readFileText', 'otalens:recentComparisons', 'otalens:samplePackages', 'otalens:timeline',
+    ]);
     const appInfo = installed(state.ipcHandlers.get('otalens:appInfo'), 'the appInfo channel');
     const sender = { isDestroyed: () => false, send: () => {} };
     await expect(appInfo({ senderFrame: { url: 'app://otalens/index.html' }, sender })).resolves.toEqual({ name: 'OTA Lens', version: '0.1.0' });
     expect(() => appInfo({ senderFrame: { url: 'https://example.com/' }, sender })).toThrow(/refused a message from https:\/\/example.com\//);
   });
 
-  it('installs a File menu with Open old, Open new and Quit, and Help › About', () => {
+  it('installs a File menu with Open old, Open new, Load Feature Rules and Quit, and Help › About', () => {
     const file = state.menu?.find((item) => item.label === '&File');
     const labels = (Array.isArray(file?.submenu) ? file.submenu : []).map((item) => item.label ?? item.role);
-    expect(labels).toEqual(['Open &Old Package…', 'Open &New Package…', 'Open &Recent', undefined, '&Export', undefined, process.platform === 'darwin' ? 'close' : 'quit']);
+    expect(labels).toEqual(['Open &Old Package…', 'Open &New Package…', 'Open &Recent', undefined, 'Load Feature &Rules…', 'Use Built-in Feature Rules Only', undefined, '&Export', undefined, process.platform === 'darwin' ? 'close' : 'quit']);
     expect(submenuLabels(state.menu, '&File', '&Export')).toEqual(['HTML Report…', 'JSON…', 'Markdown Summary…', 'PDF…']);
     // The fake user-data folder holds no recent list.
     expect(submenuLabels(state.menu, '&File', 'Open &Recent')).toEqual(['No recent comparisons']);

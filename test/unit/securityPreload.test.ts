@@ -73,7 +73,10 @@ describe('preload', () => {
 
   it('exposes exactly one global, otalens, with exactly the contract\'s members', () => {
     expect([...preload.exposed.keys()]).toEqual(['otalens']);
-    expect(Object.keys(api).sort()).toEqual(['appInfo', 'cancelCompare', 'choosePackage', 'compare', 'exportReport', 'forgetRecent', 'onExportRequested', 'onPackageChosen', 'onProgress', 'pathForFile', 'readFileText', 'recentComparisons', 'samplePackages']);
+    expect(Object.keys(api).sort()).toEqual([
+      'appInfo', 'cancelCompare', 'chooseBuilds', 'chooseFeatureRules', 'choosePackage', 'compare', 'exportReport', 'featureRules', 'forgetFeatureRules', 'forgetRecent',
+      'onExportRequested', 'onFeatureRulesChanged', 'onPackageChosen', 'onProgress', 'pathForFile', 'readFileText', 'recentComparisons', 'samplePackages', 'timeline',
+    ]);
     expect(Object.values(api).every((member) => typeof member === 'function')).toBe(true);
   });
 

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { AppModel } from '../../../shared/app.js';
 import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, InitService } from '../../../shared/inventory.js';
-import type { FileEntry, Problem } from '../../../shared/model.js';
+import { SCHEMA_VERSION, type FileEntry, type Problem } from '../../../shared/model.js';
 import { sortByKey } from '../../../shared/sort.js';
 import type { NamedResourceValue } from '../android/resourceValues.js';
 import { configFileKind, layerPropertyFiles, type ConfigFileKind, parseDefaultPermissions, parseInitRc, parseSystemConfigXml, type PropertyFileText } from '../config/index.js';
+import { isFlagFile, readBuildFlags } from '../config/buildFlags.js';
 import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
@@ -27,6 +28,8 @@ const APP_FILE = /\.(apk|apex|capex)$/i;
 const APP_IN_MEMORY_LIMIT = 128 << 20;
 const TEXT_FILE = /\.(xml|prop|rc|conf|cfg|txt|json|ini|sh|list)$|\/build\.prop$|\.default$/i;
 const TEXT_LIMIT = 1 << 20;
+/** aconfig flag files are read whole: a real build's largest (system's aconfig_flags.pb) is a few MiB. */
+const FLAG_FILE_LIMIT = 32 << 20;
 /**
  * Init scripts, permission and sysconfig XML parsed per build, in bytes: a real build has one or two
  * MiB of them. Property files do not count: there are a dozen, and every one matters.
@@ -153,10 +156,11 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     const initServices: InitService[] = configs.initRc.flatMap((file) => parseConfig(() => parseInitRc(file.text, file.path), file.path, problems) ?? []);
 
     const security = await readSecurityInventory(handle.opened, files, reader.policyTexts, problems);
+    const flags = readBuildFlags(reader.flagFiles, properties, problems);
     const effective = Object.fromEntries(properties.map((property) => [property.name, property.value]));
     const apps = reader.apps(platformSdkOf(effective));
     const inventory: PackageInventory = {
-      schemaVersion: 2,
+      schemaVersion: SCHEMA_VERSION,
       package: {
         file: handle.probe.name,
         sha256: packageSha256,
@@ -171,6 +175,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
       permissionGrants: sortByKey(grants, (grant) => `${grant.file} ${String(grant.line).padStart(8, '0')} ${grant.permission}`),
       sysconfig: sortByKey(sysconfig, (entry) => `${entry.file} ${String(entry.line).padStart(8, '0')}`),
       initServices: sortByKey(initServices, (service) => `${service.name} ${service.file}`),
+      flags,
       files: sortByKey(files, (entry) => entry.path),
       problems: sortByKey(problems, (problem) => `${problem.path} ${problem.message}`),
       security,
@@ -222,6 +227,8 @@ class FileReader {
   readonly texts = new Map<string, string>();
   /** SELinux CIL files by device path, read whole for the policy summary. */
   readonly policyTexts = new Map<string, string>();
+  /** aconfig flag files (protobufs and storage files), by device path. */
+  readonly flagFiles = new Map<string, Buffer>();
   private textBytes = 0;
   private readonly readApps: ReadApp[] = [];
   private readonly progress: InventoryProgress;
@@ -301,6 +308,17 @@ class FileReader {
         format: entry.path,
         expected: `at most ${this.sizeCap} bytes`,
       });
+    }
+    if (isFlagFile(entry.path)) {
+      if (entry.size > FLAG_FILE_LIMIT) {
+        this.problems.push({ path: entry.path, message: `flags not read: ${entry.size} bytes, more than the ${FLAG_FILE_LIMIT >> 20} MiB any real flag file needs (hashed and compared as a file)` });
+        entry.sha256 = await this.hash(entry.path, signal);
+        return;
+      }
+      const bytes = await this.readWhole(entry.path, signal);
+      entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+      this.flagFiles.set(entry.path, bytes);
+      return;
     }
     const isApp = APP_FILE.test(entry.path);
     const isPolicy = isSelinuxPolicyFile(entry.path) && entry.size <= POLICY_TEXT_LIMIT;

@@ -1,4 +1,5 @@
 import { SCHEMA_VERSION, type ComparisonResult } from '../../../shared/model.js';
+import type { TimelineResult } from '../../../shared/timeline.js';
 
 export { REPORT_DATA_ELEMENT_ID } from '../../../shared/report.js';
 
@@ -11,6 +12,16 @@ export class ReportDataError extends Error {
  * newer version, so the shape is checked before anything renders it.
  */
 export function parseEmbeddedResult(text: string): ComparisonResult {
+  const data = parseVersioned(text);
+  const missing = missingParts(data);
+  if (missing.length > 0) {
+    throw new ReportDataError(`The comparison data in this report is incomplete (missing or invalid: ${missing.join(', ')}).`);
+  }
+  return data as unknown as ComparisonResult;
+}
+
+/** The embedded JSON, of this viewer's schema version. */
+function parseVersioned(text: string): Record<string, unknown> {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -23,11 +34,29 @@ export function parseEmbeddedResult(text: string): ComparisonResult {
       `This report uses data format version ${String(data['schemaVersion'])}; this viewer reads version ${SCHEMA_VERSION}.`,
     );
   }
-  const missing = missingParts(data);
-  if (missing.length > 0) {
-    throw new ReportDataError(`The comparison data in this report is incomplete (missing or invalid: ${missing.join(', ')}).`);
-  }
-  return data as unknown as ComparisonResult;
+  return data;
+}
+
+/** What a static report carries: a comparison of two builds or a timeline of many. */
+export type EmbeddedData = { kind: 'comparison'; result: ComparisonResult } | { kind: 'timeline'; result: TimelineResult };
+
+/** Parses a static report's data, a comparison or a timeline, checking the shape the viewer reads. */
+export function parseEmbeddedData(text: string): EmbeddedData {
+  const data = parseVersioned(text);
+  if (data['kind'] !== 'timeline') return { kind: 'comparison', result: parseEmbeddedResult(text) };
+  const missing = missingTimelineParts(data);
+  if (missing.length > 0) throw new ReportDataError(`The timeline data in this report is incomplete (missing or invalid: ${missing.join(', ')}).`);
+  return { kind: 'timeline', result: data as unknown as TimelineResult };
+}
+
+function missingTimelineParts(data: Record<string, unknown>): string[] {
+  const missing = ['builds', 'features', 'keys', 'problems'].filter((key) => !Array.isArray(data[key]));
+  const builds = Array.isArray(data['builds']) ? data['builds'].length : 0;
+  const rows = [...(Array.isArray(data['features']) ? data['features'] : []), ...(Array.isArray(data['keys']) ? data['keys'] : [])] as unknown[];
+  rows.forEach((row, index) => {
+    if (!isRecord(row) || !Array.isArray(row['cells']) || row['cells'].length !== builds || typeof row['summary'] !== 'string') missing.push(`row ${index} (a cell per build)`);
+  });
+  return missing;
 }
 
 /** Lists of each part the viewer reads, by the keys it reads them with. */
@@ -38,6 +67,7 @@ const LIST_PARTS: readonly [string, readonly string[]][] = [
   ['permissionGrants', ['added', 'removed']],
   ['sysconfig', ['added', 'removed']],
   ['initServices', ['added', 'removed', 'changed']],
+  ['flags', ['added', 'removed', 'changed']],
   ['files', ['added', 'removed', 'changed', 'unchanged']],
   ['problems', ['old', 'new']],
 ];
@@ -49,7 +79,7 @@ function missingParts(data: Record<string, unknown>): string[] {
     if (!isRecord(info) || typeof info['file'] !== 'string' || typeof info['format'] !== 'string') missing.push(side);
     else if (!Array.isArray(info['partitions'])) missing.push(`${side}.partitions`);
   }
-  for (const key of ['features', 'otherDefaultChanges', 'textDiffs']) {
+  for (const key of ['features', 'otherDefaultChanges', 'textDiffs', 'claimableKeys']) {
     if (!Array.isArray(data[key])) missing.push(key);
   }
   const features: unknown = data['features'];
@@ -58,7 +88,9 @@ function missingParts(data: Record<string, unknown>): string[] {
       if (!isFeatureShaped(feature)) missing.push(`features[${index}]`);
     });
   }
-  if (data['claims'] !== undefined && !Array.isArray(data['claims'])) missing.push('claims');
+  for (const key of ['claims', 'keyClaims', 'ruleFiles']) {
+    if (data[key] !== undefined && !Array.isArray(data[key])) missing.push(key);
+  }
   for (const [part, keys] of LIST_PARTS) {
     const value = data[part];
     for (const key of keys) {

@@ -1,10 +1,12 @@
 import type { OtaLensApi } from '../../../shared/api.js';
 import type { ComparisonResult } from '../../../shared/model.js';
-import { parseEmbeddedResult, REPORT_DATA_ELEMENT_ID, ReportDataError } from './embeddedResult.js';
+import type { TimelineResult } from '../../../shared/timeline.js';
+import { parseEmbeddedData, REPORT_DATA_ELEMENT_ID, ReportDataError } from './embeddedResult.js';
 
 export type AppMode =
   | { kind: 'live'; api: OtaLensApi }
   | { kind: 'report'; result: ComparisonResult; sourceHtml: () => string }
+  | { kind: 'timeline'; result: TimelineResult }
   | { kind: 'broken'; message: string };
 
 /** A page with embedded report data is a static report; otherwise it needs the `window.otalens` bridge. */
@@ -12,7 +14,9 @@ export function detectMode(win: Window): AppMode {
   const dataElement = win.document.getElementById(REPORT_DATA_ELEMENT_ID);
   if (dataElement !== null) {
     try {
-      return { kind: 'report', result: parseEmbeddedResult(dataElement.textContent ?? ''), sourceHtml: () => reportSource(win.document) };
+      const data = parseEmbeddedData(dataElement.textContent ?? '');
+      if (data.kind === 'timeline') return { kind: 'timeline', result: data.result };
+      return { kind: 'report', result: data.result, sourceHtml: () => reportSource(win.document) };
     } catch (error) {
       if (error instanceof ReportDataError) return { kind: 'broken', message: error.message };
       throw error;

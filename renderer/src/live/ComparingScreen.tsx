@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { ElapsedTime } from './ElapsedTime.js';
+import { RunControls } from './RunControls.js';
 import type { Picks, ProgressView } from './liveState.js';
 import { describeSteps, type StepStatus } from './progressText.js';
 
@@ -48,14 +48,7 @@ export function ComparingScreen({ picks, progress, startedAt, cancelling, onCanc
           </li>
         ))}
       </ol>
-      <p className="elapsed">
-        Elapsed: <ElapsedTime startedAt={startedAt} />
-      </p>
-      <div className="button-row">
-        <button type="button" onClick={onCancel} disabled={cancelling}>
-          {cancelling ? 'Cancelling…' : 'Cancel'}
-        </button>
-      </div>
+      <RunControls startedAt={startedAt} cancelling={cancelling} onCancel={onCancel} />
     </main>
   );
 }

@@ -1,17 +1,43 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
-import type { CompareRequest, OtaLensApi, PackageKind, PackagePair, RecentComparison, Side } from '../../../shared/api.js';
+import type { CompareRequest, FeatureRulesStatus, OtaLensApi, PackageKind, PackagePair, PickedPackage, RecentComparison, Side } from '../../../shared/api.js';
+import type { Progress } from '../../../shared/model.js';
+import type { TimelineResult } from '../../../shared/timeline.js';
 import { ReportPage } from '../report/ReportPage.js';
+import { TimelinePage } from '../timeline/TimelinePage.js';
 import { appExporter } from './appExporter.js';
 import { ComparingScreen } from './ComparingScreen.js';
-import { INITIAL_STATE, liveReducer, NO_PATH_NOTICE } from './liveState.js';
+import { errorNotice, INITIAL_STATE, liveReducer, NO_PATH_NOTICE } from './liveState.js';
+import { RulesPanel } from './RulesPanel.js';
 import { StartScreen } from './StartScreen.js';
+import { TimelinePicker } from './TimelinePicker.js';
+import { TimelineRunScreen } from './TimelineRunScreen.js';
+
+/** A timeline of several builds, beside the two-build comparison: none, being read, or shown. */
+type TimelineState =
+  | { phase: 'idle' }
+  | { phase: 'running'; run: number; startedAt: number; progress: Progress | null; cancelling: boolean }
+  | { phase: 'shown'; result: TimelineResult };
 
 /** The Electron window: choose two packages, compare them through `window.otalens`, show the report. */
 export function LiveApp({ api }: { api: OtaLensApi }) {
   const [state, dispatch] = useReducer(liveReducer, INITIAL_STATE);
   const lastRun = useRef(0);
 
-  useEffect(() => api.onProgress((progress) => dispatch({ type: 'progress', progress })), [api]);
+  const [timeline, setTimeline] = useState<TimelineState>({ phase: 'idle' });
+  const [timelineBuilds, setTimelineBuilds] = useState<readonly PickedPackage[]>([]);
+  const [rules, setRules] = useState<FeatureRulesStatus | null>(null);
+  useEffect(
+    () =>
+      api.onProgress((progress) => {
+        dispatch({ type: 'progress', progress });
+        setTimeline((current) => (current.phase === 'running' && !current.cancelling ? { ...current, progress } : current));
+      }),
+    [api],
+  );
+  useEffect(() => api.onFeatureRulesChanged(setRules), [api]);
+  useEffect(() => {
+    if (state.screen === 'start') api.featureRules().then(setRules, () => setRules(null));
+  }, [api, state.screen]);
   useEffect(() => api.onPackageChosen(({ side, package: pick }) => dispatch({ type: 'picked', side, pick })), [api]);
   useEffect(preventDropNavigation, []);
   // The report names its packages in the title itself; the other screens say where the window is.
@@ -84,6 +110,52 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
     dispatch({ type: 'newComparison' });
   };
 
+  const chooseTimelineBuilds = async () => {
+    try {
+      const builds = await api.chooseBuilds();
+      if (builds.length > 0) setTimelineBuilds(builds);
+    } catch (error) {
+      dispatch({ type: 'pickFailed', notice: { title: 'The builds could not be chosen', message: messageOf(error), nextStep: 'Try again.' } });
+    }
+  };
+
+  const startTimeline = async (options: { keepOrder: boolean; claims: string[] }) => {
+    const run = ++lastRun.current;
+    setTimeline({ phase: 'running', run, startedAt: Date.now(), progress: null, cancelling: false });
+    const settle = (next: TimelineState, notice?: Parameters<typeof dispatch>[0]) => {
+      setTimeline((current) => (current.phase === 'running' && current.run === run ? next : current));
+      if (notice !== undefined) dispatch(notice);
+    };
+    try {
+      const outcome = await api.timeline({ paths: timelineBuilds.map((build) => build.path), keepOrder: options.keepOrder, claims: options.claims });
+      if (outcome.ok) settle({ phase: 'shown', result: outcome.result });
+      else if (outcome.error.kind === 'cancelled') settle({ phase: 'idle' });
+      else settle({ phase: 'idle' }, { type: 'pickFailed', notice: { ...errorNotice(outcome.error), title: 'These builds could not be followed' } });
+    } catch (error) {
+      settle({ phase: 'idle' }, { type: 'pickFailed', notice: { title: 'The timeline stopped unexpectedly', message: messageOf(error), nextStep: 'Try again.' } });
+    }
+  };
+
+  const changeRules = (change: () => Promise<FeatureRulesStatus>) => {
+    change().then(setRules, (error: unknown) => dispatch({ type: 'pickFailed', notice: { title: 'The feature rules could not be changed', message: messageOf(error), nextStep: 'Try again.' } }));
+  };
+
+  if (timeline.phase === 'running') {
+    return (
+      <TimelineRunScreen
+        builds={timelineBuilds}
+        progress={timeline.progress}
+        startedAt={timeline.startedAt}
+        cancelling={timeline.cancelling}
+        onCancel={() => {
+          setTimeline({ ...timeline, cancelling: true });
+          api.cancelCompare().catch(() => undefined);
+        }}
+      />
+    );
+  }
+  if (timeline.phase === 'shown') return <TimelinePage result={timeline.result} onBack={() => setTimeline({ phase: 'idle' })} />;
+
   switch (state.screen) {
     case 'start':
       return (
@@ -97,6 +169,12 @@ export function LiveApp({ api }: { api: OtaLensApi }) {
           recent={recent}
           onOpenRecent={(entry) => void comparePicked(entry)}
           onForgetRecent={(entry) => void api.forgetRecent(entry.id).then(setRecent, () => undefined)}
+          extras={
+            <>
+              <RulesPanel status={rules} onLoad={() => changeRules(api.chooseFeatureRules)} onForget={() => changeRules(api.forgetFeatureRules)} />
+              <TimelinePicker builds={timelineBuilds} onChoose={() => void chooseTimelineBuilds()} onStart={(options) => void startTimeline(options)} />
+            </>
+          }
         />
       );
     case 'comparing':

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { PackageKind, RecentComparison, Side } from '../../../shared/api.js';
 import { canCompare, type Notice, type Picks } from './liveState.js';
 import { NoticeBox } from './NoticeBox.js';
@@ -15,9 +16,11 @@ interface StartScreenProps {
   recent: readonly RecentComparison[];
   onOpenRecent: (entry: RecentComparison) => void;
   onForgetRecent: (entry: RecentComparison) => void;
+  /** The feature rules in use, and the timeline of several builds. */
+  extras?: ReactNode;
 }
 
-export function StartScreen({ picks, notice, onChoose, onDropFile, onCompare, onTrySample, recent, onOpenRecent, onForgetRecent }: StartScreenProps) {
+export function StartScreen({ picks, notice, onChoose, onDropFile, onCompare, onTrySample, recent, onOpenRecent, onForgetRecent, extras }: StartScreenProps) {
   const ready = canCompare(picks);
   return (
     <main className="page start" data-testid="start-screen">
@@ -54,6 +57,7 @@ export function StartScreen({ picks, notice, onChoose, onDropFile, onCompare, on
         )}
       </div>
       <RecentList entries={recent} onOpen={onOpenRecent} onForget={onForgetRecent} />
+      {extras}
     </main>
   );
 }

@@ -23,6 +23,7 @@ import { CodeFindingsSection } from './verdicts/CodeFindingsSection.js';
 import { leadingFindings, otherFindings } from '../../../shared/signingFindings.js';
 import { OtherDefaultsSection } from './verdicts/OtherDefaultsSection.js';
 import { SigningFindingsSection } from './verdicts/SigningFindingsSection.js';
+import { RuleFilesNote } from './verdicts/RuleFilesNote.js';
 import { VerdictsSection } from './verdicts/VerdictsSection.js';
 import { inspectorViews, type InspectorRoute, type InspectorView, type ViewId } from './views/inspectorViews.js';
 import { useInspectorRoute } from './views/useInspectorRoute.js';
@@ -98,9 +99,10 @@ export function ReportPage({ result, onNewComparison, exporter, exportRequests, 
               apps={result.apps}
             />
             <VerdictsSection features={result.features} partial={partial} />
+            <RuleFilesNote ruleFiles={result.ruleFiles} />
             <SecurityAlertSection security={result.security} />
-            <ClaimCheckerSection features={result.features} />
-            <ClaimsSection claims={result.claims} />
+            <ClaimCheckerSection features={result.features} keys={result.claimableKeys} />
+            <ClaimsSection claims={result.claims} keyClaims={result.keyClaims} />
             <OtherDefaultsSection changes={result.otherDefaultChanges} />
             <SigningFindingsSection
               id="signatures"

@@ -4,6 +4,7 @@ import { FilterBox } from '../FilterBox.js';
 import { PropertiesSection } from '../PropertiesSection.js';
 import { GrantsSection } from './GrantsSection.js';
 import { InitServicesSection } from './InitServicesSection.js';
+import { FlagsSection } from './FlagsSection.js';
 import { countPlatformMatches, searchWords, type PlatformDiffs } from './platformSearch.js';
 import { SettingsSection } from './SettingsSection.js';
 import { SysconfigSection } from './SysconfigSection.js';
@@ -34,6 +35,7 @@ export function SettingsView({ diffs }: { diffs: PlatformDiffs }) {
       <SysconfigSection sysconfig={diffs.sysconfig} words={words} />
       <InitServicesSection services={diffs.initServices} words={words} />
       <PropertiesSection properties={diffs.properties} words={words} />
+      {diffs.flags !== undefined && <FlagsSection flags={diffs.flags} words={words} />}
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { GrantDiff, InitServiceDiff, SettingChange, SettingDiff, SysconfigDiff, ValueChange } from '../../../../shared/appDiff.js';
+import { flagAddress, type FeatureFlag, type FlagDiff } from '../../../../shared/flags.js';
 import type { InitService, PermissionGrant, SysconfigEntry } from '../../../../shared/inventory.js';
 import type { PropertyChange, PropertyDiff } from '../../../../shared/model.js';
 
@@ -26,6 +27,7 @@ export const grantTexts = (grant: PermissionGrant) => [GRANT_KINDS[grant.kind] ?
 export const sysconfigTexts = (entry: SysconfigEntry) => [entry.kind, entry.package, entry.name, entry.file];
 export const serviceTexts = (service: InitService) => [service.name, service.command, ...service.options, service.file];
 export const propertyTexts = (change: PropertyChange) => [change.name, change.old, change.new, change.oldLayer, change.newLayer];
+export const flagTexts = (flag: FeatureFlag | null) => (flag === null ? [] : [flagAddress(flag), flag.namespace, flag.state, flag.value, flag.permission, flag.description, flag.file]);
 
 export interface PlatformDiffs {
   settings: SettingDiff;
@@ -33,6 +35,8 @@ export interface PlatformDiffs {
   sysconfig: SysconfigDiff;
   initServices: InitServiceDiff;
   properties: PropertyDiff;
+  /** Absent in results made before flags were read. */
+  flags?: FlagDiff;
 }
 
 type Texts = readonly (string | null | undefined)[];
@@ -55,5 +59,9 @@ export function countPlatformMatches(diffs: PlatformDiffs, words: readonly strin
   add([...initServices.added, ...initServices.removed], serviceTexts);
   add(initServices.changed, serviceChangeTexts);
   add([...properties.added, ...properties.removed, ...properties.changed], propertyTexts);
+  if (diffs.flags !== undefined) {
+    add([...diffs.flags.added, ...diffs.flags.removed], flagTexts);
+    add(diffs.flags.changed, (change) => [...flagTexts(change.old), ...flagTexts(change.new)]);
+  }
   return { matching, total };
 }

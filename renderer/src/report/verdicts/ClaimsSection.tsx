@@ -1,13 +1,15 @@
+import type { KeyClaimCheck } from '../../../../shared/keyClaims.js';
 import type { ClaimCheck } from '../../../../shared/verdict.js';
 import { claimBadge } from '../../text/verdictText.js';
 import { Badge } from '../Badge.js';
 import { ReportSection } from '../ReportSection.js';
 import { EvidenceList } from './EvidenceList.js';
+import { KeyClaimCard } from './KeyClaimCard.js';
 import { StateText } from './StateText.js';
 
-/** Claims about the new build, checked against its verdicts; shown only when some were given. */
-export function ClaimsSection({ claims }: { claims: readonly ClaimCheck[] | undefined }) {
-  if (claims === undefined || claims.length === 0) return null;
+/** Claims about the new build, checked against its verdicts and keys; shown only when some were given. */
+export function ClaimsSection({ claims = [], keyClaims = [] }: { claims: readonly ClaimCheck[] | undefined; keyClaims?: readonly KeyClaimCheck[] | undefined }) {
+  if (claims.length === 0 && keyClaims.length === 0) return null;
   return (
     <ReportSection id="claims" title="Claims checked" intro="Each claim is about the new build and is checked against the evidence found in it.">
       <div className="feature-cards">
@@ -49,6 +51,9 @@ export function ClaimsSection({ claims }: { claims: readonly ClaimCheck[] | unde
             </article>
           );
         })}
+        {keyClaims.map((check, index) => (
+          <KeyClaimCard key={`${check.text}\u0000${index}`} check={check} testId="key-claim-card" />
+        ))}
       </div>
     </ReportSection>
   );

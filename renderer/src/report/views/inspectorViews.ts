@@ -20,8 +20,8 @@ export function inspectorViews(result: ComparisonResult): InspectorView[] {
   const summarySections = [
     ...(result.security?.findings.some((finding) => finding.severity === 'serious') === true ? ['security-alert'] : []),
     'verdicts',
-    ...(result.features.length > 0 ? ['check-claim'] : []),
-    ...(result.claims !== undefined && result.claims.length > 0 ? ['claims'] : []),
+    ...(result.features.length > 0 || result.claimableKeys.length > 0 ? ['check-claim'] : []),
+    ...((result.claims?.length ?? 0) + (result.keyClaims?.length ?? 0) > 0 ? ['claims'] : []),
     'other-defaults',
     'builds',
   ];
@@ -38,8 +38,9 @@ export function inspectorViews(result: ComparisonResult): InspectorView[] {
       id: 'settings',
       title: 'Settings & properties',
       count: sum(settings.added, settings.removed, settings.changed, permissionGrants.added, permissionGrants.removed, sysconfig.added, sysconfig.removed) +
-        sum(initServices.added, initServices.removed, initServices.changed, properties.added, properties.removed, properties.changed),
-      sections: ['settings', 'grants', 'sysconfig', 'init-services', 'properties'],
+        sum(initServices.added, initServices.removed, initServices.changed, properties.added, properties.removed, properties.changed) +
+        sum(result.flags.added, result.flags.removed, result.flags.changed),
+      sections: ['settings', 'grants', 'sysconfig', 'init-services', 'properties', 'flags'],
     },
     { id: 'files', title: 'Files', count: sum(files.added, files.removed, files.changed), sections: ['file-browser', 'files', 'text-diffs'] },
   ];
