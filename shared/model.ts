@@ -9,7 +9,7 @@ import type { KeyClaimCheck, KeyFact } from './keyClaims.js';
 import type { SecurityDiff } from './security.js';
 import type { ClaimCheck, DefaultChange, FeatureVerdict } from './verdict.js';
 
-export const SCHEMA_VERSION = 2 as const;
+export const SCHEMA_VERSION = 3 as const;
 
 /** How a package was recognised. */
 export type PackageFormat =

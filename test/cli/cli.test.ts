@@ -31,7 +31,7 @@ describe('otalens compare', () => {
     const result = JSON.parse(stdout.toString('utf8'));
     const before = propsFromText(unzipMember(SAMPLE_OLD, 'system/build.prop').toString('utf8'));
     const after = propsFromText(unzipMember(SAMPLE_NEW, 'system/build.prop').toString('utf8'));
-    expect(result.schemaVersion).toBe(2);
+    expect(result.schemaVersion).toBe(3);
     expect(result.old).toEqual({
       file: 'sample-old.zip',
       sha256: sha256(readFileSync(SAMPLE_OLD)),
@@ -61,7 +61,7 @@ describe('otalens compare', () => {
     expect(summary).toContain(`new  ${after['ro.build.fingerprint']}`);
     expect(summary).toMatch(/^Verdicts:$/m);
     expect(summary).toMatch(/^Properties: \d+ changed/m);
-    expect(JSON.parse(readFileSync(join(temp, 'out.json'), 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(readFileSync(join(temp, 'out.json'), 'utf8')).schemaVersion).toBe(3);
     expect(readFileSync(join(temp, 'out.md'), 'utf8')).toContain(`\`${after['ro.build.fingerprint']}\``);
     const html = readFileSync(join(temp, 'out.html'), 'utf8');
     expect(html).toMatch(/^<!doctype html>/i);

@@ -50,7 +50,7 @@ describe('comparePackages on the sample pair', () => {
     expect(result.properties.added).toEqual(Object.keys(after).filter((name) => !(name in before)).sort().map((name) => ({ name, old: null, new: after[name], oldLayer: null, newLayer: layer })));
     expect(result.properties.removed).toEqual(Object.keys(before).filter((name) => !(name in after)).sort().map((name) => ({ name, old: before[name], new: null, oldLayer: layer, newLayer: null })));
 
-    expect(result.schemaVersion).toBe(2);
+    expect(result.schemaVersion).toBe(3);
     expect(result.old.fingerprint).toBe(before['ro.build.fingerprint']);
     expect(result.new.fingerprint).toBe(after['ro.build.fingerprint']);
     expect(result.old.sha256).toBe(sha256(readFileSync(SAMPLE_OLD)));

@@ -327,7 +327,7 @@ describe('exportReport', () => {
       message: 'Could not save x.json: no such file or folder',
     });
     await expect(h.exportReport(recordingContext(), { format: 'pdf', result })).rejects.toThrow(/format must be one of html, json, markdown/);
-    await expect(h.exportReport(recordingContext(), { format: 'json', result: { schemaVersion: 99 } })).rejects.toThrow(/schema version 2/);
+    await expect(h.exportReport(recordingContext(), { format: 'json', result: { schemaVersion: 99 } })).rejects.toThrow(/schema version 3/);
     await expect(h.exportReport(recordingContext(), { format: 'json', result, extra: 1 })).rejects.toThrow(/exactly the fields format, result/);
     await expect(h.exportReport(recordingContext(), { format: 'json', result }, 'x')).rejects.toThrow('exportReport takes 1 argument, got 2');
     await expect(handlers().exportReport(recordingContext(), { format: 'json', result })).resolves.toEqual({ status: 'failed', message: 'Exporting is not available here.' });
