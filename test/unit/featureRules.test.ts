@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import type { AppModel } from '../../shared/app.js';
+import type { AppModel, SdkFound } from '../../shared/app.js';
 import { FeatureRulesError, mergeFeatureRules, parseFeatureRules } from '../../shared/featureRules.js';
 import { BUILTIN_FEATURE_RULES, FEATURES } from '../../shared/features.js';
 import type { InventoryApp } from '../../shared/inventory.js';
@@ -118,7 +118,7 @@ describe('a malformed rules file', () => {
 });
 
 describe('code facts (supporting evidence only)', () => {
-  const withCode = (sdks: { id: string; name: string; category: string; evidence: string[] }[]): InventoryApp => ({
+  const withCode = (sdks: SdkFound[]): InventoryApp => ({
     path: '/system/app/Gallery/Gallery.apk',
     partition: 'system',
     sha256: 'a'.repeat(64),
@@ -134,13 +134,13 @@ describe('code facts (supporting evidence only)', () => {
   });
 
   it('an SDK in an app\'s code alone never makes a default on or opt-in', () => {
-    const side = evaluateFeature(feature, view([withCode([{ id: 'carousel-feed', name: 'Carousel feed', category: 'content', evidence: ['Lcom/miui/carousel/Feed;'] }])]));
+    const side = evaluateFeature(feature, view([withCode([{ id: 'carousel-feed', name: 'Carousel feed', category: 'advertising', evidence: { className: 'com.miui.carousel.Feed', dexFile: 'classes2.dex' }, classCount: 3 }])]));
     expect(side.state).toBe('unknown');
-    expect(side.evidence).toEqual([{ path: '/system/app/Gallery/Gallery.apk', subject: 'com.miui.android.fashiongallery carousel-feed', detail: 'com.miui.android.fashiongallery contains the Carousel feed SDK (content) in its code; code alone does not show whether it is on by default', state: 'unknown' }]);
+    expect(side.evidence).toEqual([{ path: '/system/app/Gallery/Gallery.apk!/classes2.dex', subject: 'com.miui.android.fashiongallery carousel-feed', detail: 'com.miui.android.fashiongallery carries Carousel feed (advertising SDK, class com.miui.carousel.Feed); its code shows what the app can do, not whether it is on by default', state: 'unknown' }]);
   });
 
   it('supports a state that a default decides, and finds nothing in apps without code facts', () => {
-    const decided = evaluateFeature(feature, view([withCode([{ id: 'carousel-feed', name: 'Carousel feed', category: 'content', evidence: [] }])], [{ name: 'persist.sys.lockscreen_carousel', value: '0' }]));
+    const decided = evaluateFeature(feature, view([withCode([{ id: 'carousel-feed', name: 'Carousel feed', category: 'advertising', evidence: { className: 'com.miui.carousel.Feed', dexFile: 'classes.dex' }, classCount: 1 }])], [{ name: 'persist.sys.lockscreen_carousel', value: '0' }]));
     expect(decided.state).toBe('opt-in');
     expect(decided.evidence.map((item) => item.state).sort()).toEqual(['opt-in', 'unknown']);
     const noCode: InventoryApp = { ...withCode([]), app: { package: 'com.miui.android.fashiongallery', preferences: [] } as unknown as AppModel };

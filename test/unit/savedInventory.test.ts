@@ -21,6 +21,8 @@ const SCENARIOS = join(REPO_ROOT, 'test/fixtures/scenarios');
 const PAIRS = [
   { name: 'the sample pair (file OTAs)', old: SAMPLE_OLD, new: SAMPLE_NEW },
   { name: 'the carousel pair (A/B OTAs, EROFS, flags)', old: join(SCENARIOS, 'ab-oplus/carousel-off-4.10.1.zip'), new: join(SCENARIOS, 'ab-oplus/carousel-on-4.10.2.zip') },
+  { name: 'the security-weakened pair (file OTAs: updater-script metadata, SELinux CIL)', old: join(SCENARIOS, 'file-ota/policy-4.9.5.zip'), new: join(SCENARIOS, 'file-ota/weakened-4.9.6.zip'), citesPolicy: true },
+  { name: 'the tracker-added pair (A/B OTAs, EROFS, the code layer)', old: join(SCENARIOS, 'ab-erofs/code-push-4.9.30.zip'), new: join(SCENARIOS, 'ab-erofs/code-tracker-4.9.31.zip') },
 ];
 const temp = mkdtempSync(join(tmpdir(), 'otalens-saved-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -35,7 +37,10 @@ beforeAll(async () => {
 
 describe('package → saved inventory → compare', () => {
   it.each(PAIRS)('$name: byte-identical JSON to comparing the packages, saved as .json, .json.gz and .json.zst', async (pair) => {
-    const direct = toCanonicalJson(await comparePackages(pair.old, pair.new, options));
+    const result = await comparePackages(pair.old, pair.new, options);
+    // The security findings cite the CIL policy, which only the evidence texts carry.
+    if ('citesPolicy' in pair) expect(Object.keys(result.evidenceFiles.new)).toContain('/system/etc/selinux/plat_sepolicy.cil');
+    const direct = toCanonicalJson(result);
     for (const suffix of ['json', 'json.gz', 'json.zst']) {
       const saved = { old: join(temp, `old.${suffix}`), new: join(temp, `new.${suffix}`) };
       for (const side of ['old', 'new'] as const) await writeSavedInventory(saved[side], await buildInventory(pair[side], { pool: null }));
@@ -53,7 +58,7 @@ describe('package → saved inventory → compare', () => {
     expect(toolOutput('gzip', ['-dc', join(temp, 'inventory.json.gz')]).toString('utf8')).toBe(json);
     expect(toolOutput('zstd', ['-dcq', join(temp, 'inventory.json.zst')]).toString('utf8')).toBe(json);
     const parsed = JSON.parse(json) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['apps', 'files', 'flags', 'initServices', 'package', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'settings', 'sysconfig', 'texts']);
+    expect(Object.keys(parsed)).toEqual(['apps', 'evidenceTexts', 'files', 'flags', 'initServices', 'package', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'security', 'settings', 'sysconfig', 'texts']);
     expect(Object.keys(parsed['texts'] as object)).toContain('/system/build.prop');
     expect((parsed['texts'] as Record<string, string>)['/system/build.prop']).toBe(toolOutput('unzip', ['-p', SAMPLE_NEW, 'system/build.prop']).toString('utf8'));
   });
