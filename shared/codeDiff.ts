@@ -11,6 +11,11 @@ import { compareStrings } from './sort.js';
 /** Statuses whose SDKs and servers are all there is to know: every DEX the app has was read (or it has none). */
 const COMPARABLE: readonly CodeStatus[] = ['read', 'partial', 'no-code'];
 
+/** Whether the app's SDKs and servers are known: its DEX files were read (or it has none). */
+export function codeWasRead(code: AppCode): boolean {
+  return COMPARABLE.includes(code.status);
+}
+
 const STATUS_WORDS: Readonly<Record<CodeStatus, string>> = {
   read: 'read',
   partial: 'partly read',
@@ -24,23 +29,30 @@ export function codeChange(old: AppCode | null | undefined, current: AppCode | n
   if (old === null || old === undefined || current === null || current === undefined) return undefined;
   const change: CodeChange = { sdks: { added: [], removed: [] }, hosts: { added: [], removed: [] } };
   if (old.status !== current.status) change.status = { old: old.status, new: current.status };
-  if (COMPARABLE.includes(old.status) && COMPARABLE.includes(current.status)) {
+  if (codeWasRead(old) && codeWasRead(current)) {
     const sdks = pairByKey(old.sdks, current.sdks, (sdk) => sdk.id);
     const hosts = pairByKey(old.hosts, current.hosts, (host) => host.host);
     change.sdks = { added: sdks.added, removed: sdks.removed };
     change.hosts = { added: hosts.added, removed: hosts.removed };
   } else {
-    const side = COMPARABLE.includes(old.status) ? 'the new build' : 'the old build';
-    change.notCompared = `SDKs and servers not compared: the app's code is ${STATUS_WORDS[COMPARABLE.includes(old.status) ? current.status : old.status]} in ${side}`;
+    const side = codeWasRead(old) ? 'the new build' : 'the old build';
+    change.notCompared = `SDKs and servers not compared: the app's code is ${STATUS_WORDS[codeWasRead(old) ? current.status : old.status]} in ${side}`;
   }
   const changed = change.status !== undefined || change.sdks.added.length + change.sdks.removed.length + change.hosts.added.length + change.hosts.removed.length > 0;
   return changed ? change : undefined;
 }
 
-/** An app's code in a few words: `6 SDKs (4 trackers), 13 servers`, or why its code could not be read. */
+/**
+ * An app's code in a few words: `6 SDKs (4 trackers), 13 servers`, and why its code could not be
+ * read. When no DEX could be read its SDKs are unknown, never "0 SDKs".
+ */
 export function describeCode(code: AppCode): string {
   const trackers = code.sdks.filter((sdk) => isTrackerCategory(sdk.category)).length;
-  const counts = `${code.sdks.length} ${code.sdks.length === 1 ? 'SDK' : 'SDKs'}${trackers > 0 ? ` (${trackers} ${trackers === 1 ? 'tracker' : 'trackers'})` : ''}, ${code.hosts.length} ${code.hosts.length === 1 ? 'server' : 'servers'}`;
+  const sdks = codeWasRead(code)
+    ? `${code.sdks.length} ${code.sdks.length === 1 ? 'SDK' : 'SDKs'}${trackers > 0 ? ` (${trackers} ${trackers === 1 ? 'tracker' : 'trackers'})` : ''}`
+    : 'SDKs unknown';
+  const counts = `${sdks}, ${code.hosts.length} ${code.hosts.length === 1 ? 'server' : 'servers'}`;
+  if (code.status === 'no-code') return `${counts}; the app has no code`;
   return code.status === 'read' ? counts : `${counts}; code ${STATUS_WORDS[code.status]}`;
 }
 

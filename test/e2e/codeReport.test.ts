@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppCode } from '../../shared/app.js';
+import { codeChange } from '../../shared/codeDiff.js';
+import type { ComparisonResult } from '../../shared/model.js';
 import { isTrackerCategory, SDKS } from '../../shared/sdks.js';
 import { launchBrowser, recordPageErrors, recordRequests } from '../support/browser.js';
 import { builtCompare, builtHtmlReport } from '../support/built.js';
@@ -31,17 +34,19 @@ let workDir: string;
 let page: Page;
 let requests: string[];
 let errors: string[];
+let comparison: ComparisonResult;
 const truth = scenario?.expected['file-ota']?.apps.changed.find((app) => app.package === 'com.android.mms')?.code;
 const newMms = builds.builds['code-tracker-4.9.31']?.layouts.legacy.facts.apps.find((app) => app.package === 'com.android.mms');
+const oldMms = builds.builds['code-push-4.9.30']?.layouts.legacy.facts.apps.find((app) => app.package === 'com.android.mms');
 
 beforeAll(async () => {
   if (scenario === undefined || truth === undefined || newMms?.code === undefined) throw new Error('the tracker-added scenario is missing from test/fixtures/scenarios');
   browser = await launchBrowser();
   workDir = await mkdtemp(join(tmpdir(), 'otalens-code-report-'));
   const packages = scenario.packages['file-ota'] as { old: string; new: string };
-  const result = await comparePackages(new URL(packages.old, SCENARIOS).pathname, new URL(packages.new, SCENARIOS).pathname);
+  comparison = await comparePackages(new URL(packages.old, SCENARIOS).pathname, new URL(packages.new, SCENARIOS).pathname);
   const file = join(workDir, 'code.html');
-  await writeFile(file, await renderHtmlReport(result));
+  await writeFile(file, await renderHtmlReport(comparison));
   page = await browser.newPage();
   requests = recordRequests(page);
   errors = recordPageErrors(page);
@@ -93,6 +98,38 @@ describe('the code layer in the report', () => {
     expect(hostRows.filter(([kind]) => kind === 'added').map(([, host]) => host)).toEqual(truth?.hosts.added);
     expect(hostRows.map(([, host]) => host).sort()).toEqual([...(newMms?.code?.hosts ?? [])].sort());
     expect(await page.getByTestId('app-code-status').last().getAttribute('data-status')).toBe('read');
+  });
+
+  it('when one build\'s code is not in its files, lists the other build\'s SDKs and says the SDKs are not compared; with neither, "not known", never "none"', async () => {
+    // The same comparison, as if the new build's messaging app kept its code out of the build's files (a preopted app with an Android 12 VDEX).
+    const notInFiles: AppCode = { status: 'not-in-files', reason: "code not in this build's files: the APK holds no classes.dex", dexFiles: [], classCount: 0, sdks: [], hosts: [], nonEndpoints: [] };
+    const withCode = (code: { old?: AppCode; new?: AppCode }): ComparisonResult => {
+      const copy = structuredClone(comparison);
+      for (const side of ['old', 'new'] as const) {
+        for (const profile of copy.apps.profiles[side]) if (profile.package === 'com.android.mms' && code[side] !== undefined) profile.code = code[side];
+      }
+      const oldProfile = copy.apps.profiles.old.find((profile) => profile.package === 'com.android.mms');
+      const newProfile = copy.apps.profiles.new.find((profile) => profile.package === 'com.android.mms');
+      for (const change of copy.apps.changed) if (change.package === 'com.android.mms') change.code = codeChange(oldProfile?.code, newProfile?.code);
+      return copy;
+    };
+    const open = async (result: ComparisonResult, name: string): Promise<Page> => {
+      const file = join(workDir, name);
+      await writeFile(file, await renderHtmlReport(result));
+      const opened = await browser.newPage();
+      await opened.goto(pathToFileURL(file).href);
+      await waitForReport(opened);
+      await openAppDetail(opened, 'com.android.mms');
+      return opened;
+    };
+    const newOnly = await open(withCode({ new: notInFiles }), 'new-not-in-files.html');
+    expect(await newOnly.getByTestId('app-code-not-compared').textContent()).toContain("not in the build's files in the new build");
+    expect((await readAppDetailRows(newOnly, 'app-sdks')).map(([, id]) => id).sort()).toEqual([...(oldMms?.code?.sdks ?? [])].sort());
+    const neither = await open(withCode({ old: notInFiles, new: notInFiles }), 'neither.html');
+    expect(await readAppDetailRows(neither, 'app-sdks')).toEqual([]);
+    expect(await neither.getByTestId('app-detail').getByTestId('app-sdks').textContent()).toContain("Not known: the app's code was not read");
+    await newOnly.close();
+    await neither.close();
   });
 
   it('made no request but loading its own file, and raised no error', () => {

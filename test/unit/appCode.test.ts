@@ -1,7 +1,7 @@
 // The code layer of apps: SDKs by the classes their DEX files define, servers named in their DEX,
 // resources and XML, each with evidence checked against dexdump, baksmali and aapt; preopted apps
 // read from their VDEX, the platform from its framework jars, an APEX from its javalib jars.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,6 +209,30 @@ describe('code outside the APK, in a preopted build (an unpacked folder)', () =>
     const code = apps.get('/system/apex/com.example.tiny.apex')?.code as AppCode;
     expect(code.dexFiles).toEqual(['/apex/com.example.tiny/javalib/tiny-lib.jar!/classes.dex']);
     expect(code.sdks.map((sdk) => [sdk.id, sdk.category])).toEqual([['huawei-hianalytics', 'vendor-telemetry']]);
+  });
+
+  it('a truncated VDEX or jar makes that app\'s code unreadable, with a problem, never "not in the build\'s files"', async () => {
+    const copy = join(temp, 'preopted-broken');
+    cpSync(join(FIXTURES, 'preopted'), copy, { recursive: true });
+    const vdex = join(copy, 'system', 'app', 'Preopted', 'oat', 'arm64', 'Preopted.vdex');
+    const jar = join(copy, 'system', 'framework', 'oem-services.jar');
+    truncateSync(vdex, 600);
+    truncateSync(jar, 100);
+    const { inventory } = await buildInventory(copy, { pool: null });
+    const byPath = new Map(inventory.apps.map((entry) => [entry.path, entry.app as AppModel]));
+    const preoptedApp = byPath.get('/system/app/Preopted/Preopted.apk') as AppModel;
+    expect(preoptedApp.code?.status).toBe('unreadable');
+    expect(preoptedApp.code?.reason).toContain('/system/app/Preopted/oat/arm64/Preopted.vdex could not be read');
+    expect(preoptedApp.problems.map((problem) => problem.path)).toEqual(['/system/app/Preopted/oat/arm64/Preopted.vdex']);
+    const platform = byPath.get('/system/framework/framework-res.apk') as AppModel;
+    expect(platform.code?.status).toBe('unreadable');
+    expect(platform.problems.map((problem) => problem.path)).toEqual(['/system/framework/oem-services.jar']);
+    expect(inventory.problems.map((problem) => problem.path).sort()).toEqual(['/system/app/Preopted/oat/arm64/Preopted.vdex', '/system/framework/oem-services.jar']);
+    // The other apps are read as before.
+    for (const path of ['/system/app/Modern/Modern.apk', '/system/priv-app/Lost/Lost.apk', '/system/apex/com.example.tiny.apex']) {
+      expect(byPath.get(path)?.code, path).toEqual(apps.get(path)?.code);
+      expect(byPath.get(path)?.problems, path).toEqual([]);
+    }
   });
 
   it('has no problems to report: every VDEX and jar was read', () => {

@@ -83,7 +83,9 @@ describe('diffApps and the findings', () => {
 
   it('describes an app\'s code in a few words', () => {
     expect(describeCode(code({ sdks: [PUSH, UMENG], hosts: [host('a.cn')] }))).toBe('2 SDKs (1 tracker), 1 server');
-    expect(describeCode(code({ status: 'not-in-files', dexFiles: [] }))).toBe("0 SDKs, 0 servers; code not in the build's files");
+    expect(describeCode(code({ status: 'not-in-files', dexFiles: [] }))).toBe("SDKs unknown, 0 servers; code not in the build's files");
+    expect(describeCode(code({ status: 'unreadable', dexFiles: [] }))).toBe('SDKs unknown, 0 servers; code unreadable');
+    expect(describeCode(code({ status: 'no-code', dexFiles: [] }))).toBe('0 SDKs, 0 servers; the app has no code');
   });
 });
 

@@ -157,6 +157,18 @@ describe('corrupt and hostile DEX files give typed errors', () => {
     expect(error.offset).toBe(firstString + 1);
   });
 
+  it('a string whose length claims four billion characters: a typed error, nothing allocated for them', async () => {
+    const dex = readFileSync(join(FIXTURES, 'tracker-classes2.dex'));
+    const text = dex.indexOf(Buffer.from('Café ☕', 'utf8'));
+    expect(text).toBeGreaterThan(0);
+    // The one-byte length and the first four bytes become the ULEB128 of 0xffffffff; what follows is not ASCII.
+    const bytes = Buffer.from(dex);
+    Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]).copy(bytes, text - 1);
+    const error = await expectInputError(readAll(bufferSource(bytes), 'classes2.dex'));
+    expect(error.format).toBe('dex › classes2.dex › string_data_item');
+    expect(error.problem).toMatch(/too few for the 4294967295 characters/);
+  });
+
   it('a map list that disagrees with the header', async () => {
     const mapOffset = good.readUInt32LE(52);
     const items = good.readUInt32LE(mapOffset);

@@ -17,6 +17,7 @@ import { dexMemberSource, dexMembers } from '../android/code/apkCode.js';
 import { CodeScan } from '../android/code/codeScan.js';
 import { readVdex } from '../android/dex/vdexFile.js';
 import { InputError } from '../errors.js';
+import type { ByteSource } from '../io/byteSource.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
 import { ZipArchive } from '../zip/zipArchive.js';
 
@@ -110,7 +111,7 @@ class CodeBeside {
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      scan.problems.push({ path: jar, message: `code not read: ${error.message}` });
+      scan.fail(jar, jar, error);
     } finally {
       await zip?.close();
     }
@@ -118,18 +119,19 @@ class CodeBeside {
 
   /** Reads the VDEX's DEX into `scan`; returns why it holds none, or null when it holds some. */
   private async addVdex(scan: CodeScan, vdexPath: string): Promise<string | null> {
-    const source = await this.tree.openSource(vdexPath);
+    let source: ByteSource | null = null;
     try {
+      source = await this.tree.openSource(vdexPath);
       const vdex = await readVdex(source, vdexPath);
       for (const dex of vdex.dexFiles) await scan.addDex(`${vdexPath}!/${dex.name}`, async () => dex.source, vdexPath, `${vdexPath}!/${dex.name}`);
       if (vdex.dexFiles.length > 0) return null;
       return `${vdexPath} holds no DEX: ${vdex.noDexReason ?? 'it lists none'}`;
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      scan.problems.push({ path: vdexPath, message: `code not read: ${error.message}` });
+      scan.fail(vdexPath, vdexPath, error);
       return `${vdexPath} could not be read`;
     } finally {
-      await source.close();
+      await source?.close();
     }
   }
 }

@@ -42,11 +42,19 @@ export class CodeScan {
       this.dexFiles.push(dexFile);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      this.failedDexFiles.push(dexFile);
-      this.problems.push({ path: problemPath, message: `code not read: ${error.message}` });
+      this.fail(dexFile, problemPath, error);
     } finally {
       await source?.close();
     }
+  }
+
+  /**
+   * Code that could not be read: a DEX, or the VDEX or jar holding the app's DEX (`place`), is a
+   * problem at `problemPath`, and the app's code is partly read or unreadable, never "not there".
+   */
+  fail(place: string, problemPath: string, error: InputError): void {
+    this.failedDexFiles.push(place);
+    this.problems.push({ path: problemPath, message: `code not read: ${error.message}` });
   }
 
   /** Strings of resources or XML, found in `place` (`resources.arsc`, `res/xml/config.xml`). */

@@ -38,6 +38,8 @@ export function decodeMutf8(bytes: Buffer, start: number, end: number, units: nu
     if (end - start !== units) throw new Mutf8Error(`holds ${end - start} characters, not the ${units} its length says`, 0);
     return bytes.toString('latin1', start, end);
   }
+  // Every code unit takes at least one byte: a larger count is a lie, and must not size the buffer.
+  if (units > end - start) throw new Mutf8Error(`holds ${end - start} bytes, too few for the ${units} characters its length says`, 0);
   const codeUnits = new Uint16Array(units);
   let count = 0;
   let at = start;

@@ -1,6 +1,6 @@
 import type { AppCode, HostFound, SdkFound } from '../../../../shared/app.js';
 import type { AppProfile } from '../../../../shared/appDiff.js';
-import { codeChange } from '../../../../shared/codeDiff.js';
+import { codeChange, codeWasRead } from '../../../../shared/codeDiff.js';
 import { CATEGORY_LABELS, isTrackerCategory } from '../../../../shared/sdks.js';
 import { DevicePath } from '../DevicePath.js';
 import { DetailList } from './DetailList.js';
@@ -46,8 +46,13 @@ export function AppCodeSection({ old, current, showStatus }: { old: AppProfile |
   if (oldCode === undefined && newCode === undefined) return null;
   const change = codeChange(oldCode, newCode);
   const comparable = change?.notCompared === undefined;
-  // When one build's code could not be read, its empty lists are no evidence of removal or addition.
-  const sides = comparable ? { old: oldCode ?? null, new: newCode ?? null } : { old: null, new: newCode ?? oldCode ?? null };
+  // When one build's code could not be read, its empty lists are no evidence of removal or addition:
+  // the lists show the build whose code was read.
+  const readSide = [newCode, oldCode].find((code) => code !== null && code !== undefined && codeWasRead(code)) ?? newCode ?? oldCode ?? null;
+  const sides = comparable ? { old: oldCode ?? null, new: newCode ?? null } : { old: null, new: readSide };
+  // Code that was not read at all (not in the build's files, unreadable) leaves the SDKs unknown, not "none".
+  const shown = [sides.old, sides.new].filter((code): code is AppCode => code !== null);
+  const sdksUnknown = shown.length > 0 && !shown.some(codeWasRead);
   const sdks = pairItems<SdkFound>(sides.old?.sdks ?? null, sides.new?.sdks ?? null, (sdk) => sdk.id, () => true);
   const hosts = pairItems<HostFound>(sides.old?.hosts ?? null, sides.new?.hosts ?? null, (host) => host.host, () => true);
   const nonEndpoints = (newCode ?? oldCode)?.nonEndpoints ?? [];
@@ -88,6 +93,7 @@ export function AppCodeSection({ old, current, showStatus }: { old: AppProfile |
         items={sdks}
         showStatus={withStatus}
         noun={['SDK', 'SDKs']}
+        empty={sdksUnknown ? "Not known: the app's code was not read (see above)." : undefined}
         columns={[
           { header: 'SDK', colClass: 'col-name', isRowHeader: true, render: (item) => either(item).name },
           {

@@ -13,10 +13,12 @@ interface DetailListProps<T> {
   columns: readonly ChangeColumn<PairedItem<T>>[];
   showStatus: boolean;
   noun: readonly [string, string];
+  /** What an empty list says (default: None.). */
+  empty?: string;
 }
 
 /** One of an app's lists as a table, long ones shortened until asked. */
-export function DetailList<T>({ id, title, intro, items, columns, showStatus, noun }: DetailListProps<T>) {
+export function DetailList<T>({ id, title, intro, items, columns, showStatus, noun, empty = 'None.' }: DetailListProps<T>) {
   const { visible, hiddenCount, showAll } = useLimitedList(items, 200);
   return (
     <section className="subsection" aria-labelledby={`${id}-heading`} data-testid={id}>
@@ -25,7 +27,7 @@ export function DetailList<T>({ id, title, intro, items, columns, showStatus, no
       </h4>
       {intro !== undefined && <p className="section-intro">{intro}</p>}
       {items.length === 0 ? (
-        <p className="empty">None.</p>
+        <p className="empty">{empty}</p>
       ) : (
         <ChangeTable
           rows={visible}
