@@ -119,6 +119,10 @@ describe('a malformed rules file', () => {
     await expect(readFeatureRulesFile(jsonPath, 'broken.json')).rejects.toThrow(/^broken\.json: not valid JSON \(/);
     await expect(readFeatureRulesFile(join(temp, 'missing.yaml'), 'missing.yaml')).rejects.toThrow('missing.yaml: cannot be read: no such file or folder');
     await expect(readFeatureRulesFile(temp, 'a-folder')).rejects.toThrow(/^a-folder: not a file$/);
+    // Aliases nested ten deep, ten to a list: 10^11 strings if expanded.
+    const aliases = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 11 }, (_, level) => `a${level + 1}: &a${level + 1} [${Array(10).fill(`*a${level}`).join(', ')}]`)];
+    writeFileSync(join(temp, 'laughs.yaml'), [...aliases, 'otalensFeatureRules: 1', 'features: []', ''].join('\n'));
+    await expect(readFeatureRulesFile(join(temp, 'laughs.yaml'), 'laughs.yaml')).rejects.toThrow(/^laughs\.yaml: not usable YAML \(Excessive alias count/);
     const duplicateKey = join(temp, 'twice.yaml');
     writeFileSync(duplicateKey, 'otalensFeatureRules: 1\notalensFeatureRules: 1\nfeatures: []\n');
     await expect(readFeatureRulesFile(duplicateKey, 'twice.yaml')).rejects.toThrow(/^twice\.yaml: not valid YAML at line 2, column 1 \(Map keys must be unique/);
