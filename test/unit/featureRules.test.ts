@@ -87,6 +87,13 @@ const MALFORMED: Malformed[] = [
   { name: 'code that claims to decide', change: (d) => { matcher(d, 2)['presentMeans'] = 'default-on'; return d; }, error: new RegExp(`^${HERE}: matchers\\[2\\]: a code-sdk matcher only supports a verdict`), schemaCatches: true },
   { name: 'a preference matcher that looks at nothing', change: (d) => { rule(d)['matchers'] = [{ kind: 'preference', packages: ['^com\\.miui\\.'] }]; return d; }, error: new RegExp(`^${HERE}: matchers\\[0\\]: a preference matcher needs "keys" or "titles"`), schemaCatches: true },
   { name: 'an app matcher without a meaning', change: (d) => { rule(d)['matchers'] = [{ kind: 'app', packages: ['x'] }]; return d; }, error: new RegExp(`^${HERE}: matchers\\[0\\]: the field "presentMeans" is missing$`), schemaCatches: true },
+  { name: 'an empty file', change: () => null, error: /^rules\.yaml: expected an object, got null$/, schemaCatches: true },
+  { name: 'a rule that is not an object', change: (d) => ({ ...d, features: ['lockscreen-carousel'] }), error: /^rules\.yaml: rule features\[0\]: expected an object, got "lockscreen-carousel"$/, schemaCatches: true },
+  { name: 'a matcher that is not an object', change: (d) => { rule(d)['matchers'] = ['property']; return d; }, error: new RegExp(`^${HERE}: matchers\\[0\\]: expected an object, got "property"$`), schemaCatches: true },
+  { name: 'a matcher without a kind', change: (d) => { delete matcher(d)['kind']; return d; }, error: new RegExp(`^${HERE}: matchers\\[0\\]: the field "kind" is missing$`), schemaCatches: true },
+  { name: 'lists on a boolean value rule', change: (d) => { matcher(d)['values'] = { kind: 'boolean', on: ['1'] }; return d; }, error: new RegExp(`^${HERE}: matchers\\[0\\]\\.values: "on" and "off" belong to a rule of kind "values", not "boolean"$`), schemaCatches: true },
+  { name: 'a pattern past the length limit', change: (d) => { matcher(d)['names'] = ['a'.repeat(1001)]; return d; }, error: new RegExp(`^${HERE}: matchers\\[0\\]\\.names\\[0\\]: a pattern of 1001 characters; the limit is 1000$`), schemaCatches: true },
+  { name: 'a state a rule cannot give', change: (d) => { rule(d)['matchers'] = [{ kind: 'app', packages: ['x'], presentMeans: 'absent' }]; return d; }, error: new RegExp(`^${HERE}: matchers\\[0\\]\\.presentMeans: expected one of default-on, opt-in, unknown, got "absent"$`), schemaCatches: true },
   { name: 'one id twice', change: (d) => ({ ...d, features: [rule(d), rule(d)] }), error: /^rules\.yaml: rule "lockscreen-carousel" \(features\[1\]\): id: the id is already used by features\[0\]/, schemaCatches: false },
 ];
 
@@ -111,6 +118,11 @@ describe('a malformed rules file', () => {
     writeFileSync(jsonPath, '{"otalensFeatureRules": 1, "features": [}');
     await expect(readFeatureRulesFile(jsonPath, 'broken.json')).rejects.toThrow(/^broken\.json: not valid JSON \(/);
     await expect(readFeatureRulesFile(join(temp, 'missing.yaml'), 'missing.yaml')).rejects.toThrow('missing.yaml: cannot be read: no such file or folder');
+    await expect(readFeatureRulesFile(temp, 'a-folder')).rejects.toThrow(/^a-folder: not a file$/);
+    // Aliases nested ten deep, ten to a list: 10^11 strings if expanded.
+    const aliases = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 11 }, (_, level) => `a${level + 1}: &a${level + 1} [${Array(10).fill(`*a${level}`).join(', ')}]`)];
+    writeFileSync(join(temp, 'laughs.yaml'), [...aliases, 'otalensFeatureRules: 1', 'features: []', ''].join('\n'));
+    await expect(readFeatureRulesFile(join(temp, 'laughs.yaml'), 'laughs.yaml')).rejects.toThrow(/^laughs\.yaml: not usable YAML \(Excessive alias count/);
     const duplicateKey = join(temp, 'twice.yaml');
     writeFileSync(duplicateKey, 'otalensFeatureRules: 1\notalensFeatureRules: 1\nfeatures: []\n');
     await expect(readFeatureRulesFile(duplicateKey, 'twice.yaml')).rejects.toThrow(/^twice\.yaml: not valid YAML at line 2, column 1 \(Map keys must be unique/);

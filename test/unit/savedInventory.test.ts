@@ -86,13 +86,19 @@ describe('what is not a saved inventory of this version', () => {
     expect(error.message).toBe(`v1.json: saved inventory: schema version 1; this OTA Lens reads saved inventories of schema version ${SCHEMA_VERSION} (write it again with otalens inventory PKG --json -o FILE)`);
   });
 
-  it('refuses a cut compressed file, JSON that is no inventory, and JSON that is not JSON', async () => {
+  it('refuses a cut compressed file, JSON that is no inventory, an entry that is not of its kind, and JSON that is not JSON', async () => {
     const gz = gzipSync(Buffer.from(JSON.stringify(await saved())));
     writeFileSync(join(temp, 'cut.json.gz'), gz.subarray(0, gz.length >> 1));
     expect((await expectInputError(loadBuild(join(temp, 'cut.json.gz')))).message).toMatch(/^cut\.json\.gz: /);
     const { apps: _apps, ...withoutApps } = await saved();
     writeFileSync(join(temp, 'partial.json'), JSON.stringify(withoutApps));
     expect((await expectInputError(loadBuild(join(temp, 'partial.json')))).message).toBe('partial.json: saved inventory: incomplete: apps missing or not of the right kind (expected an inventory written by otalens inventory --json)');
+    const inventory = await saved();
+    for (const [list, entry] of [['apps', 1], ['properties', { name: 5 }], ['apps', { path: '/system/app/X.apk', partition: 'system', app: {} }], ['files', null]] as const) {
+      writeFileSync(join(temp, 'entry.json'), JSON.stringify({ ...inventory, [list]: [...(inventory[list] as unknown[]), entry] }));
+      const at = (inventory[list] as unknown[]).length;
+      expect((await expectInputError(loadBuild(join(temp, 'entry.json')))).message).toBe(`entry.json: saved inventory: ${list}[${at}] is not an entry of the kind otalens inventory writes (expected an inventory written by otalens inventory --json)`);
+    }
     writeFileSync(join(temp, 'broken.json'), `{"schemaVersion": ${SCHEMA_VERSION}, "apps": [`);
     expect((await expectInputError(loadBuild(join(temp, 'broken.json')))).message).toMatch(/^broken\.json: saved inventory: not valid JSON \(/);
   });

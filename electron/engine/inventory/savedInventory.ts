@@ -130,7 +130,35 @@ async function decodedText(source: ByteSource, encoding: InventoryEncoding): Pro
   }
 }
 
-const LISTS = ['apps', 'properties', 'settings', 'permissionGrants', 'sysconfig', 'initServices', 'flags', 'files', 'problems'] as const;
+/** Each list of a saved inventory, with the text fields every entry has (what the diffs pair and sort by). */
+const LIST_ENTRY_TEXTS = {
+  apps: ['path', 'partition'],
+  properties: ['name', 'value', 'layer'],
+  settings: ['name', 'type', 'source'],
+  permissionGrants: ['kind', 'package', 'permission', 'file'],
+  sysconfig: ['kind', 'file'],
+  initServices: ['name', 'command', 'file'],
+  flags: ['name', 'source', 'file'],
+  files: ['path', 'type'],
+  problems: ['path', 'message'],
+} as const;
+const LISTS = Object.keys(LIST_ENTRY_TEXTS) as (keyof typeof LIST_ENTRY_TEXTS)[];
+
+/** The first entry of the lists that is not of the shape `otalens inventory` writes, as `apps[3]`, or null. */
+function malformedEntry(record: Record<string, unknown>): string | null {
+  for (const list of LISTS) {
+    const entries = record[list] as unknown[];
+    const at = entries.findIndex((entry) => {
+      if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return true;
+      const fields = entry as Record<string, unknown>;
+      if (LIST_ENTRY_TEXTS[list].some((field) => typeof fields[field] !== 'string')) return true;
+      if (list === 'apps') return fields['app'] !== null && (typeof fields['app'] !== 'object' || typeof (fields['app'] as Record<string, unknown>)['package'] !== 'string');
+      return list === 'properties' && !Array.isArray(fields['layers']);
+    });
+    if (at >= 0) return `${list}[${at}]`;
+  }
+  return null;
+}
 
 /** Proves the parsed JSON is a saved inventory of this schema version, or says what it is not. */
 function checkedInventory(data: unknown, file: string): SavedInventory {
@@ -151,6 +179,8 @@ function checkedInventory(data: unknown, file: string): SavedInventory {
   if (!isTextRecord(record['texts'])) missing.push('texts' as never);
   if (!isTextRecord(record['evidenceTexts'])) missing.push('evidenceTexts' as never);
   if (missing.length > 0) fail(`incomplete: ${missing.join(', ')} missing or not of the right kind`, 'an inventory written by otalens inventory --json');
+  const malformed = malformedEntry(record);
+  if (malformed !== null) fail(`${malformed} is not an entry of the kind otalens inventory writes`, 'an inventory written by otalens inventory --json');
   return record as unknown as SavedInventory;
 }
 

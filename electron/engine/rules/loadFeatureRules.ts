@@ -25,7 +25,8 @@ function parseDocument(text: string, file: string): unknown {
   try {
     return parseYaml(text, { uniqueKeys: true, prettyErrors: true });
   } catch (error) {
-    if (!(error instanceof YAMLParseError)) throw error;
+    // Aliases expanding past the parser's budget (a "billion laughs" file) throw a ReferenceError.
+    if (!(error instanceof YAMLParseError)) throw new FeatureRulesError(file, null, '', `not usable YAML (${error instanceof Error ? error.message : String(error)})`);
     const at = error.linePos?.[0];
     const problem = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw new FeatureRulesError(file, null, '', `not valid YAML${at === undefined ? '' : ` at line ${at.line}, column ${at.col}`} (${problem})`);
