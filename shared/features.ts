@@ -32,7 +32,7 @@ export const BUILTIN_FEATURE_RULES: FeatureRulesDocument = {
           keys: ['(^|_)mx(_|$)', 'cloud_?messag', 'mixin', 'xiaomi_?message', 'mi_?message'],
           titles: ['\\b(mi|miui|xiaomi)\\s+cloud\\s+messag', '\\bmixin\\b', '^mx( messaging)?$', 'cloud messaging'],
         },
-        { kind: 'code-sdk', packages: ['^com\\.android\\.mms$', '^com\\.xiaomi\\.', '^com\\.miui\\.'], categories: ['push-messaging'] },
+        { kind: 'code-sdk', categories: ['push-messaging'], packages: ['^com\\.android\\.mms$', '^com\\.xiaomi\\.', '^com\\.miui\\.'] },
       ],
     },
     {

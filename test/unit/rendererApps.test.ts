@@ -146,9 +146,11 @@ describe('pairItems', () => {
 describe('inspector views and routes', () => {
   const views = inspectorViews(handmadeResult());
 
-  it('has the summary first, then apps, settings and files with their counts; problems only when something was unreadable', () => {
+  it('has the summary first, then security, apps, settings and files with their counts; problems only when something was unreadable', () => {
     expect(views.map((view) => [view.id, view.count])).toEqual([
       ['summary', null],
+      // This result has no security section: no count.
+      ['security', null],
       ['apps', 4],
       // 1 setting, 2 grants, 1 sysconfig entry, 2 init services, 3 properties, 1 flag.
       ['settings', 10],

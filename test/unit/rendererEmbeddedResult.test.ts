@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEmbeddedResult, ReportDataError } from '../../renderer/src/data/embeddedResult.js';
 import { serializeJsonForHtml } from '../../electron/report/htmlEscaping.js';
 import { handmadeResult } from '../e2e/handmadeResult.js';
+import { SCHEMA_VERSION } from '../../shared/model.js';
 
 describe('parseEmbeddedResult', () => {
   it('reads back what the report writer embeds, escapes included', () => {
@@ -13,7 +14,7 @@ describe('parseEmbeddedResult', () => {
 
   it('explains invalid JSON, a different version and missing parts', () => {
     expect(() => parseEmbeddedResult('{')).toThrow(ReportDataError);
-    expect(() => parseEmbeddedResult(JSON.stringify({ ...handmadeResult(), schemaVersion: 3 }))).toThrow(/version 3/);
+    expect(() => parseEmbeddedResult(JSON.stringify({ ...handmadeResult(), schemaVersion: SCHEMA_VERSION + 1 }))).toThrow(new RegExp(`version ${SCHEMA_VERSION + 1}`));
     const { files: _files, ...withoutFiles } = handmadeResult();
     expect(() => parseEmbeddedResult(JSON.stringify(withoutFiles))).toThrow(/files\.added/);
   });

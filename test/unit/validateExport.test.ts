@@ -17,7 +17,7 @@ describe('parseExportRequest', () => {
       { format: 'pdf', result },
       { format: 'json' },
       { format: 'json', result, path: '/etc/passwd' },
-      { format: 'json', result: { ...result, schemaVersion: 3 } },
+      { format: 'json', result: { ...result, schemaVersion: SCHEMA_VERSION + 1 } },
       { format: 'json', result: { ...result, old: { file: 1 } } },
       { format: 'json', result: { ...result, new: null } },
       { format: 'json', result: [] },
