@@ -10,6 +10,8 @@ import { readCil } from '../../electron/engine/selinux/cilReader.js';
 import { summarizeCilPolicy } from '../../electron/engine/selinux/cilPolicy.js';
 import { InputError } from '../../electron/engine/errors.js';
 import { buildInventory } from '../../electron/engine/inventory/buildInventory.js';
+import { comparePackages } from '../../electron/engine/compare.js';
+import { markdownSummary, textSummary } from '../../shared/summary.js';
 import { POLICY_TEXT_LIMIT } from '../../electron/engine/security/securityInventory.js';
 import { tempDir, tool } from '../support/ext4.js';
 import { REPO_ROOT } from '../support/oracles.js';
@@ -173,6 +175,15 @@ describe('a build whose policy cannot be summarized', () => {
     const { inventory } = await buildInventory(folder('precompiled', { 'vendor/etc/selinux/precompiled_sepolicy': Buffer.from('not read') }), { pool: null });
     expect(inventory.security?.selinux).toEqual({ files: [], precompiledOnly: '/vendor/etc/selinux/precompiled_sepolicy', domains: [], untrustedAppRules: [] });
     expect(inventory.problems).toContainEqual({ path: '/vendor/etc/selinux/precompiled_sepolicy', message: 'the only SELinux policy is this precompiled binary one, which OTA Lens does not read: no domains or rules are compared' });
+  });
+
+  it('says so in the compare text and the Markdown summary when a build has only that binary policy', async () => {
+    const platform = readFileSync(join(FIXTURES, 'plat_sepolicy.cil'));
+    const result = await comparePackages(folder('with-cil', { 'system/etc/selinux/plat_sepolicy.cil': platform }), folder('binary-only', { 'vendor/etc/selinux/precompiled_sepolicy': Buffer.from('not read') }), { parallel: false });
+    expect(result.security?.selinux.new?.precompiledOnly).toBe('/vendor/etc/selinux/precompiled_sepolicy');
+    const sentence = "The new build's only SELinux policy is the precompiled binary /vendor/etc/selinux/precompiled_sepolicy, which OTA Lens does not read: its domains and rules are not compared.";
+    expect(textSummary(result).split('\n')).toContain(`  · ${sentence}`);
+    expect(markdownSummary(result)).toContain(`- ${sentence.replace(/_/g, '\\_').replace(/\./g, '\\.')}`);
   });
 
   it('names a CIL file too large to read as a problem, and reads the others', async () => {
