@@ -14,13 +14,24 @@ export function findingWhere(finding: SecurityFinding): SecurityEvidence | undef
   return finding.evidence.find((evidence) => evidence.side === 'new' && evidence.line !== undefined) ?? finding.evidence.find((evidence) => evidence.side === 'new') ?? finding.evidence[0];
 }
 
+/** A sentence per build whose only SELinux policy is a precompiled binary one, which is not read (so no finding can come from it). */
+export function unreadPolicySentences(result: ComparisonResult): string[] {
+  const selinux = result.security?.selinux;
+  if (selinux === undefined) return [];
+  return (['old', 'new'] as const).flatMap((side) => {
+    const only = selinux[side]?.precompiledOnly ?? null;
+    return only === null ? [] : [`The ${side} build's only SELinux policy is the precompiled binary ${only}, which OTA Lens does not read: its domains and rules are not compared.`];
+  });
+}
+
 /** `otalens compare`'s security block: the serious findings with where each is, and how many others there are. */
 export function securityTextLines(result: ComparisonResult): string[] {
   const security = result.security;
   if (security === undefined) return [];
   const serious = seriousFindings(security);
   const others = security.findings.length - serious.length;
-  if (serious.length === 0) return ['', `Security: nothing that weakens the device${others > 0 ? ` (${others} other finding${others === 1 ? '' : 's'}: see --json, --md or --html)` : ''}.`];
+  const unread = unreadPolicySentences(result).map((sentence) => `  · ${sentence}`);
+  if (serious.length === 0) return ['', `Security: nothing that weakens the device${others > 0 ? ` (${others} other finding${others === 1 ? '' : 's'}: see --json, --md or --html)` : ''}.`, ...unread];
   const lines = ['', 'Security (most serious first):'];
   for (const finding of serious.slice(0, LIMIT)) {
     lines.push(`  ✘ ${finding.summary}`);
@@ -28,6 +39,7 @@ export function securityTextLines(result: ComparisonResult): string[] {
     if (where !== undefined) lines.push(`      ${evidenceText(where)}`);
   }
   if (serious.length > LIMIT) lines.push(`  … and ${serious.length - LIMIT} more serious findings (see --json, --md or --html)`);
+  lines.push(...unread);
   if (others > 0) lines.push(`  and ${others} finding${others === 1 ? '' : 's'} worth a look or tightening (see --json, --md or --html)`);
   return lines;
 }
@@ -45,6 +57,8 @@ export function securityMarkdown(result: ComparisonResult, code: (text: string) 
     out.push(`- **${escape(finding.summary)}**${where === undefined ? '' : ` (${code(`${where.path}${where.line === undefined ? '' : `:${where.line}`}`)})`}`);
   }
   if (serious.length > 0) out.push('');
+  const unread = unreadPolicySentences(result);
+  if (unread.length > 0) out.push(...unread.map((sentence) => `- ${escape(sentence)}`), '');
   if (notable.length > 0) {
     out.push('Worth a look:', '');
     for (const finding of notable) out.push(`- ${escape(finding.summary)}`);

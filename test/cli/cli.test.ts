@@ -406,6 +406,13 @@ describe('otalens ls and cat: device nodes, raw names, a partition that could no
     expect(stderr).toMatch(/^otalens: \/vendor: partition not read: .*no ext4 or EROFS file system found/);
   });
 
+  /** An entry's metadata as debugfs reads the inode: mode and owner; no label or capabilities, as ea_list prints no attribute. */
+  const inodeMetadata = (path: string): { mode: number; uid: number; gid: number; selinuxLabel: null; capabilities: null } => {
+    const stat = run('debugfs', ['-R', `stat ${path}`, systemImage]);
+    expect(run('debugfs', ['-R', `ea_list ${path}`, systemImage]), path).toBe('');
+    return { mode: parseInt(/Mode:\s+(\d+)/.exec(stat)?.[1] ?? 'NaN', 8), uid: Number(/User:\s+(\d+)/.exec(stat)?.[1]), gid: Number(/Group:\s+(\d+)/.exec(stat)?.[1]), selinuxLabel: null, capabilities: null };
+  };
+
   it('lists device nodes with their numbers (as debugfs reads them), FIFOs and sockets, in text and JSON', () => {
     const numbers = (path: string): string => /Device major\/minor number: (\d+):(\d+)/.exec(run('debugfs', ['-R', `stat ${path}`, systemImage]))?.slice(1).map(Number).join(', ') ?? '';
     const text = otalens('ls', packagePath, '/system/dev');
@@ -419,8 +426,7 @@ describe('otalens ls and cat: device nodes, raw names, a partition that could no
       '',
     ]);
     const json = JSON.parse(otalens('ls', packagePath, '/system/dev/null', '--json').stdout.toString('utf8'));
-    expect(json).toHaveLength(1);
-    expect(json[0]).toMatchObject({ path: '/system/dev/null', type: 'char-device', size: 0, device: { major: 1, minor: 3 } });
+    expect(json).toEqual([{ path: '/system/dev/null', type: 'char-device', size: 0, device: { major: 1, minor: 3 }, metadata: inodeMetadata('/dev/null') }]);
     const fifo = otalens('cat', packagePath, '/system/dev/fifo');
     expect(fifo.status).toBe(2);
     expect(fifo.stderr).toMatch(/\/system\/dev\/fifo: is a FIFO \(named pipe\), not a regular file/);
@@ -452,8 +458,8 @@ describe('otalens ls and cat: device nodes, raw names, a partition that could no
     const { status, stdout } = otalens('inventory', packagePath, '--json');
     expect(status).toBe(0);
     const inventory = JSON.parse(stdout.toString('utf8'));
-    expect(inventory.files.find((entry: { path: string }) => entry.path === '/system/dev/big')).toMatchObject({ type: 'char-device', size: 0, device: { major: 300, minor: 70000 }, sha256: null });
-    expect(inventory.files.find((entry: { path: string }) => entry.path === '/system/dev/socket')).toMatchObject({ type: 'socket', size: 0, sha256: null });
+    expect(inventory.files).toContainEqual({ path: '/system/dev/big', type: 'char-device', size: 0, device: { major: 300, minor: 70000 }, sha256: null, metadata: inodeMetadata('/dev/big') });
+    expect(inventory.files).toContainEqual({ path: '/system/dev/socket', type: 'socket', size: 0, sha256: null, metadata: inodeMetadata('/dev/socket') });
     expect(inventory.problems).toContainEqual({ path: '/vendor', message: expect.stringMatching(/^partition not read: /) });
   });
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, run } from '../support/oracles.js';
+import { REPO_ROOT, run, unzipMember } from '../support/oracles.js';
 
 const BIN = join(REPO_ROOT, 'bin', 'otalens');
 const temp = mkdtempSync(join(tmpdir(), 'otalens-cli-security-'));
@@ -51,10 +51,19 @@ describe('otalens ls --long', () => {
   });
 });
 
+interface SecurityScenario {
+  packages: Record<string, { old: string; new: string }>;
+  expected: Record<string, { security: { setuidAdded: string[]; permissiveAdded: { domain: string; path: string; line: number }[] } }>;
+}
+
+function securityWeakened(): SecurityScenario | undefined {
+  const scenarios = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/scenarios/scenarios.json'), 'utf8')) as { scenarios: (SecurityScenario & { id: string })[] };
+  return scenarios.scenarios.find((candidate) => candidate.id === 'security-weakened');
+}
+
 describe('otalens compare', () => {
   it('lists the serious security findings right after the feature verdicts', () => {
-    const scenarios = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/scenarios/scenarios.json'), 'utf8')) as { scenarios: { id: string; packages: Record<string, { old: string; new: string }>; expected: Record<string, { security: { setuidAdded: string[]; permissiveAdded: { domain: string; path: string; line: number }[] } }> }[] };
-    const scenario = scenarios.scenarios.find((candidate) => candidate.id === 'security-weakened');
+    const scenario = securityWeakened();
     const pair = scenario?.packages['ab-ext4'];
     const expected = scenario?.expected['ab-ext4']?.security;
     const { status, stdout } = otalens('compare', join(REPO_ROOT, 'test/fixtures/scenarios', pair?.old ?? ''), join(REPO_ROOT, 'test/fixtures/scenarios', pair?.new ?? ''));
@@ -70,5 +79,30 @@ describe('otalens compare', () => {
     const permissive = expected?.permissiveAdded[0];
     expect(lines[security + 3]).toContain(`SELinux domain ${permissive?.domain} is now permissive`);
     expect(lines[security + 4]).toBe(`      new: ${permissive?.path}:${permissive?.line}`);
+  });
+
+  it('--md puts a Security section right after the verdicts, leading with both, each with the line that shows it', () => {
+    const scenario = securityWeakened();
+    const pair = scenario?.packages['file-ota'];
+    const expected = scenario?.expected['file-ota']?.security;
+    const newPackage = join(REPO_ROOT, 'test/fixtures/scenarios', pair?.new ?? '');
+    const { status } = otalens('compare', join(REPO_ROOT, 'test/fixtures/scenarios', pair?.old ?? ''), newPackage, '--md', 'security.md', '--quiet');
+    expect(status).toBe(0);
+    const headings = readFileSync(join(temp, 'security.md'), 'utf8').split('\n').filter((line) => line.startsWith('## '));
+    expect(headings.slice(0, 2)).toEqual(['## Verdicts', '## Security']);
+    const section = readFileSync(join(temp, 'security.md'), 'utf8').split('## Security\n')[1]?.split('\n## ')[0] ?? '';
+    const bullets = section.split('\n').filter((line) => line.startsWith('- '));
+    // A 2014 file OTA sets the helper's mode in its updater-script: the line as unzip shows it.
+    const helper = expected?.setuidAdded[0] ?? '';
+    const script = unzipMember(newPackage, 'META-INF/com/google/android/updater-script').toString('utf8').split('\n');
+    const setLine = script.findIndex((line) => line.startsWith(`set_metadata("${helper}",`)) + 1;
+    expect(setLine).toBeGreaterThan(0);
+    const escaped = (text: string): string => text.replace(/_/g, '\\_');
+    expect(bullets[0]).toContain(escaped(helper));
+    expect(bullets[0]).toContain('setuid');
+    expect(bullets[0]).toContain(`(\`META-INF/com/google/android/updater-script:${setLine}\`)`);
+    const permissive = expected?.permissiveAdded[0];
+    expect(bullets[1]).toContain(`SELinux domain ${escaped(permissive?.domain ?? '')} is now permissive`);
+    expect(bullets[1]).toContain(`(\`${permissive?.path}:${permissive?.line}\`)`);
   });
 });

@@ -121,6 +121,36 @@ describe('the metadata fixture tree', () => {
   });
 });
 
+describe('the metadata fixture images', () => {
+  it('keep xattrs both in the inode and in xattr blocks (ext4-256.img, as debugfs stat shows)', () => {
+    const image = join(temp, 'ext4-256.img');
+    const where = (path: string): { block: number; xattrs: boolean } => {
+      const stat = tool('debugfs', ['-R', `stat "/${path}"`, image]).toString();
+      return { block: Number(/File ACL: (\d+)/.exec(stat)?.[1]), xattrs: /Extended attributes:\n\s+security\.selinux/.test(stat) };
+    };
+    expect(where('bin/su')).toEqual({ block: 0, xattrs: true });
+    expect(where('bin/netd').block).toBeGreaterThan(0);
+  });
+
+  it.each(['erofs-15.erofs', 'erofs-19.erofs'])('%s keeps inline xattrs and shared ones (in the inode dump.erofs locates)', (name) => {
+    const image = join(temp, name);
+    const bytes = readFileSync(image);
+    const xattrArea = (path: string): { inline: number; shared: number } => {
+      const nid = Number(/NID: (\d+)/.exec(tool(erofsUtils19().dump, [`--path=/${path}`, image]).toString())?.[1]);
+      // erofs_fs.h: meta_blkaddr at superblock byte 40, inodes in 32-byte slots; i_format bit 0 = extended (64-byte) inode,
+      // i_xattr_icount at +2 (the area is a 12-byte header, then 4-byte units: shared ids, then entries);
+      // the header's h_shared_count at +4 after the inode.
+      const inode = bytes.readUInt32LE(1024 + 40) * 4096 + nid * 32;
+      const icount = bytes.readUInt16LE(inode + 2);
+      if (icount === 0) return { inline: 0, shared: 0 };
+      const shared = bytes.readUInt8(inode + ((bytes.readUInt16LE(inode) & 1) === 0 ? 32 : 64) + 4);
+      return { inline: (icount - 1 - shared) * 4, shared };
+    };
+    expect(xattrArea('etc/hosts').shared).toBeGreaterThan(0);
+    expect(xattrArea('bin/netd').inline).toBeGreaterThan(0);
+  });
+});
+
 describe.each(IMAGES.filter((name) => name.endsWith('.img')))('ext4 %s', (name) => {
   it('gives every entry the mode, owner, label and capabilities debugfs reads', async () => {
     const image = join(temp, name);

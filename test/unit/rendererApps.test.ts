@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AppDiff, AppProfile } from '../../shared/appDiff.js';
+import type { SecurityDiff, SecurityFinding } from '../../shared/security.js';
 import { appRows, filterAppRows, sortAppRows, type AppSortKey } from '../../renderer/src/report/apps/appRows.js';
 import { pairItems } from '../../renderer/src/report/apps/pairItems.js';
 import { isDangerousLevel, protectionLevels } from '../../renderer/src/report/apps/platformPermissions.js';
@@ -163,6 +164,16 @@ describe('inspector views and routes', () => {
     // Claims about single keys need no feature.
     expect(inspectorViews(handmadeResult({ features: [] }))[0]?.sections).toContain('check-claim');
     expect(views.find((view) => view.id === 'settings')?.sections).toContain('flags');
+  });
+
+  it('counts the security findings worth a look, and leads the summary with an alert when one is serious', () => {
+    const finding = (severity: SecurityFinding['severity']): SecurityFinding => ({ kind: 'world-writable', severity, subject: `/system/etc/${severity}`, summary: severity, evidence: [] });
+    const security: SecurityDiff = { findings: [finding('serious'), finding('notable'), finding('info')], buildFlags: [], services: [], selinux: { old: null, new: null, ruleChanges: [] }, vbmeta: { old: [], new: [] }, metadataChanges: 3 };
+    const withSecurity = inspectorViews(handmadeResult({ security }));
+    expect(withSecurity[1]).toMatchObject({ id: 'security', count: 2 });
+    expect(withSecurity[0]?.sections[0]).toBe('security-alert');
+    const notSerious = inspectorViews(handmadeResult({ security: { ...security, findings: [finding('notable')] } }));
+    expect(notSerious[0]?.sections).not.toContain('security-alert');
   });
 
   it('reads views, an app’s detail and a section’s address, and falls back to the summary', () => {

@@ -149,4 +149,29 @@ describe('SELinux', () => {
       ['notable', 'untrusted-app-rule', 'A rule lets vendor_x act on installed apps: allow vendor_x untrusted_app:process { ptrace }.'],
     ]);
   });
+
+  it('lists new and removed domains and the allow-rule counts that changed, naming the biggest growths', () => {
+    const path = '/system/etc/selinux/plat_sepolicy.cil';
+    const withDomains = (domains: [string, number][]): SecurityInventory => ({
+      selinux: { files: [path], precompiledOnly: null, domains: domains.map(([name, allowRules], index) => ({ name, definedAt: { path, line: index + 1 }, permissive: null, allowRules })), untrustedAppRules: [] },
+      vbmeta: [],
+    });
+    const diff = diffSecurity(
+      side({ security: withDomains([['gone', 4], ['netd', 10], ['untrusted_app', 30], ['vold', 8]]) }),
+      side({ security: withDomains([['netd', 12], ['new_daemon', 5], ['untrusted_app', 31], ['vold', 6]]) }),
+    );
+    expect(diff.selinux.ruleChanges).toEqual([
+      { domain: 'gone', old: 4, new: null },
+      { domain: 'netd', old: 10, new: 12 },
+      { domain: 'new_daemon', old: null, new: 5 },
+      { domain: 'untrusted_app', old: 30, new: 31 },
+      { domain: 'vold', old: 8, new: 6 },
+    ]);
+    expect(diff.findings.map((finding) => [finding.severity, finding.kind, finding.subject, finding.summary, finding.evidence.map((evidence) => `${evidence.side}:${evidence.line}`).join(' ')])).toEqual([
+      ['notable', 'domain-added', 'new_daemon', 'New SELinux domain new_daemon with 5 allow rules.', 'new:2'],
+      // Growth first by size: netd +2, untrusted_app +1; vold shrank.
+      ['notable', 'domain-rules', 'allow rules', '2 SELinux domains have more allow rules, 1 fewer: netd 10 → 12, untrusted_app 30 → 31.', ''],
+      ['info', 'domain-removed', 'gone', 'SELinux domain gone is gone.', 'old:1'],
+    ]);
+  });
 });

@@ -1,14 +1,18 @@
 // The SELinux policy of a build from its CIL files: domains, permissive domains and allow rules per
 // domain, held to the compiled policy: secilc (the CIL compiler) builds the binary policy from the
 // same files, and setools' seinfo and sesearch read it.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../shared/model.js';
 import type { SelinuxPolicy } from '../../shared/security.js';
 import { readCil } from '../../electron/engine/selinux/cilReader.js';
 import { summarizeCilPolicy } from '../../electron/engine/selinux/cilPolicy.js';
 import { InputError } from '../../electron/engine/errors.js';
+import { buildInventory } from '../../electron/engine/inventory/buildInventory.js';
+import { comparePackages } from '../../electron/engine/compare.js';
+import { markdownSummary, textSummary } from '../../shared/summary.js';
+import { POLICY_TEXT_LIMIT } from '../../electron/engine/security/securityInventory.js';
 import { tempDir, tool } from '../support/ext4.js';
 import { REPO_ROOT } from '../support/oracles.js';
 
@@ -153,5 +157,39 @@ describe('CIL that cannot be read', () => {
 
   it('says when only a precompiled binary policy is there', () => {
     expect(summarizeCilPolicy([], '/vendor/etc/selinux/precompiled_sepolicy', [])).toEqual({ files: [], precompiledOnly: '/vendor/etc/selinux/precompiled_sepolicy', domains: [], untrustedAppRules: [] });
+  });
+});
+
+describe('a build whose policy cannot be summarized', () => {
+  const folder = (name: string, files: Record<string, Buffer | number>): string => {
+    const root = join(temp, name);
+    for (const [path, content] of Object.entries({ 'system/build.prop': Buffer.from('ro.build.fingerprint=test/policy/policy:14/T/1:user/release-keys\n'), ...files })) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      if (typeof content === 'number') tool('truncate', ['-s', String(content), join(root, path)]);
+      else writeFileSync(join(root, path), content);
+    }
+    return root;
+  };
+
+  it('says plainly when the only policy is a precompiled binary one, which is not read', async () => {
+    const { inventory } = await buildInventory(folder('precompiled', { 'vendor/etc/selinux/precompiled_sepolicy': Buffer.from('not read') }), { pool: null });
+    expect(inventory.security?.selinux).toEqual({ files: [], precompiledOnly: '/vendor/etc/selinux/precompiled_sepolicy', domains: [], untrustedAppRules: [] });
+    expect(inventory.problems).toContainEqual({ path: '/vendor/etc/selinux/precompiled_sepolicy', message: 'the only SELinux policy is this precompiled binary one, which OTA Lens does not read: no domains or rules are compared' });
+  });
+
+  it('says so in the compare text and the Markdown summary when a build has only that binary policy', async () => {
+    const platform = readFileSync(join(FIXTURES, 'plat_sepolicy.cil'));
+    const result = await comparePackages(folder('with-cil', { 'system/etc/selinux/plat_sepolicy.cil': platform }), folder('binary-only', { 'vendor/etc/selinux/precompiled_sepolicy': Buffer.from('not read') }), { parallel: false });
+    expect(result.security?.selinux.new?.precompiledOnly).toBe('/vendor/etc/selinux/precompiled_sepolicy');
+    const sentence = "The new build's only SELinux policy is the precompiled binary /vendor/etc/selinux/precompiled_sepolicy, which OTA Lens does not read: its domains and rules are not compared.";
+    expect(textSummary(result).split('\n')).toContain(`  · ${sentence}`);
+    expect(markdownSummary(result)).toContain(`- ${sentence.replace(/_/g, '\\_').replace(/\./g, '\\.')}`);
+  });
+
+  it('names a CIL file too large to read as a problem, and reads the others', async () => {
+    const platform = readFileSync(join(FIXTURES, 'plat_sepolicy.cil'));
+    const { inventory } = await buildInventory(folder('oversized', { 'system/etc/selinux/plat_sepolicy.cil': platform, 'vendor/etc/selinux/vendor_sepolicy.cil': POLICY_TEXT_LIMIT + 1 }), { pool: null });
+    expect(inventory.security?.selinux?.files).toEqual(['/system/etc/selinux/plat_sepolicy.cil']);
+    expect(inventory.problems).toContainEqual({ path: '/vendor/etc/selinux/vendor_sepolicy.cil', message: expect.stringMatching(/^SELinux policy file not read: 33554433 bytes, more than the 32 MiB/) });
   });
 });

@@ -322,6 +322,9 @@ class FileReader {
     }
     const isApp = APP_FILE.test(entry.path);
     const isPolicy = isSelinuxPolicyFile(entry.path) && entry.size <= POLICY_TEXT_LIMIT;
+    if (isSelinuxPolicyFile(entry.path) && !isPolicy) {
+      this.problems.push({ path: entry.path, message: `SELinux policy file not read: ${entry.size} bytes, more than the ${POLICY_TEXT_LIMIT >> 20} MiB any real one needs (hashed and compared as a file; its domains and rules are left out)` });
+    }
     const keepText = configKind !== null || isPolicy || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
       entry.sha256 = await this.hash(entry.path, signal);

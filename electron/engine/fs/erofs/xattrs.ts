@@ -3,6 +3,7 @@ import type { ByteSource } from '../../io/byteSource.js';
 import type { ImageReader } from './imageReader.js';
 import type { Inode } from './inode.js';
 import type { Superblock } from './superblock.js';
+import { xattrPrefix, xattrPrefixes } from '../xattrNames.js';
 
 const IBODY_HEADER_SIZE = 12;
 const ENTRY_HEADER_SIZE = 4;
@@ -14,14 +15,7 @@ const SHARED_CACHE_SIZE = 4096;
 const MAX_NAME = 255;
 
 /** Name prefixes by e_name_index (erofs_fs.h EROFS_XATTR_INDEX_*). */
-const PREFIXES: ReadonlyMap<number, string> = new Map([
-  [1, 'user.'],
-  [2, 'system.posix_acl_access'],
-  [3, 'system.posix_acl_default'],
-  [4, 'trusted.'],
-  [5, 'lustre.'],
-  [6, 'security.'],
-]);
+const PREFIXES = xattrPrefixes([[5, 'lustre.']]);
 
 export interface ErofsXattr {
   name: string;
@@ -113,11 +107,11 @@ export class ErofsXattrReader {
   }
 
   private async prefixOf(nameIndex: number, position: number, fail: (problem: string, offset: number, expected?: string) => InputError): Promise<string> {
-    if ((nameIndex & LONG_PREFIX) === 0) return PREFIXES.get(nameIndex) ?? `(index ${nameIndex}).`;
+    if ((nameIndex & LONG_PREFIX) === 0) return xattrPrefix(PREFIXES, nameIndex);
     const prefixes = await this.longPrefixes();
     const long = prefixes[nameIndex & ~LONG_PREFIX];
     if (long === undefined) throw fail(`xattr name uses long prefix ${nameIndex & ~LONG_PREFIX}, but the image has ${prefixes.length}`, position, `below ${prefixes.length}`);
-    return `${PREFIXES.get(long.baseIndex) ?? `(index ${long.baseIndex}).`}${long.infix}`;
+    return `${xattrPrefix(PREFIXES, long.baseIndex)}${long.infix}`;
   }
 
   private longPrefixes(): Promise<LongPrefix[]> {

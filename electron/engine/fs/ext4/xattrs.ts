@@ -1,6 +1,7 @@
 import type { BlockReader, LayerPath } from './blockReader.js';
 import type { Inode } from './inode.js';
 import { PromiseLru } from './lru.js';
+import { xattrPrefix, xattrPrefixes } from '../xattrNames.js';
 
 /** h_magic of the xattr block header and of the in-inode area (fs/ext4/xattr.h). */
 const XATTR_MAGIC = 0xea020000;
@@ -12,12 +13,7 @@ const MAX_VALUE_SIZE = 65536;
 const CACHED_BLOCKS = 256;
 
 /** Name prefixes by e_name_index (fs/ext4/xattr.c, ext4_xattr_handler_map). */
-const PREFIXES: ReadonlyMap<number, string> = new Map([
-  [1, 'user.'],
-  [2, 'system.posix_acl_access'],
-  [3, 'system.posix_acl_default'],
-  [4, 'trusted.'],
-  [6, 'security.'],
+const PREFIXES = xattrPrefixes([
   [7, 'system.'],
   [8, 'system.richacl'],
 ]);
@@ -51,8 +47,7 @@ function parseEntries(blocks: BlockReader, area: Buffer, entriesStart: number, v
       throw blocks.error(`xattr entry name of ${nameLength} bytes does not fit`, layer, areaOffset + at, `1 to ${area.length - at - ENTRY_HEADER} bytes`);
     }
     const suffix = area.subarray(at + ENTRY_HEADER, at + ENTRY_HEADER + nameLength).toString('latin1');
-    const prefix = PREFIXES.get(nameIndex);
-    const name = prefix === undefined ? `(index ${nameIndex}).${suffix}` : `${prefix}${suffix}`;
+    const name = `${xattrPrefix(PREFIXES, nameIndex)}${suffix}`;
     if (valueSize > MAX_VALUE_SIZE) {
       throw blocks.error(`xattr ${name} claims a value of ${valueSize} bytes`, layer, areaOffset + at + 8, `at most ${MAX_VALUE_SIZE} bytes`);
     }
