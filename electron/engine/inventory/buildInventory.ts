@@ -6,8 +6,7 @@ import type { NamedResourceValue } from '../android/resourceValues.js';
 import { configFileKind, layerPropertyFiles, type ConfigFileKind, parseDefaultPermissions, parseInitRc, parseSystemConfigXml, type PropertyFileText } from '../config/index.js';
 import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage } from '../formats/registry.js';
-import { BufferByteSource } from '../io/byteSource.js';
-import { hashStream } from '../io/hash.js';
+import { BufferByteSource, visitBytes, type ByteVisitor } from '../io/byteSource.js';
 import { hashPackageInWorker } from '../io/packageDigests.js';
 import { buildFacts, readPropertyText } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
@@ -351,7 +350,24 @@ class FileReader {
   }
 
   private async hash(path: string, signal: AbortSignal): Promise<string> {
-    return hashStream(await this.tree.openStream(path), (bytes) => this.countBytes(bytes), signal);
+    const hash = createHash('sha256');
+    await this.visitFile(path, signal, () => (piece) => void hash.update(piece));
+    return hash.digest('hex');
+  }
+
+  /** Visits a file's bytes front to back (see ByteSource.visit), counting them for progress. */
+  private async visitFile(path: string, signal: AbortSignal, visitorFor: (size: number) => ByteVisitor): Promise<void> {
+    const source = await this.tree.openSource(path);
+    try {
+      const visitor = visitorFor(source.size);
+      await visitBytes(source, 0, source.size, (piece) => {
+        throwIfAborted(signal);
+        visitor(piece);
+        this.countBytes(piece.length);
+      });
+    } finally {
+      await source.close();
+    }
   }
 
   private countBytes(bytes: number): void {
@@ -362,13 +378,16 @@ class FileReader {
   }
 
   private async readWhole(path: string, signal: AbortSignal): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.tree.openStream(path)) {
-      throwIfAborted(signal);
-      chunks.push(chunk as Buffer);
-      this.countBytes((chunk as Buffer).length);
-    }
-    return Buffer.concat(chunks);
+    let bytes = Buffer.alloc(0);
+    let filled = 0;
+    await this.visitFile(path, signal, (size) => {
+      bytes = Buffer.allocUnsafe(size);
+      return (piece) => {
+        bytes.set(piece, filled);
+        filled += piece.length;
+      };
+    });
+    return bytes;
   }
 
   configTexts(): Record<'properties' | 'systemConfig' | 'defaultPermissions' | 'initRc', { path: string; text: string }[]> {
