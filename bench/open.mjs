@@ -34,6 +34,7 @@ import { parseArgs } from 'node:util';
 import { ensureBenchPackage } from './lib/benchPackage.mjs';
 import { ensureSamsungPackage } from './lib/samsungPackage.mjs';
 import { hottestFunctions } from './lib/cpuProfile.mjs';
+import { withMachineLoad } from './lib/machineLoad.mjs';
 import { timedRun } from './lib/timedRun.mjs';
 
 const { values } = parseArgs({
@@ -82,8 +83,8 @@ async function concatenateBlobs(zipPath, blobsStart, blobs, outPath) {
 function measureOtaLens(zipPath, work, profileDir) {
   const outPath = join(work, `otalens-${profileDir ? 'profiled' : 'run'}.json`);
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  timedRun(process.execPath, [...nodeArgs, join(here, 'lib/openChild.mjs'), engineDist, zipPath, outPath], work);
-  return JSON.parse(readFileSync(outPath, 'utf8'));
+  const { othersCores } = withMachineLoad(() => timedRun(process.execPath, [...nodeArgs, join(here, 'lib/openChild.mjs'), engineDist, zipPath, outPath], work));
+  return { ...JSON.parse(readFileSync(outPath, 'utf8')), othersCores };
 }
 
 /** How many of the generator's file hashes the reader reproduced (tree paths under /system). */
@@ -98,6 +99,17 @@ function checkHashes(expected, measured) {
   return { matching, total: Object.keys(expected).length, wrong };
 }
 
+/** The decode cache's counts: how often a unit (operation, block) was decoded, against how many there are. */
+const decodeLine = (stats, units) =>
+  `${stats.decoded} for ${units} in the package (${stats.hits} reads from the cache, ${stats.waits} waits for another thread's decode, ${stats.uncached} not cached, ${stats.evicted} evicted)`;
+/** Cores OTA Lens kept busy, against the cores other processes left it. */
+function busyCoresLine(run) {
+  const cores = availableParallelism();
+  const busy = run.cpuSeconds / run.seconds;
+  if (run.othersCores === null) return `busy cores: ${busy.toFixed(2)} of ${cores}`;
+  const left = Math.max(0.01, cores - run.othersCores);
+  return `busy cores: ${busy.toFixed(2)} of ${cores}; other processes kept ${run.othersCores.toFixed(2)} busy meanwhile, so OTA Lens used ${Math.min(100, (busy / left) * 100).toFixed(0)} % of the ${left.toFixed(2)} cores left to it`;
+}
 const threadCpu = (run) => (run.cpuByThread === null ? 'n/a' : `${run.cpuByThread.main.toFixed(1)} s, other threads ${run.cpuByThread.others.toFixed(1)} s`);
 const pad = (text, width) => String(text).padEnd(width);
 const lpad = (text, width) => String(text).padStart(width);
@@ -149,6 +161,7 @@ async function measureSamsung() {
       `\nOTA Lens: ${ours.files} files (${ours.entries} entries), ${(ours.bytesHashed / MB).toFixed(0)} MB hashed, opened in ${ours.openedSeconds.toFixed(2)} s, ` +
         `${(ours.cpuSeconds / ours.seconds).toFixed(2)} cores busy (main thread ${threadCpu(ours)}), ${ours.problems.length} problems${ours.problems.length > 0 ? `: ${JSON.stringify(ours.problems.slice(0, 3))}` : ''}`,
     );
+    console.log(busyCoresLine(ours));
     console.log(`file hashes matching the generator's: ${hashes.matching}/${hashes.total}${hashes.wrong.length > 0 ? ` (first wrong: ${hashes.wrong.slice(0, 3).join(', ')})` : ''}`);
     console.log(`ratio OTA Lens / (lz4 -dc | sha256sum): ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'holds' : 'MISSED'}`);
     console.log(`ratio OTA Lens / lz4 -dc alone: ${(ours.seconds / lz4.seconds).toFixed(2)}`);
@@ -222,7 +235,9 @@ try {
     `\nOTA Lens: ${ours.files} files (${ours.entries} entries), ${(ours.bytesHashed / MB).toFixed(0)} MB hashed, opened in ${ours.openedSeconds.toFixed(2)} s, ` +
       `${(ours.cpuSeconds / ours.seconds).toFixed(2)} cores busy (main thread ${threadCpu(ours)}), ${ours.problems.length} problems`,
   );
+  console.log(busyCoresLine(ours));
   console.log(`file hashes matching the generator's: ${hashes.matching}/${hashes.total}${hashes.wrong.length > 0 ? ` (first wrong: ${hashes.wrong.slice(0, 3).join(', ')})` : ''}`);
+  if (ours.decodeStats !== null) console.log(`operations decoded: ${decodeLine(ours.decodeStats, info.ops.total - info.ops.ZERO)}`);
   console.log(`ratio OTA Lens / decompressors: ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'holds' : 'MISSED'}`);
   if (decompressors.cpuSeconds !== null) {
     // Less sensitive to other processes than wall time: how much work each side did.
