@@ -163,6 +163,7 @@ async function measureSamsung() {
     );
     console.log(busyCoresLine(ours));
     console.log(`file hashes matching the generator's: ${hashes.matching}/${hashes.total}${hashes.wrong.length > 0 ? ` (first wrong: ${hashes.wrong.slice(0, 3).join(', ')})` : ''}`);
+    if (ours.decodeStats !== null) console.log(`LZ4 blocks decoded: ${decodeLine(ours.decodeStats, Math.ceil(info.sparseBytes / (4 << 20)))}`);
     console.log(`ratio OTA Lens / (lz4 -dc | sha256sum): ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'holds' : 'MISSED'}`);
     console.log(`ratio OTA Lens / lz4 -dc alone: ${(ours.seconds / lz4.seconds).toFixed(2)}`);
     if (lz4Sha.cpuSeconds !== null) console.log(`CPU time ratio (all threads): ${(ours.cpuSeconds / lz4Sha.cpuSeconds).toFixed(2)}`);

@@ -51,15 +51,8 @@ export async function visitBytes(source: ByteSource, offset: number, length: num
 }
 
 /** Reads [offset, offset+length) of a source that visits, into a buffer of its own. */
-export async function readByVisiting(source: Pick<ByteSource, 'visit'> & { visit: NonNullable<ByteSource['visit']> }, offset: number, length: number): Promise<Buffer> {
-  const output = Buffer.allocUnsafe(length);
-  let filled = 0;
-  await source.visit(offset, length, (piece) => {
-    output.set(piece, filled);
-    filled += piece.length;
-  });
-  if (filled !== length) throw new Error(`a source visited ${filled} bytes of a ${length}-byte read`);
-  return output;
+export async function readByVisiting(source: ByteSource, offset: number, length: number): Promise<Buffer> {
+  return readInto(source, offset, length, Buffer.allocUnsafe(length));
 }
 
 export function checkRange(source: Pick<ByteSource, 'name' | 'size'>, format: string, offset: number, length: number): void {
@@ -160,6 +153,21 @@ export class BufferByteSource implements ByteSource {
   async close(): Promise<void> {}
 }
 
+/**
+ * `source` seen through another ByteSource whose close() does `close` instead (by default nothing:
+ * the caller keeps the source open, as a probe owns its file); reads and visits go to `source`.
+ */
+export function viewOf(source: ByteSource, close: () => Promise<void> = async () => {}, name = source.name): ByteSource {
+  return {
+    name,
+    size: source.size,
+    ...(source.identity === undefined ? {} : { identity: source.identity }),
+    read: (offset, length) => source.read(offset, length),
+    visit: (offset, length, visitor) => visitBytes(source, offset, length, visitor),
+    close,
+  };
+}
+
 /** A window [start, start+size) of another source; closing it leaves the parent open. */
 export class SliceByteSource implements ByteSource {
   readonly identity: string | undefined;
@@ -192,4 +200,37 @@ export async function* readChunks(source: ByteSource, start = 0, end = source.si
   for (let offset = start; offset < end; offset += chunkSize) {
     yield await source.read(offset, Math.min(chunkSize, end - offset));
   }
+}
+
+/**
+ * Buffers lent out for one read-and-decode at a time and taken back, so reading a multi-GB file
+ * block by block reuses a few buffers instead of leaving one behind per block for the garbage
+ * collector (decoded data itself goes to the decode cache's pages).
+ */
+export class ScratchBuffers {
+  private readonly free: Buffer[] = [];
+
+  constructor(private readonly keep = 4) {}
+
+  /** A buffer of exactly `size` bytes (a view of a larger one), to give back when done. */
+  take(size: number): Buffer {
+    const index = this.free.findIndex((buffer) => buffer.buffer.byteLength >= size);
+    const buffer = index === -1 ? Buffer.allocUnsafeSlow(size) : (this.free.splice(index, 1)[0] as Buffer);
+    return Buffer.from(buffer.buffer, 0, size);
+  }
+
+  give(buffer: Buffer): void {
+    if (this.free.length < this.keep) this.free.push(buffer);
+  }
+}
+
+/** Reads [offset, offset+length) of a source into `target` (from its start), visiting it. */
+export async function readInto(source: ByteSource, offset: number, length: number, target: Buffer): Promise<Buffer> {
+  let filled = 0;
+  await visitBytes(source, offset, length, (piece) => {
+    target.set(piece, filled);
+    filled += piece.length;
+  });
+  if (filled !== length) throw new Error(`a source visited ${filled} bytes of a ${length}-byte read`);
+  return target.subarray(0, length);
 }

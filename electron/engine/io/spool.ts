@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileByteSource, readChunks, type ByteSource } from './byteSource.js';
+import { FileByteSource, readChunks, viewOf, type ByteSource } from './byteSource.js';
 
 /** Counts the spools made by the code run through countSpools (in its async context only). */
 const spoolCounter = new AsyncLocalStorage<{ count: number }>();
@@ -57,15 +57,10 @@ export class Spool {
     await this.handle.close();
     const file = await FileByteSource.open(this.path, name);
     const folder = this.folder;
-    return {
-      name,
-      size: file.size,
-      read: (offset, length) => file.read(offset, length),
-      close: async () => {
-        await file.close();
-        await rm(folder, { recursive: true, force: true });
-      },
-    };
+    return viewOf(file, async () => {
+      await file.close();
+      await rm(folder, { recursive: true, force: true });
+    });
   }
 
   async discard(): Promise<void> {

@@ -4,7 +4,7 @@ import { CorruptDataError } from '../../codecs/corruptData.js';
 import { decodeXz } from '../../codecs/xz.js';
 import { decodeZstd } from '../../codecs/zstd.js';
 import { InputError, UnsupportedFormatError } from '../../errors.js';
-import { checkRange, readByVisiting, visitBytes, visitZeros, type ByteSource, type ByteVisitor } from '../../io/byteSource.js';
+import { checkRange, readByVisiting, readInto, ScratchBuffers, visitBytes, visitZeros, type ByteSource, type ByteVisitor } from '../../io/byteSource.js';
 import { unitNamespace, type DecodeCache, type UnitNamespace, type UnitProducer } from '../../io/decodeCache.js';
 import { lastStartAtOrBefore } from '../../io/sortedSearch.js';
 import { needsSourcePartition, OperationType, operationTypeName, type InstallOperation } from './manifest.js';
@@ -56,6 +56,8 @@ export class PayloadPartitionSource implements ByteSource {
   private readonly verifiedReplace = new Set<number>();
   /** Where recent reads ended: several files are read at once, each front to back. */
   private readonly recentReadEnds: number[] = [];
+  /** Buffers blobs are read into, reused once their operation is decoded. */
+  private readonly scratch = new ScratchBuffers(READ_AHEAD_OPERATIONS + 4);
 
   constructor(
     readonly name: string,
@@ -161,9 +163,14 @@ export class PayloadPartitionSource implements ByteSource {
       if (operation.dataLength > dstBytes(operation, this.layout.blockSize)) {
         throw new InputError(`REPLACE blob of ${operation.dataLength} bytes is larger than its dst extents`, where);
       }
-      const blob = await this.payload.read(this.blobOffset(operation), operation.dataLength);
-      this.checkHash(operationIndex, createHash('sha256').update(blob).digest());
-      return (sink) => sink(blob);
+      const blob = await this.readBlob(operationIndex);
+      return (sink) => {
+        try {
+          sink(blob);
+        } finally {
+          this.scratch.give(blob);
+        }
+      };
     }
     if (!COMPRESSED.has(operation.type)) throw new InputError(`unknown operation type ${operation.type}`, { ...where, offset: operation.manifestOffset });
     const outputSize = dstBytes(operation, this.layout.blockSize);
@@ -171,8 +178,7 @@ export class PayloadPartitionSource implements ByteSource {
       throw new InputError(`operation writes ${outputSize} bytes, more than the ${MAX_OPERATION_OUTPUT} this reader decodes at once`, { ...where, offset: operation.manifestOffset });
     }
     if (operation.dataLength > MAX_OPERATION_OUTPUT) throw new InputError(`blob of ${operation.dataLength} bytes is too large`, where);
-    const blob = await this.payload.read(this.blobOffset(operation), operation.dataLength);
-    this.checkHash(operationIndex, createHash('sha256').update(blob).digest());
+    const blob = await this.readBlob(operationIndex);
     let output: Buffer;
     try {
       output =
@@ -184,11 +190,27 @@ export class PayloadPartitionSource implements ByteSource {
     } catch (error) {
       if (!(error instanceof CorruptDataError)) throw error;
       throw new InputError(`cannot decode the ${operationTypeName(operation.type)} blob: ${error.message}`, { ...where, cause: error });
+    } finally {
+      this.scratch.give(blob);
     }
     if (outputSize - output.length >= this.layout.blockSize) {
       throw new InputError(`blob decodes to ${output.length} bytes, its dst extents hold ${outputSize}`, { ...where, expected: `${outputSize} bytes` });
     }
     return (sink) => sink(output);
+  }
+
+  /** An operation's blob, its hash checked, in a scratch buffer to give back once it is decoded. */
+  private async readBlob(operationIndex: number): Promise<Buffer> {
+    const operation = this.layout.operations[operationIndex] as InstallOperation;
+    const blob = this.scratch.take(operation.dataLength);
+    try {
+      await readInto(this.payload, this.blobOffset(operation), operation.dataLength, blob);
+      this.checkHash(operationIndex, createHash('sha256').update(blob).digest());
+      return blob;
+    } catch (error) {
+      this.scratch.give(blob);
+      throw error;
+    }
   }
 
   private async verifyReplace(operationIndex: number): Promise<void> {
