@@ -183,7 +183,7 @@ export class PayloadPartitionSource implements ByteSource {
     try {
       output =
         operation.type === OperationType.REPLACE_XZ
-          ? await decodeXz(blob, outputSize)
+          ? await decodeXz(blob, outputSize, { blobVerified: operation.dataSha256.length > 0 })
           : operation.type === OperationType.REPLACE_BZ
             ? await decodeBzip2(blob, outputSize)
             : await decodeZstd(blob, outputSize);
