@@ -18,13 +18,14 @@
 // multi-GB OTA at the pace of its decompressors"): the comparison within 1.1 × the slower single
 // open (both sides read at once, diffing negligible); `otalens cat` of a small file under 0.5 s.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureBenchPackage } from './lib/benchPackage.mjs';
+import { benchPackageParams, ensureBenchPackage } from './lib/benchPackage.mjs';
+import { engineDistOf } from './lib/engineDist.mjs';
 import { withMachineLoad } from './lib/machineLoad.mjs';
 import { checkHashes, measureOtaLens } from './lib/measureOpen.mjs';
 import { timedRun } from './lib/timedRun.mjs';
@@ -41,17 +42,9 @@ const { values } = parseArgs({
   },
 });
 const here = fileURLToPath(new URL('.', import.meta.url));
-const engineDist = resolve(values.engine ?? join(here, '..', 'dist'));
-if (!existsSync(join(engineDist, 'electron/engine/compare.js'))) {
-  console.error(`no built engine in ${engineDist}: run \`npm run build\` first (or pass --engine DIST_DIR)`);
-  process.exit(1);
-}
-const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed) };
+const engineDist = engineDistOf(values.engine, 'compare.js');
+const params = benchPackageParams(values);
 const runs = Math.max(1, Number(values.runs));
-if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 || !Number.isInteger(params.seed)) {
-  console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
-  process.exit(1);
-}
 const TARGET_COMPARE_RATIO = 1.1;
 const TARGET_CAT_SECONDS = 0.5;
 /** The small file `otalens cat` reads: the tree's build.prop, a few hundred bytes. */

@@ -35,11 +35,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cacheRoot } from './lib/benchCache.mjs';
-import { ensureBenchPackage } from './lib/benchPackage.mjs';
+import { benchPackageParams, ensureBenchPackage } from './lib/benchPackage.mjs';
+import { engineDistOf } from './lib/engineDist.mjs';
 import { ensureSamsungPackage } from './lib/samsungPackage.mjs';
 import { hottestFunctions } from './lib/cpuProfile.mjs';
 import { checkHashes, measureOtaLens as measureEngine } from './lib/measureOpen.mjs';
@@ -57,12 +57,7 @@ const { values } = parseArgs({
     engine: { type: 'string' },
   },
 });
-const here = fileURLToPath(new URL('.', import.meta.url));
-const engineDist = resolve(values.engine ?? join(here, '..', 'dist'));
-if (!existsSync(join(engineDist, 'electron/engine/inventory/buildInventory.js'))) {
-  console.error(`no built engine in ${engineDist}: run \`npm run build\` first (or pass --engine DIST_DIR)`);
-  process.exit(1);
-}
+const engineDist = engineDistOf(values.engine, 'inventory/buildInventory.js');
 const TARGET_RATIO = 1.5;
 const TARGET_TOOLS_RATIO = 0.5;
 const TARGET_RSS_BYTES = 700e6;
@@ -156,11 +151,7 @@ const threadCpu = (run) => (run.cpuByThread === null ? 'n/a' : `${run.cpuByThrea
 const pad = (text, width) => String(text).padEnd(width);
 const lpad = (text, width) => String(text).padStart(width);
 
-const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed) };
-if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 || !Number.isInteger(params.seed)) {
-  console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
-  process.exit(1);
-}
+const params = benchPackageParams(values);
 if (values.kind === 'samsung') {
   await measureSamsung();
   process.exit(0);

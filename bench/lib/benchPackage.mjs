@@ -25,6 +25,16 @@ const TIMESTAMP = 1_700_000_000;
 const FS_UUID = '0b1b5e5e-0000-4000-8000-00000000be7c';
 const IMAGE_FILE = 'system.img';
 
+/** { sizeGb, files, seed } from a bench's --size-gb, --files and --seed; exits when one is not valid. */
+export function benchPackageParams(values) {
+  const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed) };
+  if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 || !Number.isInteger(params.seed)) {
+    console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
+    process.exit(1);
+  }
+  return params;
+}
+
 /**
  * The cached package for { sizeGb, files, seed, build? }, generated first when missing (or when
  * `rebuild`). Other parameter sets' packages (GBs each) of the same kind (single, old or new side of
