@@ -201,7 +201,6 @@ async function measureSamsung() {
     console.log(`ratio OTA Lens / lz4 -dc alone: ${(ours.seconds / lz4.seconds).toFixed(2)}`);
     if (lz4Sha.cpuSeconds !== null) console.log(`CPU time ratio (all threads): ${(ours.cpuSeconds / lz4Sha.cpuSeconds).toFixed(2)}`);
     console.log(`peak RSS ${(ours.maxRssBytes / MB).toFixed(0)} MB (target < ${TARGET_RSS_BYTES / MB} MB): ${ours.maxRssBytes < TARGET_RSS_BYTES ? 'holds' : 'MISSED'}`);
-  for (const line of rssAcrossSizes('ab', ours.maxRssBytes)) console.log(line);
     for (const line of rssAcrossSizes('samsung', ours.maxRssBytes)) console.log(line);
     console.log(`load average after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     if (values.profile) {
