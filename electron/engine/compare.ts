@@ -9,6 +9,7 @@ import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/v
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
 import { buildInventory, type InventoryResult } from './inventory/buildInventory.js';
+import { FileReaderPool } from './inventory/fileReaderPool.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
 
 export interface CompareOptions {
@@ -30,12 +31,15 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   const report = options.onProgress ?? (() => {});
   const { signal } = options;
   report({ stage: 'opening' });
-  // One pool for both sides: two pools would put twice as many parsers on the same cores.
+  // One pool of each for both sides: two would put twice as many threads (and their heaps) on the
+  // same cores.
   const pool = options.parallel === false ? null : new AppParserPool();
+  const readers = options.parallel === false ? null : new FileReaderPool();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>
     buildInventory(path, {
       signal,
       pool,
+      readers,
       onOpened: () => report({ stage: 'reading', side, done: 0 }),
       onProgress: ({ filesDone, filesTotal, bytesDone, appsDone, appsTotal }) =>
         report({ stage: 'reading', side, done: filesDone, total: filesTotal, bytes: bytesDone, appsDone, appsTotal }),
@@ -45,7 +49,7 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   try {
     [before, after] = await Promise.all([inventory(oldPath, 'old'), inventory(newPath, 'new')]);
   } finally {
-    await pool?.close();
+    await Promise.all([pool?.close(), readers?.close()]);
   }
   throwIfAborted(signal);
   report({ stage: 'diffing' });
