@@ -22,20 +22,29 @@
 // --labels    give every entry a SELinux label and some files capabilities (bench/lib/treeLabels.mjs),
 //             as Android images have, so the xattr readers are measured too (a package of its own)
 //
+// The standard-tools anchor: the pipeline a reviewer would otherwise run on the partition image
+// (kept in the cache next to the package), `fsck.erofs --extract` then `sha256sum` of every file
+// (two at a time, as many as the cores), its hashes checked against the generator's too.
+//
 // OTA Lens runs in a fresh Node process, so its peak RSS is its own. Targets: OTA Lens within
-// 1.5 × the decompressors' time (xz -dc + zstd -dc over the same blobs), peak RSS under 1 GB.
+// 1.5 × the decompressors' time (xz -dc + zstd -dc over the same blobs), within 0.5 × the standard
+// tools' time, both cores busy, peak RSS under 700 MB and, between --size-gb 2 and 6, within 10 %
+// (each run records its peak RSS in the bench cache, rss-by-size.json, and prints it against the
+// last run's at the other sizes: run --size-gb 2, then --size-gb 6).
 // Wall times depend on what else the machine runs (the load average is printed), so CPU times are
 // printed too (the tools' through GNU time; OTA Lens's split into main thread and other threads),
 // with the best wall time OTA Lens could reach on an idle machine given its CPU time.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBenchPackage } from './lib/benchPackage.mjs';
+import { cacheRoot } from './lib/benchCache.mjs';
+import { benchPackageParams, ensureBenchPackage } from './lib/benchPackage.mjs';
+import { engineDistOf } from './lib/engineDist.mjs';
 import { ensureSamsungPackage } from './lib/samsungPackage.mjs';
 import { hottestFunctions } from './lib/cpuProfile.mjs';
+import { checkHashes, measureOtaLens as measureEngine } from './lib/measureOpen.mjs';
 import { timedRun } from './lib/timedRun.mjs';
 
 const { values } = parseArgs({
@@ -51,14 +60,11 @@ const { values } = parseArgs({
     labels: { type: 'boolean', default: false },
   },
 });
-const here = fileURLToPath(new URL('.', import.meta.url));
-const engineDist = resolve(values.engine ?? join(here, '..', 'dist'));
-if (!existsSync(join(engineDist, 'electron/engine/inventory/buildInventory.js'))) {
-  console.error(`no built engine in ${engineDist}: run \`npm run build\` first (or pass --engine DIST_DIR)`);
-  process.exit(1);
-}
+const engineDist = engineDistOf(values.engine, 'inventory/buildInventory.js');
 const TARGET_RATIO = 1.5;
-const TARGET_RSS_BYTES = 1e9;
+const TARGET_TOOLS_RATIO = 0.5;
+const TARGET_RSS_BYTES = 700e6;
+const TARGET_RSS_GROWTH = 0.1;
 const MB = 1e6;
 const OP_OUTPUT_BYTES = 2 << 20;
 
@@ -82,34 +88,73 @@ async function concatenateBlobs(zipPath, blobsStart, blobs, outPath) {
 }
 
 /** Runs the OTA Lens side in a fresh process; with `profileDir`, under --cpu-prof. */
-function measureOtaLens(zipPath, work, profileDir) {
-  const outPath = join(work, `otalens-${profileDir ? 'profiled' : 'run'}.json`);
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  timedRun(process.execPath, [...nodeArgs, join(here, 'lib/openChild.mjs'), engineDist, zipPath, outPath], work);
-  return JSON.parse(readFileSync(outPath, 'utf8'));
-}
+const measureOtaLens = (zipPath, work, profileDir) => measureEngine(engineDist, zipPath, work, profileDir);
 
-/** How many of the generator's file hashes the reader reproduced (tree paths under /system). */
-function checkHashes(expected, measured) {
-  const found = new Map(Object.entries(measured).map(([path, sha256]) => [path.replace(/^\/?system\//, ''), sha256]));
-  let matching = 0;
-  const wrong = [];
-  for (const [path, sha256] of Object.entries(expected)) {
-    if (found.get(path) === sha256) matching++;
-    else wrong.push(path);
+/**
+ * The standard tools on the partition image: `fsck.erofs --extract` into a scratch folder, then
+ * `sha256sum` of every extracted file (one process per core, via xargs). Returns both runs, their
+ * sum and the hashes sha256sum printed (by path in the tree); the extracted files are deleted.
+ */
+function measureStandardTools(imagePath, work) {
+  const extracted = join(work, 'extracted');
+  const sums = join(work, 'sha256sums.txt');
+  mkdirSync(extracted);
+  try {
+    const extract = timedRun('fsck.erofs', [`--extract=${extracted}`, '--no-preserve', imagePath], work);
+    const hash = timedRun('sh', ['-c', `cd '${extracted}' && find . -type f -print0 | xargs -0 -P${availableParallelism()} -n 64 sha256sum > '${sums}'`], work);
+    const hashes = {};
+    for (const line of readFileSync(sums, 'utf8').split('\n')) {
+      const match = /^([0-9a-f]{64}) [ *]\.\/(.*)$/.exec(line);
+      if (match !== null) hashes[match[2]] = match[1];
+    }
+    const sum = (a, b) => (a === null || b === null ? null : a + b);
+    return {
+      extract,
+      hash,
+      total: { seconds: extract.seconds + hash.seconds, cpuSeconds: sum(extract.cpuSeconds, hash.cpuSeconds), maxRssBytes: extract.maxRssBytes === null ? null : Math.max(extract.maxRssBytes, hash.maxRssBytes) },
+      hashes,
+    };
+  } finally {
+    rmSync(extracted, { recursive: true, force: true });
+    rmSync(sums, { force: true });
   }
-  return { matching, total: Object.keys(expected).length, wrong };
 }
 
+/** The decode cache's counts: how often a unit (operation, block) was decoded, against how many there are. */
+const decodeLine = (stats, units) =>
+  `${stats.decoded} for ${units} in the package (${stats.hits} reads from the cache, ${stats.waits} waits for another thread's decode, ${stats.uncached} not cached, ${stats.evicted} evicted)`;
+/** Cores OTA Lens kept busy, against the cores other processes left it. */
+function busyCoresLine(run) {
+  const cores = availableParallelism();
+  const busy = run.cpuSeconds / run.seconds;
+  const figure = `busy cores (CPU time / wall): ${busy.toFixed(2)} of ${cores}, busy-core figure (CPU time / wall / cores) ${(busy / cores).toFixed(2)}`;
+  if (run.othersCores === null) return figure;
+  const left = Math.max(0.01, cores - run.othersCores);
+  return `${figure}; other processes kept ${run.othersCores.toFixed(2)} busy meanwhile, so OTA Lens used ${Math.min(100, (busy / left) * 100).toFixed(0)} % of the ${left.toFixed(2)} cores left to it`;
+}
+/**
+ * Records this run's peak RSS for its package size (kind, files, seed and engine alike) in the bench
+ * cache, and returns the lines setting it against the last run's at every other size: memory must
+ * stay flat as packages grow (--size-gb 2, then --size-gb 6).
+ */
+function rssAcrossSizes(kind, rssBytes) {
+  const path = join(cacheRoot(), 'rss-by-size.json');
+  const all = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  const key = JSON.stringify({ kind, files: params.files, seed: params.seed, engine: engineDist });
+  const bySize = { ...all[key], [params.sizeGb]: rssBytes };
+  writeFileSync(path, `${JSON.stringify({ ...all, [key]: bySize }, null, 1)}\n`);
+  return Object.entries(bySize)
+    .filter(([size]) => Number(size) !== params.sizeGb)
+    .map(([size, other]) => {
+      const growth = Math.max(rssBytes, other) / Math.min(rssBytes, other) - 1;
+      return `peak RSS at ${params.sizeGb} GiB ${(rssBytes / MB).toFixed(0)} MB against ${(other / MB).toFixed(0)} MB at ${size} GiB (last run): ${(growth * 100).toFixed(1)} % apart (target ≤ ${TARGET_RSS_GROWTH * 100} %): ${growth <= TARGET_RSS_GROWTH ? 'holds' : 'MISSED'}`;
+    });
+}
 const threadCpu = (run) => (run.cpuByThread === null ? 'n/a' : `${run.cpuByThread.main.toFixed(1)} s, other threads ${run.cpuByThread.others.toFixed(1)} s`);
 const pad = (text, width) => String(text).padEnd(width);
 const lpad = (text, width) => String(text).padStart(width);
 
-const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed), labels: values.labels };
-if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 || !Number.isInteger(params.seed)) {
-  console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
-  process.exit(1);
-}
+const params = benchPackageParams(values);
 if (values.kind === 'samsung') {
   await measureSamsung();
   process.exit(0);
@@ -152,11 +197,14 @@ async function measureSamsung() {
       `\nOTA Lens: ${ours.files} files (${ours.entries} entries), ${(ours.bytesHashed / MB).toFixed(0)} MB hashed, opened in ${ours.openedSeconds.toFixed(2)} s, ` +
         `${(ours.cpuSeconds / ours.seconds).toFixed(2)} cores busy (main thread ${threadCpu(ours)}), ${ours.problems.length} problems${ours.problems.length > 0 ? `: ${JSON.stringify(ours.problems.slice(0, 3))}` : ''}`,
     );
+    console.log(busyCoresLine(ours));
     console.log(`file hashes matching the generator's: ${hashes.matching}/${hashes.total}${hashes.wrong.length > 0 ? ` (first wrong: ${hashes.wrong.slice(0, 3).join(', ')})` : ''}`);
+    if (ours.decodeStats !== null) console.log(`LZ4 blocks decoded: ${decodeLine(ours.decodeStats, Math.ceil(info.sparseBytes / (4 << 20)))}`);
     console.log(`ratio OTA Lens / (lz4 -dc | sha256sum): ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'holds' : 'MISSED'}`);
     console.log(`ratio OTA Lens / lz4 -dc alone: ${(ours.seconds / lz4.seconds).toFixed(2)}`);
     if (lz4Sha.cpuSeconds !== null) console.log(`CPU time ratio (all threads): ${(ours.cpuSeconds / lz4Sha.cpuSeconds).toFixed(2)}`);
     console.log(`peak RSS ${(ours.maxRssBytes / MB).toFixed(0)} MB (target < ${TARGET_RSS_BYTES / MB} MB): ${ours.maxRssBytes < TARGET_RSS_BYTES ? 'holds' : 'MISSED'}`);
+    for (const line of rssAcrossSizes('samsung', ours.maxRssBytes)) console.log(line);
     console.log(`load average after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
     if (values.profile) {
       const profileDir = join(work, 'profile');
@@ -172,7 +220,7 @@ async function measureSamsung() {
 }
 
 console.log(`package: ${params.sizeGb} GiB target, ${params.files} files, seed ${params.seed}`);
-const { zipPath, info, generated } = await ensureBenchPackage(params, { rebuild: values.rebuild, keepOthers: values['keep-cache'] });
+const { zipPath, imagePath, info, generated } = await ensureBenchPackage(params, { rebuild: values.rebuild, keepOthers: values['keep-cache'], image: true });
 console.log(
   `${generated ? 'generated' : 'cached (generated earlier)'} in ${info.generationSeconds.toFixed(1)} s: ${zipPath}\n` +
     `  zip ${(info.zipBytes / MB).toFixed(0)} MB, EROFS image ${(info.imageBytes / MB).toFixed(0)} MB, partition ${(info.partitionBytes / MB).toFixed(0)} MB, ` +
@@ -205,6 +253,8 @@ try {
 
   const ours = measureOtaLens(zipPath, work, null);
   const hashes = checkHashes(info.fileHashes, ours.hashes);
+  const tools = measureStandardTools(imagePath, work);
+  const toolHashes = checkHashes(info.fileHashes, tools.hashes);
 
   const megabytes = (bytes) => (bytes === null ? '' : `${(bytes / MB).toFixed(0)} MB`);
   const decodedMb = (blobs) => (blobs.length * OP_OUTPUT_BYTES) / MB;
@@ -214,6 +264,9 @@ try {
     [`xz -dc: ${info.xzBlobs.length} blobs, ${(xzBytes / MB).toFixed(0)} MB`, xz, `${(decodedMb(info.xzBlobs) / xz.seconds).toFixed(0)} MB/s out`],
     [`zstd -dc: ${info.zstdBlobs.length} blobs, ${(zstdBytes / MB).toFixed(0)} MB`, zstd, `${(decodedMb(info.zstdBlobs) / zstd.seconds).toFixed(0)} MB/s out`],
     ['decompressors (xz + zstd)', decompressors, ''],
+    [`fsck.erofs --extract (image ${(info.imageBytes / MB).toFixed(0)} MB)`, tools.extract, `${(info.contentBytes / MB / tools.extract.seconds).toFixed(0)} MB/s out`],
+    [`sha256sum of every extracted file (-P${availableParallelism()})`, tools.hash, `${(info.contentBytes / MB / tools.hash.seconds).toFixed(0)} MB/s`],
+    ['standard tools (extract + sha256sum)', tools.total, ''],
   ];
   console.log(`\n${pad('', 44)} ${lpad('seconds', 8)} ${lpad('CPU s', 7)}  ${pad('throughput', 36)} ${lpad('peak RSS', 9)}`);
   for (const [what, run, rate] of rows) {
@@ -225,8 +278,13 @@ try {
     `\nOTA Lens: ${ours.files} files (${ours.entries} entries), ${(ours.bytesHashed / MB).toFixed(0)} MB hashed, opened in ${ours.openedSeconds.toFixed(2)} s, ` +
       `${(ours.cpuSeconds / ours.seconds).toFixed(2)} cores busy (main thread ${threadCpu(ours)}), ${ours.problems.length} problems`,
   );
+  console.log(busyCoresLine(ours));
   console.log(`file hashes matching the generator's: ${hashes.matching}/${hashes.total}${hashes.wrong.length > 0 ? ` (first wrong: ${hashes.wrong.slice(0, 3).join(', ')})` : ''}`);
+  if (ours.decodeStats !== null) console.log(`operations decoded: ${decodeLine(ours.decodeStats, info.ops.total - info.ops.ZERO)}`);
+  console.log(`standard tools' hashes matching the generator's: ${toolHashes.matching}/${toolHashes.total}`);
   console.log(`ratio OTA Lens / decompressors: ${ratio.toFixed(2)} (target ≤ ${TARGET_RATIO}): ${ratio <= TARGET_RATIO ? 'holds' : 'MISSED'}`);
+  const toolsRatio = ours.seconds / tools.total.seconds;
+  console.log(`ratio OTA Lens / standard tools (fsck.erofs --extract + sha256sum): ${toolsRatio.toFixed(2)} (target ≤ ${TARGET_TOOLS_RATIO}): ${toolsRatio <= TARGET_TOOLS_RATIO ? 'holds' : 'MISSED'}`);
   if (decompressors.cpuSeconds !== null) {
     // Less sensitive to other processes than wall time: how much work each side did.
     console.log(`CPU time ratio (all threads): ${(ours.cpuSeconds / decompressors.cpuSeconds).toFixed(2)}`);
@@ -241,6 +299,7 @@ try {
     }
   }
   console.log(`peak RSS ${(ours.maxRssBytes / MB).toFixed(0)} MB (target < ${TARGET_RSS_BYTES / MB} MB): ${ours.maxRssBytes < TARGET_RSS_BYTES ? 'holds' : 'MISSED'}`);
+  for (const line of rssAcrossSizes('ab', ours.maxRssBytes)) console.log(line);
   console.log(`load average after: ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
 
   if (values.profile) {

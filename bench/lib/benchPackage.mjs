@@ -6,11 +6,15 @@
 //   (payloadBlobs.mjs) → payload.bin (payloadManifest.mjs) → ota.zip (otaZip.mjs)
 // info.json, written last, describes the package: where payload.bin and its blobs are, which
 // blobs are xz and zstd, and the SHA-256 of every file of the tree (for checking the reader's).
+// The EROFS image stays next to the zip (system.img), for timing the standard tools on it; a
+// package cached before it did gets it rebuilt (same tree, same mkfs.erofs options) when asked for.
+// With `build` ('old' or 'new'), the package is one side of a pair (bench/compare-large.mjs): see
+// writeTree in generatedTree.mjs for how the two differ.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cachedInput } from './benchCache.mjs';
-import { planTree, writeTree } from './generatedTree.mjs';
+import { cachedInput, writeInfo } from './benchCache.mjs';
+import { benchFingerprint, planTree, writeTree } from './generatedTree.mjs';
 import { labelTree } from './treeLabels.mjs';
 import { CHUNK_BYTES, writePartitionBlobs } from './payloadBlobs.mjs';
 import { Op, payloadMetadata } from './payloadManifest.mjs';
@@ -21,46 +25,81 @@ const GENERATOR_VERSION = 1;
 const GiB = 1 << 30;
 const TIMESTAMP = 1_700_000_000;
 const FS_UUID = '0b1b5e5e-0000-4000-8000-00000000be7c';
-const PREFIX = 'open-';
+const IMAGE_FILE = 'system.img';
 
-/**
- * The cached package for { sizeGb, files, seed }, generated first when missing (or when `rebuild`).
- * Other parameter sets' packages (GBs each) are deleted unless `keepOthers`.
- * Returns { zipPath, info, generated } — generated tells whether this call built it.
- */
-export async function ensureBenchPackage({ sizeGb, files, seed, labels = false }, { rebuild = false, keepOthers = false, log = console.log } = {}) {
-  // Unlabelled packages keep the key they always had.
-  const params = labels ? { sizeGb, files, seed, labels } : { sizeGb, files, seed };
-  const { dir, info, generated } = await cachedInput({ prefix: PREFIX, version: GENERATOR_VERSION, params, rebuild, keepOthers, log, generate: (into) => generate(params, into, log) });
-  return { zipPath: join(dir, 'ota.zip'), info, generated };
+/** { sizeGb, files, seed, labels } from a bench's --size-gb, --files, --seed and --labels; exits when one is not valid. */
+export function benchPackageParams(values) {
+  const params = { sizeGb: Number(values['size-gb']), files: Number(values.files), seed: Number(values.seed), labels: values.labels === true };
+  if (!(params.sizeGb > 0) || !Number.isInteger(params.files) || params.files < 1 || !Number.isInteger(params.seed)) {
+    console.error('--size-gb must be a positive number, --files a positive integer and --seed an integer');
+    process.exit(1);
+  }
+  return params;
 }
 
-async function generate(params, dir, log) {
-  const work = mkdtempSync(join(dir, 'work-'));
-  const steps = {};
-  const step = async (name, action) => {
+/**
+ * The cached package for { sizeGb, files, seed, build? }, generated first when missing (or when
+ * `rebuild`). Other parameter sets' packages (GBs each) of the same kind (single, old or new side of
+ * a pair) are deleted unless `keepOthers`. With `image`, the EROFS image is rebuilt into the cache
+ * when an older generation left it out. Returns { zipPath, imagePath, info, generated } — generated
+ * tells whether this call built the package; imagePath is null when the image is not in the cache.
+ */
+export async function ensureBenchPackage({ sizeGb, files, seed, build, labels = false }, { rebuild = false, keepOthers = false, image = false, log = console.log } = {}) {
+  // Without `build` or `labels`, the parameters (so the cache key) are what they were before pairs
+  // and labels existed.
+  const params = { sizeGb, files, seed, ...(build === undefined ? {} : { build }), ...(labels ? { labels } : {}) };
+  const prefix = build === undefined ? 'open-' : `pair-${build}-`;
+  const { dir, info, generated } = await cachedInput({ prefix, version: GENERATOR_VERSION, params, rebuild, keepOthers, log, generate: (into) => generate(params, into, log) });
+  const imagePath = join(dir, IMAGE_FILE);
+  if (image && !existsSync(imagePath)) {
+    log(`rebuilding the EROFS image of ${dir} (generated before the cache kept it)`);
+    const work = mkdtempSync(join(dir, 'work-'));
+    try {
+      const built = await buildImage(params, work, stepTimer({}, log), log);
+      renameSync(built.imagePath, imagePath);
+      writeInfo(dir, { ...info, imageBytes: built.imageSize });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+  return { zipPath: join(dir, 'ota.zip'), imagePath: existsSync(imagePath) ? imagePath : null, info, generated };
+}
+
+/** Runs named steps, logging and recording (in `steps`) how long each took. */
+function stepTimer(steps, log) {
+  return async (name, action) => {
     const started = performance.now();
     const result = await action();
     steps[name] = (performance.now() - started) / 1000;
     log(`  ${name}: ${steps[name].toFixed(1)} s`);
     return result;
   };
-  try {
-    // The binary budget alone makes the zip reach the target: its bytes survive every compressor.
-    const binaryBytes = Math.round(params.sizeGb * GiB * 1.01);
-    const plan = planTree({ seed: params.seed, fileCount: params.files, binaryBytes, textBytes: Math.round(binaryBytes * 0.25) });
-    const treeDir = join(work, 'system');
-    const tree = await step('tree', () => writeTree(treeDir, plan, params.seed));
-    log(`    ${Object.keys(tree.hashes).length} files, ${(tree.bytes / 1e6).toFixed(0)} MB`);
-    if (params.labels) {
-      const labelled = await step('setfattr (SELinux labels, capabilities)', () => labelTree(treeDir));
-      log(`    ${labelled.labelled} entries labelled, ${labelled.capable} files with capabilities`);
-    }
+}
 
-    const imagePath = join(work, 'system.img');
-    await step('mkfs.erofs -zlz4hc', () => execFileSync('mkfs.erofs', ['-zlz4hc', '-T0', `-U${FS_UUID}`, '--all-root', '--quiet', imagePath, treeDir], { stdio: ['ignore', 'ignore', 'inherit'] }));
-    rmSync(treeDir, { recursive: true, force: true });
-    const imageSize = statSync(imagePath).size;
+/** The generated tree of `params` in an EROFS LZ4HC image under `work`: { imagePath, imageSize, tree }. */
+async function buildImage(params, work, step, log) {
+  // The binary budget alone makes the zip reach the target: its bytes survive every compressor.
+  const binaryBytes = Math.round(params.sizeGb * GiB * 1.01);
+  const plan = planTree({ seed: params.seed, fileCount: params.files, binaryBytes, textBytes: Math.round(binaryBytes * 0.25) });
+  const treeDir = join(work, 'system');
+  const tree = await step('tree', () => writeTree(treeDir, plan, params.seed, { build: params.build }));
+  log(`    ${Object.keys(tree.hashes).length} files, ${(tree.bytes / 1e6).toFixed(0)} MB`);
+  if (params.labels) {
+    const labelled = await step('setfattr (SELinux labels, capabilities)', () => labelTree(treeDir));
+    log(`    ${labelled.labelled} entries labelled, ${labelled.capable} files with capabilities`);
+  }
+  const imagePath = join(work, IMAGE_FILE);
+  await step('mkfs.erofs -zlz4hc', () => execFileSync('mkfs.erofs', ['-zlz4hc', '-T0', `-U${FS_UUID}`, '--all-root', '--quiet', imagePath, treeDir], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  rmSync(treeDir, { recursive: true, force: true });
+  return { imagePath, imageSize: statSync(imagePath).size, tree };
+}
+
+async function generate(params, dir, log) {
+  const work = mkdtempSync(join(dir, 'work-'));
+  const steps = {};
+  const step = stepTimer(steps, log);
+  try {
+    const { imagePath, imageSize, tree } = await buildImage(params, work, step, log);
     // Free space at the end of the partition, as a reserved size leaves it: ZERO operations.
     const partitionSize = Math.ceil((imageSize + Math.max(32 << 20, imageSize * 0.02)) / CHUNK_BYTES) * CHUNK_BYTES;
     log(`    image ${(imageSize / 1e6).toFixed(0)} MB, partition ${(partitionSize / 1e6).toFixed(0)} MB`);
@@ -82,7 +121,7 @@ async function generate(params, dir, log) {
         },
       }),
     );
-    rmSync(imagePath);
+    renameSync(imagePath, join(dir, IMAGE_FILE));
 
     const metadata = payloadMetadata({
       partitions: [{ name: 'system', size: partitionSize, sha256: blobs.partitionSha256, ops: blobs.ops }],
@@ -102,7 +141,7 @@ async function generate(params, dir, log) {
         metadataSize: metadata.metadataSize,
         metadata: {
           'ota-type': 'AB',
-          'post-build': `OtaLens/bench/bench:14/BENCH.${params.seed}/1:user/release-keys`,
+          'post-build': benchFingerprint(params.seed, params.build),
           'post-timestamp': TIMESTAMP,
           'pre-device': 'bench',
         },

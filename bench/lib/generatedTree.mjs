@@ -132,11 +132,22 @@ function fileBody(file, index, pool, random, seed) {
   return Buffer.concat([data.subarray(0, half), Buffer.alloc(file.zeroBytes), data.subarray(half)]);
 }
 
+/** The build fingerprint of a generated tree (build: undefined, or 'old'/'new' of a pair). */
+export function benchFingerprint(seed, build) {
+  return `OtaLens/bench/bench:14/BENCH.${seed}${build === undefined ? '' : `.${build}`}/1:user/release-keys`;
+}
+
+/** In the new build of a pair, one planned file in CHANGED_EVERY (a few hundred of 5,000) ends differently. */
+const CHANGED_EVERY = 16;
+
 /**
  * Writes the planned tree under `root` (plus build.prop, a few empty files and symlinks) and returns
- * the SHA-256 of every regular file by its path in the tree, and the bytes written.
+ * the SHA-256 of every regular file by its path in the tree, and the bytes written. With `build`
+ * ('old' or 'new': one side of a pair), build.prop names the build and sets a feature default
+ * (usage statistics: on in the old build, off in the new), and in the new build a few hundred files
+ * get a line more; the rest of the two trees is the same.
  */
-export function writeTree(root, plan, seed) {
+export function writeTree(root, plan, seed, { build } = {}) {
   const random = seededRandom(seed ^ 0x5eed);
   const pool = textPool(random);
   const hashes = {};
@@ -147,9 +158,13 @@ export function writeTree(root, plan, seed) {
     hashes[path] = createHash('sha256').update(body).digest('hex');
     bytes += body.length;
   };
-  write('build.prop', `ro.build.fingerprint=OtaLens/bench/bench:14/BENCH.${seed}/1:user/release-keys\nro.build.version.release=14\n`);
+  const buildProp = `ro.build.fingerprint=${benchFingerprint(seed, build)}\nro.build.version.release=14\n`;
+  write('build.prop', build === undefined ? buildProp : `${buildProp}persist.sys.usage_stats=${build === 'old'}\n`);
   for (let index = 0; index < 8; index++) write(`etc/empty/empty${index}.conf`, Buffer.alloc(0));
-  plan.forEach((file, index) => write(file.path, fileBody(file, index, pool, random, seed)));
+  plan.forEach((file, index) => {
+    const body = fileBody(file, index, pool, random, seed);
+    write(file.path, build === 'new' && index % CHANGED_EVERY === 0 ? Buffer.concat([body, Buffer.from(`changed in the new build ${index}\n`)]) : body);
+  });
   mkdirSync(join(root, 'bin'), { recursive: true });
   writeFileSync(join(root, 'bin/toolbox'), '#!/bin/sh\n');
   hashes['bin/toolbox'] = createHash('sha256').update('#!/bin/sh\n').digest('hex');

@@ -29,6 +29,8 @@ function cpuByThread() {
 }
 const engine = (module) => import(pathToFileURL(join(engineDist, 'electron/engine', module)).href);
 const { buildInventory } = await engine('inventory/buildInventory.js');
+// Older engines (--engine) have no decode cache to report on.
+const decodeCache = await engine('io/decodeCache.js').then((module) => module.DecodeCache, () => null);
 
 // The engine's own inventory: the same path `otalens inventory` and every comparison take.
 const started = performance.now();
@@ -45,6 +47,7 @@ writeFileSync(
     maxRssBytes: usage.maxRSS * 1024,
     cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
     cpuByThread: cpuByThread(),
+    decodeStats: decodeCache?.shared().stats() ?? null,
     entries: inventory.files.length,
     files: files.length,
     bytesHashed: files.reduce((sum, entry) => sum + entry.size, 0),

@@ -14,6 +14,7 @@ import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/v
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
 import type { InventoryResult } from './inventory/buildInventory.js';
+import { FileReaderPool } from './inventory/fileReaderPool.js';
 import { ParsedApps } from './inventory/parsedApps.js';
 import { loadBuild } from './inventory/savedInventory.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
@@ -49,13 +50,16 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   const report = options.onProgress ?? (() => {});
   const { signal } = options;
   report({ stage: 'opening' });
-  // One pool for both sides: two pools would put twice as many parsers on the same cores.
+  // One pool of each for both sides: two would put twice as many threads (and their heaps) on the
+  // same cores.
   const pool = options.parallel === false ? null : new AppParserPool();
+  const readers = options.parallel === false ? null : new FileReaderPool();
   const parsedApps = new ParsedApps();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>
     loadBuild(path, {
       signal,
       pool,
+      readers,
       codeAnalysis: options.codeAnalysis,
       parsedApps,
       onOpened: () => report({ stage: 'reading', side, done: 0 }),
@@ -67,7 +71,7 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   try {
     [before, after] = await Promise.all([inventory(oldPath, 'old'), inventory(newPath, 'new')]);
   } finally {
-    await pool?.close();
+    await Promise.all([pool?.close(), readers?.close()]);
   }
   throwIfAborted(signal);
   report({ stage: 'diffing' });

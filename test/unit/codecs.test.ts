@@ -54,6 +54,11 @@ async function expectCorrupt(promise: Promise<unknown>, codec: string): Promise<
 const data = sample();
 const bomb = Buffer.alloc(64 << 20);
 
+/** The size of an xz stream's index, from its footer's backward size (xz file format 2.1.2.2). */
+function indexSize(blob: Buffer): number {
+  return (blob.readUInt32LE(blob.length - 8) + 1) * 4;
+}
+
 describe('xz', () => {
   it.each([
     ['xz --check=crc32 (as payloads use)', ['--check=crc32', '-6', '-c']],
@@ -63,6 +68,30 @@ describe('xz', () => {
     const blob = cli('xz', args, data);
     expect(xzDecodedSize(blob)).toBe(data.length);
     expect(sha256(await decodeXz(blob, data.length))).toBe(sha256(data));
+    // A payload blob whose SHA-256 was checked: each block's LZMA2 data decoded on its own.
+    expect(sha256(await decodeXz(blob, data.length, { blobVerified: true }))).toBe(sha256(data));
+  });
+
+  it('skips the blocks\' own checks only for a blob verified by its caller', async () => {
+    const blob = Buffer.from(cli('xz', ['--check=crc32', '-c'], data));
+    // The CRC32 sits just before the index (a single block: index 0x00, 1 record, 2 varints…).
+    const index = blob.length - 12 - indexSize(blob);
+    blob[index - 1]! ^= 0xff;
+    await expectCorrupt(decodeXz(blob, data.length), 'xz');
+    expect((await decodeXz(blob, data.length, { blobVerified: true })).equals(data)).toBe(true);
+  });
+
+  it('refuses corrupt LZMA2 data in a verified blob too', async () => {
+    const blob = Buffer.from(cli('xz', ['-c'], data));
+    // Into the first LZMA2 chunk's compressed bytes (stream header 12, block header, chunk header 6).
+    const chunk = 12 + (blob[12]! + 1) * 4;
+    for (let at = chunk + 6; at < chunk + 70; at++) blob[at] = 0xff;
+    await expectCorrupt(decodeXz(blob, data.length, { blobVerified: true }), 'xz');
+  });
+
+  it('decodes concatenated streams of a verified blob', async () => {
+    const blob = Buffer.concat([cli('xz', ['-c'], data.subarray(0, 1000)), cli('xz', ['-c'], data.subarray(1000))]);
+    expect((await decodeXz(blob, data.length, { blobVerified: true })).equals(data)).toBe(true);
   });
 
   it('refuses filter chains the decoder lacks, before decoding', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isSparseImage, openSparseImage } from '../../electron/engine/containers/sparse.js';
-import { BufferByteSource, FileByteSource, readChunks, type ByteSource } from '../../electron/engine/io/byteSource.js';
+import { BufferByteSource, FileByteSource, readChunks, visitBytes, type ByteSource } from '../../electron/engine/io/byteSource.js';
 import { REPO_ROOT, run, sha256 } from '../support/oracles.js';
 import { expectInputError } from '../support/inputError.js';
 
@@ -119,6 +119,13 @@ describe('openSparseImage', () => {
     // A read starting mid-pattern keeps the pattern's phase.
     const at = 3 * blockSize + 4097;
     expect((await image.read(at, 10)).equals(oracle.subarray(at, at + 10))).toBe(true);
+    // Visited (ByteSource.visit) as a whole and from any offset, pattern phases kept.
+    const ranges: [number, number][] = [[0, oracle.length], [at, 2 * blockSize], [1, oracle.length - 2], [5 * blockSize - 3, 9]];
+    for (const [offset, length] of ranges) {
+      const pieces: Buffer[] = [];
+      await visitBytes(image, offset, length, (piece) => void pieces.push(Buffer.from(piece)));
+      expect(Buffer.concat(pieces).equals(oracle.subarray(offset, offset + length)), `visit ${offset}+${length}`).toBe(true);
+    }
   });
 
   it('is not fooled by other files', async () => {

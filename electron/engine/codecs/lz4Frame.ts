@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { decompressLz4Block, Lz4FormatError } from './lz4.js';
+import { withLz4Block } from './lz4Wasm.js';
 
 /**
  * The LZ4 frame format (lz4_Frame_format.md, v1.6.x): what the `lz4` command writes. A frame is a
@@ -124,6 +125,21 @@ export function contentHasher(): { update(bytes: Uint8Array): void; digest(): nu
  */
 export async function decodeLz4Block(block: Buffer, maxSize: number, dictionary?: Buffer): Promise<Buffer> {
   return decodeInTypeScript(block, maxSize, dictionary);
+}
+
+/**
+ * Decodes a block of an independent-block frame that should decode to `size` bytes and calls
+ * `use` with them, valid only during the call: in WebAssembly memory (codecs/lz4Wasm.ts), so
+ * decoding 4 MiB blocks leaves nothing behind for the garbage collector. A block that does not
+ * decode to `size` bytes is decoded by the TypeScript decoder, whose output (maybe shorter) `use` gets.
+ */
+export function withDecodedLz4Block<T>(block: Uint8Array, size: number, use: (bytes: Uint8Array) => T): T {
+  try {
+    return withLz4Block(block, size, {}, use);
+  } catch (error) {
+    if (error instanceof Lz4FormatError) throw new Lz4FrameError(`corrupt block: ${error.problem}`, error.inputOffset);
+    throw error;
+  }
 }
 
 function decodeInTypeScript(block: Buffer, maxSize: number, dictionary: Buffer | undefined): Buffer {

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { CorruptDataError } from './corruptData.js';
 
 type XzBinding = typeof import('@napi-rs/lzma/xz');
+type Lzma2Binding = typeof import('@napi-rs/lzma/lzma2');
 
 const STREAM_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
 const FOOTER_MAGIC = Buffer.from('YZ', 'latin1');
@@ -10,10 +11,25 @@ const FILTER_LZMA2 = 0x21;
 const CHECK_SIZES = [0, 4, 4, 4, 8, 8, 8, 16, 16, 16, 32, 32, 32, 64, 64, 64];
 
 let binding: XzBinding | undefined;
+let lzma2: Lzma2Binding | undefined;
 
 function xzBinding(): XzBinding {
   binding ??= createRequire(import.meta.url)('@napi-rs/lzma/xz') as XzBinding;
   return binding;
+}
+
+function lzma2Binding(): Lzma2Binding {
+  lzma2 ??= createRequire(import.meta.url)('@napi-rs/lzma/lzma2') as Lzma2Binding;
+  return lzma2;
+}
+
+export interface XzOptions {
+  /**
+   * The caller has checked the blob against a stronger hash (a payload operation's SHA-256): the
+   * blocks' LZMA2 data is then decoded without recomputing each block's own check (CRC32/CRC64/
+   * SHA-256 of the output), which costs a fifth of the decoding time.
+   */
+  blobVerified?: boolean;
 }
 
 /**
@@ -21,23 +37,24 @@ function xzBinding(): XzBinding {
  * from the LZMA2 chunk headers before anything is decoded, so a blob that would expand past
  * `maxSize` is refused without allocating its output. Decoding runs on libuv's thread pool.
  */
-export async function decodeXz(blob: Buffer, maxSize: number): Promise<Buffer> {
+export async function decodeXz(blob: Buffer, maxSize: number, options: XzOptions = {}): Promise<Buffer> {
   const streams = xzStreams(blob);
   const size = streams.reduce((sum, stream) => sum + stream.decodedSize, 0);
   if (size > maxSize) throw new CorruptDataError('xz', `decodes to ${size} bytes, more than the ${maxSize} expected`);
+  // The xz decoder takes one stream at a time; the LZMA2 decoder one block's data.
+  const units = options.blobVerified === true ? streams.flatMap((stream) => stream.blocks) : streams;
   const parts: Buffer[] = [];
-  for (const stream of streams) {
-    // The decoder takes one stream at a time.
-    const part = await decompress(blob.subarray(stream.start, stream.end));
-    if (part.length !== stream.decodedSize) throw new CorruptDataError('xz', `decoded ${part.length} bytes, its chunk headers announced ${stream.decodedSize}`);
+  for (const unit of units) {
+    const part = await decompress(blob.subarray(unit.start, unit.end), options.blobVerified === true);
+    if (part.length !== unit.decodedSize) throw new CorruptDataError('xz', `decoded ${part.length} bytes, its chunk headers announced ${unit.decodedSize}`);
     parts.push(part);
   }
   return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
 }
 
-async function decompress(stream: Buffer): Promise<Buffer> {
+async function decompress(input: Buffer, rawLzma2: boolean): Promise<Buffer> {
   try {
-    return await xzBinding().decompress(stream);
+    return await (rawLzma2 ? lzma2Binding() : xzBinding()).decompress(input);
   } catch (error) {
     throw new CorruptDataError('xz', error instanceof Error ? error.message : String(error), { cause: error });
   }
@@ -52,6 +69,8 @@ export interface XzStream {
   start: number;
   end: number;
   decodedSize: number;
+  /** Where each block's LZMA2 data lies in the blob (from its first chunk to its end marker). */
+  blocks: { start: number; end: number; decodedSize: number }[];
 }
 
 /**
@@ -65,8 +84,8 @@ export function xzStreams(blob: Buffer): XzStream[] {
   while (reader.position < blob.length) {
     if (streams.length > 0 && reader.skipStreamPadding()) break;
     const start = reader.position;
-    const decodedSize = reader.stream();
-    streams.push({ start, end: reader.position, decodedSize });
+    const blocks = reader.stream();
+    streams.push({ start, end: reader.position, decodedSize: blocks.reduce((sum, block) => sum + block.decodedSize, 0), blocks });
   }
   if (streams.length === 0) throw new CorruptDataError('xz', 'empty blob');
   return streams;
@@ -84,21 +103,22 @@ class XzReader {
     return this.position === this.blob.length;
   }
 
-  stream(): number {
+  /** Reads one stream; returns its blocks' LZMA2 data. */
+  stream(): XzStream['blocks'] {
     const header = this.take(12);
     if (!header.subarray(0, 6).equals(STREAM_MAGIC)) this.fail('not an xz stream (bad magic)', this.position - 12);
     const checkType = (header[7] ?? 0) & 0x0f;
     if (header[6] !== 0 || ((header[7] ?? 0) & 0xf0) !== 0) this.fail('unsupported stream flags', this.position - 6);
     const checkSize = CHECK_SIZES[checkType] ?? 0;
-    const blockSizes: number[] = [];
-    while (this.peek() !== 0) blockSizes.push(this.block(checkSize));
-    this.index(blockSizes);
+    const blocks: XzStream['blocks'] = [];
+    while (this.peek() !== 0) blocks.push(this.block(checkSize));
+    this.index(blocks.map((block) => block.decodedSize));
     const footer = this.take(12);
     if (!footer.subarray(10, 12).equals(FOOTER_MAGIC)) this.fail('bad stream footer', this.position - 2);
-    return blockSizes.reduce((sum, size) => sum + size, 0);
+    return blocks;
   }
 
-  private block(checkSize: number): number {
+  private block(checkSize: number): XzStream['blocks'][number] {
     const start = this.position;
     const headerSize = ((this.peek() ?? 0) + 1) * 4;
     const header = this.take(headerSize);
@@ -124,9 +144,10 @@ class XzReader {
     const compressed = this.position - dataStart;
     if (declaredCompressed !== undefined && declaredCompressed !== compressed) this.fail('block compressed size does not match its header', start);
     if (declaredUncompressed !== undefined && declaredUncompressed !== uncompressed) this.fail('block uncompressed size does not match its header', start);
+    const dataEnd = this.position;
     this.take((4 - (compressed % 4)) % 4);
     this.take(checkSize);
-    return uncompressed;
+    return { start: dataStart, end: dataEnd, decodedSize: uncompressed };
   }
 
   /** Walks the LZMA2 chunks of one block up to the end marker; returns their total unpacked size. */

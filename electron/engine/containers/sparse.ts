@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { lastStartAtOrBefore } from '../io/sortedSearch.js';
-import { checkRange, type ByteSource } from '../io/byteSource.js';
+import { checkRange, visitBytes, visitZeros, type ByteSource, type ByteVisitor } from '../io/byteSource.js';
 import { WindowReader } from '../io/windowReader.js';
 
 const SPARSE_MAGIC = 0xed26ff3a;
@@ -10,6 +10,8 @@ const CHUNK_RAW = 0xcac1;
 const CHUNK_FILL = 0xcac2;
 const CHUNK_DONT_CARE = 0xcac3;
 const CHUNK_CRC32 = 0xcac4;
+/** A FILL chunk is visited in pieces of at most this size. */
+const FILL_PIECE = 1 << 20;
 
 /**
  * One run of output bytes and where they come from: a range of the parent source, a repeated
@@ -62,16 +64,41 @@ export class MappedByteSource implements ByteSource {
         const source = segment.from + (from - segment.start);
         copies.push((segment.source ?? this.parent).read(source, to - from).then((bytes) => void bytes.copy(output, target)));
       } else if (segment.kind === 'fill') {
-        const phase = (from - segment.start) % 4;
-        const pattern = phase === 0 ? segment.pattern : Buffer.concat([segment.pattern.subarray(phase), segment.pattern.subarray(0, phase)]);
-        output.fill(pattern, target, target + (to - from));
+        output.set(fillPattern(segment.pattern, from - segment.start, to - from), target);
       }
     }
     await Promise.all(copies);
     return output;
   }
 
+  /** Visits copied runs in place (through the parent's visit), fills and zeros from patterns. */
+  async visit(offset: number, length: number, visitor: ByteVisitor): Promise<void> {
+    checkRange(this, this.format, offset, length);
+    const end = offset + length;
+    let position = offset;
+    for (let index = lastStartAtOrBefore(this.starts, offset); index < this.segments.length && position < end; index++) {
+      const segment = this.segments[index] as Segment;
+      if (segment.start >= end) break;
+      const from = Math.max(position, segment.start);
+      const to = Math.min(end, segment.start + segment.length);
+      if (from >= to) continue;
+      if (from > position) visitZeros(from - position, visitor);
+      if (segment.kind === 'copy') await visitBytes(segment.source ?? this.parent, segment.from + (from - segment.start), to - from, visitor);
+      else if (segment.kind === 'zero') visitZeros(to - from, visitor);
+      else for (let done = from; done < to; done += FILL_PIECE) visitor(fillPattern(segment.pattern, done - segment.start, Math.min(FILL_PIECE, to - done)));
+      position = to;
+    }
+    if (position < end) visitZeros(end - position, visitor);
+  }
+
   async close(): Promise<void> {}
+}
+
+/** `length` bytes of a 4-byte pattern repeated from a segment's start, from `phase` bytes into the segment. */
+function fillPattern(pattern: Buffer, phase: number, length: number): Buffer {
+  const shift = phase % 4;
+  const aligned = shift === 0 ? pattern : Buffer.concat([pattern.subarray(shift), pattern.subarray(0, shift)]);
+  return Buffer.alloc(length, aligned);
 }
 
 export async function isSparseImage(source: ByteSource): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { ByteSource } from '../io/byteSource.js';
+import { viewOf, type ByteSource } from '../io/byteSource.js';
 import { MappedByteSource, readSparseLayout, type Segment } from './sparse.js';
 
 /**
@@ -26,14 +26,9 @@ export async function openSparseChunks(name: string, chunks: readonly ByteSource
   }
   const { blockSize, totalBlocks } = shape as { blockSize: number; totalBlocks: number };
   const mapped = new MappedByteSource(name, blockSize * totalBlocks, chunks[0] as ByteSource, image, 'sparse chunks');
-  return {
-    name,
-    size: mapped.size,
-    read: (offset, length) => mapped.read(offset, length),
-    close: async () => {
-      for (const chunk of chunks) await chunk.close();
-    },
-  };
+  return viewOf(mapped, async () => {
+    for (const chunk of chunks) await chunk.close();
+  });
 }
 
 /** `top` written over `base` (both sorted, without overlaps): what `top` covers, `base` no longer does. */

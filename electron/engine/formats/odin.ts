@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import type { PackageFormat, Problem } from '../../../shared/model.js';
 import { readMd5Trailer } from '../containers/odin/md5Trailer.js';
 import { TarArchive } from '../containers/tar/tarArchive.js';
-import { FileByteSource, readChunks, SliceByteSource, type ByteSource } from '../io/byteSource.js';
+import { FileByteSource, readChunks, SliceByteSource, viewOf, type ByteSource } from '../io/byteSource.js';
 import type { DigestCheck } from '../io/packageDigests.js';
 import { spoolStream } from '../io/spool.js';
 import type { ZipArchive, ZipMember } from '../zip/zipArchive.js';
@@ -59,7 +59,7 @@ export const odinTarFormat: PackageFormatModule = {
     const tar: OdinTarFile = {
       name: probe.name,
       slot: slotOf(probe.name) ?? 'AP',
-      open: async () => ({ source: borrowed(file), onDisk: { path: probe.path, offset: 0 }, md5: null }),
+      open: async () => ({ source: viewOf(file), onDisk: { path: probe.path, offset: 0 }, md5: null }),
     };
     return openOdinSet(probe, 'odin-tar', [tar], async () => {});
   },
@@ -150,11 +150,6 @@ class TrailingMd5 {
     this.hash.update(this.held.subarray(0, Math.max(0, trailer.tarLength - heldStart)));
     return this.hash.digest('hex');
   }
-}
-
-/** Reads through the probe's file without closing it: the probe owns the file. */
-function borrowed(source: ByteSource): ByteSource {
-  return { name: source.name, size: source.size, read: (offset, length) => source.read(offset, length), close: async () => {} };
 }
 
 function slotRank(slot: string): number {

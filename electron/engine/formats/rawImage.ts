@@ -2,16 +2,11 @@ import { BOOT_MAGIC, VENDOR_BOOT_MAGIC } from '../boot/bootHeader.js';
 import { isSparseImage } from '../containers/sparse.js';
 import { isSuperImage } from '../containers/superImage.js';
 import { detectFileSystem } from '../fs/registry.js';
-import type { ByteSource } from '../io/byteSource.js';
+import { viewOf, type ByteSource } from '../io/byteSource.js';
 import { imagePartitionName } from './imageMembers.js';
 import { isMountableName, isPartitionName } from './partitions.js';
 import { PartitionMounts } from './partitionMounts.js';
 import type { PackageFormatModule } from './types.js';
-
-/** Reads through the caller's file without closing it: the probe owns the file. */
-function borrowed(source: ByteSource): ByteSource {
-  return { name: source.name, size: source.size, read: (offset, length) => source.read(offset, length), close: async () => {} };
-}
 
 /**
  * One partition image on its own: raw or sparse ext4/EROFS (`system.img`), a super.img, or a boot
@@ -32,7 +27,7 @@ export const rawImageFormat: PackageFormatModule = {
     const named = imagePartitionName(probe.name);
     const name = await partitionNameOf(file, named);
     const mounts = new PartitionMounts(probe.name);
-    await mounts.add({ name, size: file.size, open: async () => borrowed(file) }, probe.name);
+    await mounts.add({ name, size: file.size, open: async () => viewOf(file) }, probe.name);
     return mounts.finish({ format: 'raw-image', otaMetadata: null, problems: [], closeContainer: async () => {} });
   },
 };

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AppModel } from '../../../shared/app.js';
 import type { InventoryApp, PackageInventory, PermissionGrant, SysconfigEntry, InitService } from '../../../shared/inventory.js';
 import { SCHEMA_VERSION, type FileEntry, type Problem } from '../../../shared/model.js';
@@ -9,7 +8,7 @@ import { isFlagFile, readBuildFlags } from '../config/buildFlags.js';
 import { InputError, throwIfAborted } from '../errors.js';
 import { closePackage, openPackage } from '../formats/registry.js';
 import { BufferByteSource } from '../io/byteSource.js';
-import { hashStream } from '../io/hash.js';
+import { countSpools } from '../io/spool.js';
 import { hashPackageInWorker } from '../io/packageDigests.js';
 import { buildFacts, readPropertyText } from '../buildFacts.js';
 import type { DeviceTree } from '../vfs/deviceTree.js';
@@ -17,6 +16,8 @@ import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
 import { parseApp, SETTINGS_PROVIDER, type AppParseOptions, type AppParseResult } from './appParsing.js';
 import { completeAppCode } from './codeBeside.js';
+import { FileReaderPool, READS_PER_WORKER } from './fileReaderPool.js';
+import { readTreeFile, type FileRead, type ReadMode } from './fileReading.js';
 import type { ParsedApps } from './parsedApps.js';
 import { markPlatformSigned } from './platformKey.js';
 import { impliedOnPlatform } from '../android/impliedPermissions.js';
@@ -37,6 +38,7 @@ const FLAG_FILE_LIMIT = 32 << 20;
 const CONFIG_TEXT_BUDGET = 8 << 20;
 /** Texts kept for line diffs, at most this many bytes in all. */
 const TEXT_BUDGET = 64 << 20;
+/** Files read at once on this thread (listing waits while this many are being read). */
 const IO_CONCURRENCY = 4;
 /**
  * A file inside a package may decode to at most this many times the package's own size (and at
@@ -75,6 +77,13 @@ export interface InventoryOptions {
    * null to parse on this thread. By default the inventory starts and closes a pool of its own.
    */
   pool?: AppParserPool | null;
+  /**
+   * Where files are read and hashed: worker threads shared with other inventories (the caller
+   * closes them), or null to read on this thread. By default the inventory starts its own, unless
+   * `pool` is null (then everything runs on this thread) or the package cannot be opened again
+   * cheaply (its opening decoded something into a temporary file).
+   */
+  readers?: FileReaderPool | null;
   /** Stop listing after this many entries (default MAX_ENTRIES): a hostile image may list millions. */
   maxEntries?: number;
   /** Read every app's code layer (DEX, VDEX, jars; servers in resources and XML); default true. */
@@ -108,9 +117,11 @@ interface ReadApp {
  * with their overlays, permission grants, sysconfig and init services.
  */
 export async function buildInventory(path: string, options: InventoryOptions = {}): Promise<InventoryResult> {
-  const handle = await openPackage(path);
+  const { result: handle, spools } = await countSpools(() => openPackage(path));
   const ownPool = options.pool === undefined ? new AppParserPool() : null;
   const pool = options.pool === undefined ? ownPool : options.pool;
+  const ownReaders = options.readers === undefined && options.pool !== null && spools === 0 ? new FileReaderPool() : null;
+  const readers = spools > 0 ? null : options.readers === undefined ? ownReaders : options.readers;
   try {
     throwIfAborted(options.signal);
     options.onOpened?.();
@@ -121,7 +132,8 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     const packageHash = hashPackageInWorker(handle.probe.path, !handle.probe.isDirectory, handle.opened.digestChecks ?? []);
     // An unpacked folder's files are real files on disk: their sizes are what they are.
     const sizeCap = handle.probe.isDirectory ? null : Math.max(FILE_SIZE_FLOOR, handle.probe.stats.size * MAX_FILE_EXPANSION);
-    const reader = new FileReader(handle.opened.tree, handle.probe.name, sizeCap, pool, options, problems, files);
+    const fileSource = readers === null ? { tree: handle.opened.tree } : { tree: handle.opened.tree, readers, packagePath: handle.probe.path };
+    const reader = new FileReader(fileSource, handle.probe.name, sizeCap, pool, options, problems, files);
     // Files are read while the walk goes on, so a file's data is read soon after its metadata,
     // while the image blocks holding both are still decoded (payload ops, compressed clusters).
     for await (const entry of handle.opened.tree.walk('/', problems)) {
@@ -182,6 +194,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
     };
     return { inventory, texts: reader.texts, evidenceTexts: new Map([...reader.policyTexts, ...(handle.opened.memberTexts ?? [])]) };
   } finally {
+    await ownReaders?.close();
     await ownPool?.close();
     await closePackage(handle);
   }
@@ -222,6 +235,9 @@ function parseConfig<T>(parse: () => T, path: string, problems: Problem[]): T | 
   }
 }
 
+/** Where the files are read: on this thread from the tree, or by worker threads that open the package themselves. */
+type FileSource = { tree: DeviceTree } | { tree: DeviceTree; readers: FileReaderPool; packagePath: string };
+
 /** Reads every file once: hashes it, keeps texts, hands APK bytes to the parsers. */
 class FileReader {
   readonly texts = new Map<string, string>();
@@ -235,8 +251,11 @@ class FileReader {
   private nextProgressAt = PROGRESS_BYTES_STEP;
   private readonly configFiles = new Map<string, { kind: NonNullable<ReturnType<typeof configFileKind>>; text: string }>();
 
+  private readonly tree: DeviceTree;
+  private readonly concurrency: number;
+
   constructor(
-    private readonly tree: DeviceTree,
+    private readonly source: FileSource,
     private readonly packageName: string,
     private readonly sizeCap: number | null,
     private readonly pool: AppParserPool | null,
@@ -245,6 +264,8 @@ class FileReader {
     private readonly files: FileEntry[],
   ) {
     this.progress = { filesDone: 0, filesTotal: 0, bytesDone: 0, appsDone: 0, appsTotal: 0 };
+    this.tree = source.tree;
+    this.concurrency = 'readers' in source ? source.readers.size * READS_PER_WORKER : IO_CONCURRENCY;
   }
 
   private readonly running = new Set<Promise<void>>();
@@ -258,7 +279,7 @@ class FileReader {
     if (entry.type !== 'file') return;
     this.progress.filesTotal += 1;
     if (APP_FILE.test(entry.path)) this.progress.appsTotal += 1;
-    while (this.running.size >= IO_CONCURRENCY) await Promise.race(this.running);
+    while (this.running.size >= this.concurrency) await Promise.race(this.running);
     this.throwFailure();
     const configKind = this.configKindToParse(entry);
     const job: Promise<void> = this.readOne(entry, configKind)
@@ -312,12 +333,12 @@ class FileReader {
     if (isFlagFile(entry.path)) {
       if (entry.size > FLAG_FILE_LIMIT) {
         this.problems.push({ path: entry.path, message: `flags not read: ${entry.size} bytes, more than the ${FLAG_FILE_LIMIT >> 20} MiB any real flag file needs (hashed and compared as a file)` });
-        entry.sha256 = await this.hash(entry.path, signal);
+        entry.sha256 = (await this.readFile(entry, 'hash', signal)).sha256;
         return;
       }
-      const bytes = await this.readWhole(entry.path, signal);
-      entry.sha256 = createHash('sha256').update(bytes).digest('hex');
-      this.flagFiles.set(entry.path, bytes);
+      const read = await this.readFile(entry, 'bytes', signal);
+      entry.sha256 = read.sha256;
+      this.flagFiles.set(entry.path, read.bytes ?? Buffer.alloc(0));
       return;
     }
     const isApp = APP_FILE.test(entry.path);
@@ -327,16 +348,17 @@ class FileReader {
     }
     const keepText = configKind !== null || isPolicy || (TEXT_FILE.test(entry.path) && entry.size <= TEXT_LIMIT);
     if (isApp && entry.size > APP_IN_MEMORY_LIMIT) {
-      entry.sha256 = await this.hash(entry.path, signal);
+      entry.sha256 = (await this.readFile(entry, 'hash', signal)).sha256;
       await this.addApp(entry, await parseApp(await this.tree.openSource(entry.path), entry.path, this.parseOptions()));
       return;
     }
     if (!isApp && !keepText) {
-      entry.sha256 = await this.hash(entry.path, signal);
+      entry.sha256 = (await this.readFile(entry, 'hash', signal)).sha256;
       return;
     }
-    const bytes = await this.readWhole(entry.path, signal);
-    entry.sha256 = createHash('sha256').update(bytes).digest('hex');
+    const read = await this.readFile(entry, 'bytes', signal);
+    const bytes = read.bytes ?? Buffer.alloc(0);
+    entry.sha256 = read.sha256;
     if (isApp) {
       const parse = () => this.parse(bytes, entry.path);
       await this.addApp(entry, await (this.options.parsedApps?.reading(entry.path, entry.sha256 ?? '', parse) ?? parse()));
@@ -399,8 +421,11 @@ class FileReader {
     this.texts.set(path, text);
   }
 
-  private async hash(path: string, signal: AbortSignal): Promise<string> {
-    return hashStream(await this.tree.openStream(path), (bytes) => this.countBytes(bytes), signal);
+  /** One file's SHA-256 (and bytes), read by the worker threads or on this thread. */
+  private readFile(entry: FileEntry, mode: ReadMode, signal: AbortSignal): Promise<FileRead> {
+    const count = (bytes: number): void => this.countBytes(bytes);
+    if ('readers' in this.source) return this.source.readers.read(this.source.packagePath, entry.path, entry.size, mode, signal, count);
+    return readTreeFile(this.tree, entry.path, mode, signal, count);
   }
 
   private countBytes(bytes: number): void {
@@ -408,16 +433,6 @@ class FileReader {
     if (this.progress.bytesDone < this.nextProgressAt) return;
     this.nextProgressAt = this.progress.bytesDone + PROGRESS_BYTES_STEP;
     this.options.onProgress?.({ ...this.progress });
-  }
-
-  private async readWhole(path: string, signal: AbortSignal): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.tree.openStream(path)) {
-      throwIfAborted(signal);
-      chunks.push(chunk as Buffer);
-      this.countBytes((chunk as Buffer).length);
-    }
-    return Buffer.concat(chunks);
   }
 
   configTexts(): Record<'properties' | 'systemConfig' | 'defaultPermissions' | 'initRc', { path: string; text: string }[]> {

@@ -12,7 +12,7 @@ import {
   type Lz4FrameDescriptor,
 } from '../codecs/lz4Frame.js';
 import { InputError } from '../errors.js';
-import type { ByteSource } from './byteSource.js';
+import { readInto, type ByteSource } from './byteSource.js';
 import { WindowReader } from './windowReader.js';
 
 export const LZ4_FORMAT = 'lz4 frame';
@@ -157,26 +157,48 @@ async function placeBlocks(source: ByteSource, frame: Lz4Frame, blocks: Lz4Block
 }
 
 /**
- * Decodes one block (checking its block checksum when the frame has them) into at most the
- * frame's maximum block size. `dictionary`: the output just before it, for linked blocks.
+ * One block's stored bytes, its block checksum checked when the frame has them; read into
+ * `target` when given (at least the stored size and 4 bytes), else into a buffer of their own.
  */
-export async function decodeBlockAt(source: ByteSource, block: Lz4Block, descriptor: Lz4FrameDescriptor, dictionary?: Buffer): Promise<Buffer> {
-  const where = { file: source.name, format: `${LZ4_FORMAT} › block at ${block.headerOffset}` };
+export async function readStoredBlock(source: ByteSource, block: Lz4Block, descriptor: Lz4FrameDescriptor, target?: Buffer): Promise<Buffer> {
   const dataAt = block.headerOffset + 4;
-  const bytes = await source.read(dataAt, block.storedSize + (descriptor.blockChecksums ? 4 : 0));
+  const length = block.storedSize + (descriptor.blockChecksums ? 4 : 0);
+  const bytes = target === undefined ? await source.read(dataAt, length) : await readInto(source, dataAt, length, target);
   const stored = bytes.subarray(0, block.storedSize);
   if (descriptor.blockChecksums) {
     const expected = bytes.readUInt32LE(block.storedSize);
     const actual = xxh32(stored);
     if (actual !== expected) {
-      throw new InputError(`block checksum mismatch: stored 0x${expected.toString(16)}, computed 0x${actual.toString(16)} (the data is damaged)`, { ...where, offset: dataAt + block.storedSize });
+      throw new InputError(`block checksum mismatch: stored 0x${expected.toString(16)}, computed 0x${actual.toString(16)} (the data is damaged)`, {
+        ...blockWhere(source, block),
+        offset: dataAt + block.storedSize,
+      });
     }
   }
+  return stored;
+}
+
+/** Where a block is, for errors. */
+export function blockWhere(source: ByteSource, block: Lz4Block): { file: string; format: string } {
+  return { file: source.name, format: `${LZ4_FORMAT} › block at ${block.headerOffset}` };
+}
+
+/** An LZ4 block error as an InputError at the block's place in the file. */
+export function blockInputError(error: Lz4FrameError, source: ByteSource, block: Lz4Block): InputError {
+  return new InputError(error.problem, { ...blockWhere(source, block), offset: block.headerOffset + 4 + error.offset });
+}
+
+/**
+ * Decodes one block (checking its block checksum when the frame has them) into at most the
+ * frame's maximum block size. `dictionary`: the output just before it, for linked blocks.
+ */
+export async function decodeBlockAt(source: ByteSource, block: Lz4Block, descriptor: Lz4FrameDescriptor, dictionary?: Buffer): Promise<Buffer> {
+  const stored = await readStoredBlock(source, block, descriptor);
   if (!block.compressed) return stored;
   try {
     return await decodeLz4Block(stored, descriptor.blockMaxSize, dictionary);
   } catch (error) {
-    if (error instanceof Lz4FrameError) throw new InputError(error.problem, { ...where, offset: dataAt + error.offset });
+    if (error instanceof Lz4FrameError) throw blockInputError(error, source, block);
     throw error;
   }
 }

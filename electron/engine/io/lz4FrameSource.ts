@@ -1,11 +1,14 @@
-import { contentHasher, LINKED_WINDOW } from '../codecs/lz4Frame.js';
+import { randomUUID } from 'node:crypto';
+import { contentHasher, LINKED_WINDOW, Lz4FrameError, withDecodedLz4Block } from '../codecs/lz4Frame.js';
 import { InputError } from '../errors.js';
-import { checkRange, type ByteSource } from './byteSource.js';
-import { decodeBlockAt, indexLz4Frames, LZ4_FORMAT, type Lz4Block, type Lz4Frame, type Lz4FrameIndex } from './lz4FrameIndex.js';
+import { checkRange, readByVisiting, ScratchBuffers, viewOf, type ByteSource, type ByteVisitor } from './byteSource.js';
+import { DecodeCache, unitNamespace, type UnitNamespace, type UnitProducer } from './decodeCache.js';
+import { blockInputError, decodeBlockAt, indexLz4Frames, LZ4_FORMAT, readStoredBlock, type Lz4Block, type Lz4Frame, type Lz4FrameIndex } from './lz4FrameIndex.js';
 import { lastStartAtOrBefore } from './sortedSearch.js';
 import { spoolStream } from './spool.js';
 
-const DEFAULT_CACHE_BYTES = 64 << 20;
+/** Decoded blocks kept when the compressed file has no identity to share them by (bytes in memory). */
+const PRIVATE_CACHE_BYTES = 64 << 20;
 const MiB = 1 << 20;
 
 /** A decoded view of a compressed file, saying in a few words how it is read (for `info`). */
@@ -16,7 +19,10 @@ export interface DecodedSource extends ByteSource {
 export interface Lz4OpenOptions {
   /** Where linked-block frames are decoded to, once (the file is deleted on close). */
   spoolDirectory: string;
-  /** Upper bound on decoded blocks kept in memory (independent blocks). */
+  /**
+   * Decoded blocks kept for this file alone (independent blocks). By default a file with an
+   * identity uses the process's decode cache, shared with the threads reading the same package.
+   */
   cacheBytes?: number;
 }
 
@@ -35,7 +41,7 @@ export async function openLz4(compressed: ByteSource, options: Lz4OpenOptions): 
     await compressed.close();
     throw error;
   }
-  if (index.independent) return new Lz4BlockSource(compressed, index, options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+  if (index.independent) return new Lz4BlockSource(compressed, index, options.cacheBytes);
   return spoolLinkedFrames(compressed, index, options.spoolDirectory);
 }
 
@@ -45,19 +51,22 @@ function blockWords(frame: Lz4Frame): string {
 }
 
 /**
- * Independent blocks read at random. Blocks being decoded are shared by the reads that need them;
- * decoding runs on libuv's thread pool, so reads in flight decode in parallel. The content checksum
- * is checked when the blocks happen to be decoded in order from the first (a whole, sequential
- * read); blocks are checked against their size (and block checksum) whenever decoded.
+ * Independent blocks read at random, each decoded (in WebAssembly memory) when a read needs it and
+ * kept in a decode cache: the process's, shared by the threads reading the same package, when the
+ * compressed file has an identity (io/decodeCache.ts). The content checksum is checked when the
+ * blocks are read in order from the first (a whole, sequential read); blocks are checked against
+ * their size (and block checksum) whenever decoded.
  */
 class Lz4BlockSource implements DecodedSource {
   readonly name: string;
   readonly size: number;
   readonly description: string;
+  readonly identity: string | undefined;
   private readonly starts: Float64Array;
-  private readonly cache = new Map<number, Buffer>();
-  private cachedBytes = 0;
-  private readonly decoding = new Map<number, Promise<Buffer>>();
+  private readonly cache: DecodeCache;
+  private readonly namespace: UnitNamespace;
+  /** Buffers the compressed blocks are read into, reused. */
+  private readonly scratch = new ScratchBuffers();
   /** The next block the running content checksum waits for. */
   private nextInOrder = 0;
   private hasher = contentHasher();
@@ -65,7 +74,7 @@ class Lz4BlockSource implements DecodedSource {
   constructor(
     private readonly compressed: ByteSource,
     private readonly index: Lz4FrameIndex,
-    private readonly cacheBytes: number,
+    cacheBytes: number | undefined,
   ) {
     this.name = compressed.name;
     this.size = index.decodedSize ?? 0;
@@ -73,53 +82,57 @@ class Lz4BlockSource implements DecodedSource {
     const first = index.frames[0] as Lz4Frame;
     const checksums = index.frames.some((frame) => frame.contentChecksum !== null) ? '; content checksum checked only when read whole, in order' : '';
     this.description = `LZ4, ${blockWords(first)} independent blocks, read at random${checksums}`;
+    this.identity = compressed.identity === undefined ? undefined : `${compressed.identity}#lz4`;
+    this.cache = cacheBytes !== undefined ? DecodeCache.create(cacheBytes) : this.identity !== undefined ? DecodeCache.shared() : DecodeCache.create(PRIVATE_CACHE_BYTES);
+    this.namespace = unitNamespace(this.identity ?? `${randomUUID()}#lz4`);
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
     checkRange(this, LZ4_FORMAT, offset, length);
-    if (length === 0) return Buffer.alloc(0);
+    return readByVisiting(this, offset, length);
+  }
+
+  async visit(offset: number, length: number, visitor: ByteVisitor): Promise<void> {
+    checkRange(this, LZ4_FORMAT, offset, length);
     const end = offset + length;
-    const wanted: number[] = [];
-    for (let index = lastStartAtOrBefore(this.starts, offset); index < this.index.blocks.length; index++) {
+    for (let index = lastStartAtOrBefore(this.starts, offset); index < this.index.blocks.length && length > 0; index++) {
       const block = this.index.blocks[index] as Lz4Block;
       if (block.decodedStart >= end) break;
-      if (block.decodedStart + block.decodedSize > offset) wanted.push(index);
+      if (block.decodedStart + block.decodedSize <= offset) continue;
+      const from = Math.max(offset, block.decodedStart) - block.decodedStart;
+      const to = Math.min(end, block.decodedStart + block.decodedSize) - block.decodedStart;
+      await this.cache.withUnit(this.namespace, index, block.decodedSize, () => this.decode(index), (bytes) => {
+        this.checkInOrder(index, bytes);
+        visitor(bytes.subarray(from, to));
+      });
     }
-    const decoded = await Promise.all(wanted.map((index) => this.block(index)));
-    if (decoded.length === 1) {
-      const block = this.index.blocks[wanted[0] as number] as Lz4Block;
-      return (decoded[0] as Buffer).subarray(offset - block.decodedStart, end - block.decodedStart);
-    }
-    const output = Buffer.allocUnsafe(length);
-    decoded.forEach((bytes, position) => {
-      const block = this.index.blocks[wanted[position] as number] as Lz4Block;
-      const from = Math.max(offset, block.decodedStart);
-      const to = Math.min(end, block.decodedStart + block.decodedSize);
-      bytes.copy(output, from - offset, from - block.decodedStart, to - block.decodedStart);
-    });
-    return output;
   }
 
-  private block(index: number): Promise<Buffer> {
-    const cached = this.cache.get(index);
-    if (cached !== undefined) {
-      this.cache.delete(index);
-      this.cache.set(index, cached);
-      return Promise.resolve(cached);
-    }
-    let pending = this.decoding.get(index);
-    if (pending === undefined) {
-      pending = this.decode(index).finally(() => this.decoding.delete(index));
-      this.decoding.set(index, pending);
-    }
-    return pending;
-  }
-
-  private async decode(index: number): Promise<Buffer> {
+  private async decode(index: number): Promise<UnitProducer> {
     const block = this.index.blocks[index] as Lz4Block;
     const frame = this.index.frames[block.frame] as Lz4Frame;
-    const bytes = await decodeBlockAt(this.compressed, block, frame.descriptor);
-    if (bytes.length !== block.decodedSize) {
+    const scratch = this.scratch.take(block.storedSize + 4);
+    let stored: Buffer;
+    try {
+      stored = await readStoredBlock(this.compressed, block, frame.descriptor, scratch);
+    } catch (error) {
+      this.scratch.give(scratch);
+      throw error;
+    }
+    const produce = this.producer(index, block, frame, stored);
+    return (sink) => {
+      try {
+        produce(sink);
+      } finally {
+        this.scratch.give(scratch);
+      }
+    };
+  }
+
+  /** Decodes a block's stored bytes for the cache, checking its size. */
+  private producer(index: number, block: Lz4Block, frame: Lz4Frame, stored: Buffer): UnitProducer {
+    const checked = (bytes: Uint8Array): Uint8Array => {
+      if (bytes.length === block.decodedSize) return bytes;
       const last = index === frame.firstBlock + frame.blockCount - 1;
       throw new InputError(
         last
@@ -127,41 +140,30 @@ class Lz4BlockSource implements DecodedSource {
           : `block ${index - frame.firstBlock} decodes to ${bytes.length} bytes, not the frame's full ${block.decodedSize}-byte block size: the blocks cannot be located without decoding the whole frame`,
         { file: this.name, format: `${LZ4_FORMAT} › block at ${block.headerOffset}`, offset: block.headerOffset, expected: `${block.decodedSize} decoded bytes` },
       );
-    }
-    this.remember(index, bytes);
-    this.checkInOrder(index, bytes);
-    return bytes;
+    };
+    if (!block.compressed) return (sink) => sink(checked(stored));
+    return (sink) => {
+      try {
+        withDecodedLz4Block(stored, block.decodedSize, (bytes) => sink(checked(bytes)));
+      } catch (error) {
+        if (error instanceof Lz4FrameError) throw blockInputError(error, this.compressed, block);
+        throw error;
+      }
+    };
   }
 
-  private remember(index: number, bytes: Buffer): void {
-    this.cache.set(index, bytes);
-    this.cachedBytes += bytes.length;
-    while (this.cachedBytes > this.cacheBytes && this.cache.size > 1) {
-      const [oldest, evicted] = this.cache.entries().next().value as [number, Buffer];
-      this.cache.delete(oldest);
-      this.cachedBytes -= evicted.length;
-    }
-  }
-
-  /** Feeds the running content checksum with this block and any cached ones after it, in order. */
-  private checkInOrder(index: number, bytes: Buffer): void {
+  /** Feeds the running content checksum with a block read just after the one before it. */
+  private checkInOrder(index: number, bytes: Uint8Array): void {
     if (index !== this.nextInOrder) return;
-    let current: Buffer | undefined = bytes;
-    while (current !== undefined) {
-      const block = this.index.blocks[this.nextInOrder] as Lz4Block;
-      const frame = this.index.frames[block.frame] as Lz4Frame;
-      if (this.nextInOrder === frame.firstBlock) this.hasher = contentHasher();
-      this.hasher.update(current);
-      this.nextInOrder += 1;
-      if (this.nextInOrder === frame.firstBlock + frame.blockCount) checkContent(this.compressed, frame, this.hasher.digest());
-      current = this.cache.get(this.nextInOrder);
-    }
+    const block = this.index.blocks[index] as Lz4Block;
+    const frame = this.index.frames[block.frame] as Lz4Frame;
+    if (index === frame.firstBlock) this.hasher = contentHasher();
+    this.hasher.update(bytes);
+    this.nextInOrder += 1;
+    if (this.nextInOrder === frame.firstBlock + frame.blockCount) checkContent(this.compressed, frame, this.hasher.digest());
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.decoding.values());
-    this.cache.clear();
-    this.cachedBytes = 0;
     await this.compressed.close();
   }
 }
@@ -178,7 +180,7 @@ function checkContent(source: ByteSource, frame: Lz4Frame, digest: number): void
 
 /** `decoded` under the compressed file's name, with a description of how it is read. */
 export function describedAs(decoded: ByteSource, name: string, description: string): DecodedSource {
-  return { name, size: decoded.size, description, read: (offset, length) => decoded.read(offset, length), close: () => decoded.close() };
+  return { ...viewOf(decoded, () => decoded.close(), name), description };
 }
 
 /** Decodes linked-block frames once, in order, into a temporary file; checks sizes and checksums. */

@@ -1,6 +1,20 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileByteSource, readChunks, type ByteSource } from './byteSource.js';
+import { FileByteSource, readChunks, viewOf, type ByteSource } from './byteSource.js';
+
+/** Counts the spools made by the code run through countSpools (in its async context only). */
+const spoolCounter = new AsyncLocalStorage<{ count: number }>();
+
+/**
+ * Runs `work` and says how many temporary files it decoded something into: a package whose
+ * opening needed none is cheap to open again (in a worker thread), one that did is not.
+ */
+export async function countSpools<T>(work: () => Promise<T>): Promise<{ result: T; spools: number }> {
+  const counter = { count: 0 };
+  const result = await spoolCounter.run(counter, work);
+  return { result, spools: counter.count };
+}
 
 /**
  * A temporary file that keeps a copy of a decoded stream as it passes, so a gzip-compressed
@@ -17,6 +31,8 @@ export class Spool {
   ) {}
 
   static async create(parent: string): Promise<Spool> {
+    const counter = spoolCounter.getStore();
+    if (counter !== undefined) counter.count += 1;
     const folder = await mkdtemp(join(parent, 'otalens-spool-'));
     const path = join(folder, 'decoded');
     try {
@@ -41,15 +57,10 @@ export class Spool {
     await this.handle.close();
     const file = await FileByteSource.open(this.path, name);
     const folder = this.folder;
-    return {
-      name,
-      size: file.size,
-      read: (offset, length) => file.read(offset, length),
-      close: async () => {
-        await file.close();
-        await rm(folder, { recursive: true, force: true });
-      },
-    };
+    return viewOf(file, async () => {
+      await file.close();
+      await rm(folder, { recursive: true, force: true });
+    });
   }
 
   async discard(): Promise<void> {

@@ -96,19 +96,30 @@ export class DeviceTree {
    * With `problems`, a folder that cannot be read is reported there and skipped; without, it throws.
    */
   async *walk(devicePath = '/', problems?: Problem[]): AsyncGenerator<TreeEntry> {
-    let children: TreeEntry[] | null;
+    let children: AsyncIterable<TreeEntry> | TreeEntry[] | null;
     try {
-      children = await this.list(devicePath);
+      children = await this.listForWalk(devicePath);
     } catch (error) {
       if (problems === undefined || !(error instanceof InputError)) throw error;
       problems.push({ path: devicePath, message: `folder not read: ${error.message}` });
       return;
     }
     if (children === null) return;
-    for (const child of children) {
+    for await (const child of children) {
       yield child;
       if (child.type === 'directory') yield* this.walk(child.path, problems);
     }
+  }
+
+  /** A folder's entries for a walk: listed one by one where the tree can (see FileTree.listLazily). */
+  private async listForWalk(devicePath: string): Promise<AsyncIterable<TreeEntry> | TreeEntry[] | null> {
+    const location = await this.locate(devicePath);
+    if (location === 'root' || location === null || location.tree.listLazily === undefined) return this.list(devicePath);
+    const nodes = await location.tree.listLazily(location.path);
+    if (nodes === null) return null;
+    return (async function* () {
+      for await (const node of nodes) yield toEntry(location, joinTreePath(location.path, node.name), node);
+    })();
   }
 
   /** What the partitions' readers skipped so far, with device paths. */

@@ -22,6 +22,12 @@ export interface TreeNode {
 export interface FileTree {
   /** Children of a directory, sorted by name; null when the path is not a directory. */
   list(path: string): Promise<TreeNode[] | null>;
+  /**
+   * Optional: the children of a directory in name order, read one by one as they are asked for
+   * (null when the path is not a directory). A walk that reads each file as it is listed uses it
+   * to read a file system where its inodes lie next to their data in one pass.
+   */
+  listLazily?(path: string): Promise<AsyncIterable<TreeNode> | TreeNode[] | null>;
   /** The node at a path, or null when there is none. */
   stat(path: string): Promise<TreeNode | null>;
   /** The content of a regular file, front to back. */

@@ -22,6 +22,10 @@ export class SubTree implements FileTree {
     return this.parent.list(this.inParent(path));
   }
 
+  listLazily(path: string): Promise<AsyncIterable<TreeNode> | TreeNode[] | null> {
+    return this.parent.listLazily !== undefined ? this.parent.listLazily(this.inParent(path)) : this.parent.list(this.inParent(path));
+  }
+
   async stat(path: string): Promise<TreeNode | null> {
     const node = await this.parent.stat(this.inParent(path));
     return node !== null && path === '' ? { ...node, name: '' } : node;

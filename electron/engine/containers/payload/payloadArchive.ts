@@ -3,7 +3,7 @@ import { InputError, UnsupportedFormatError } from '../../errors.js';
 import { readChunks, type ByteSource } from '../../io/byteSource.js';
 import type { PartitionImage } from '../types.js';
 import { decodeManifest, needsSourcePartition, type DeltaArchiveManifest, type PartitionUpdate } from './manifest.js';
-import { OperationCache } from './operationCache.js';
+import { DecodeCache } from '../../io/decodeCache.js';
 import { dstBytes, PayloadPartitionSource, type OperationPiece, type PartitionLayout } from './partitionSource.js';
 import { ProtobufError } from '../../codecs/protobuf.js';
 
@@ -12,11 +12,14 @@ const HEADER_SIZE = 24;
 const SUPPORTED_VERSION = 2;
 /** Real manifests are a few MB; a larger size field is corruption, not something to allocate. */
 const MAX_MANIFEST_SIZE = 256 << 20;
-/** Decoded operations kept (bench/open: a larger cache saves little time and costs peak memory). */
-const DEFAULT_CACHE_BYTES = 64 << 20;
+/** Decoded operations kept when the payload has no identity to share them by (bytes in memory). */
+const PRIVATE_CACHE_BYTES = 64 << 20;
 
 export interface PayloadOptions {
-  /** Bytes of decoded operations kept for all partitions together (default 64 MiB). */
+  /**
+   * Bytes of decoded operations kept for this payload alone. By default a payload read from a file
+   * uses the process's decode cache, shared with the threads reading the same package.
+   */
   cacheBytes?: number;
   /** The payload's name in format strings (default `payload.bin`). */
   label?: string;
@@ -45,7 +48,7 @@ export class PayloadArchive {
     private readonly source: ByteSource,
     readonly manifest: DeltaArchiveManifest,
     private readonly layouts: PartitionLayout[],
-    private readonly cache: OperationCache,
+    private readonly cache: DecodeCache,
     private readonly label: string,
   ) {
     this.isDelta =
@@ -105,7 +108,12 @@ export class PayloadArchive {
       fail(`block size ${blockSize} is impossible`, HEADER_SIZE, 'a power of two from 512 to 1 MiB');
     }
     const layouts = manifest.partitions.map((partition) => layoutPartition(source, partition, blockSize, dataStart, label));
-    const cache = new OperationCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+    const cache =
+      options.cacheBytes !== undefined
+        ? DecodeCache.create(options.cacheBytes)
+        : source.identity !== undefined
+          ? DecodeCache.shared()
+          : DecodeCache.create(PRIVATE_CACHE_BYTES);
     return new PayloadArchive(source, manifest, layouts, cache, label);
   }
 
@@ -119,14 +127,12 @@ export class PayloadArchive {
     return hash.digest('hex');
   }
 
-  /** Drops decoded operations; the payload source belongs to the caller. */
-  async close(): Promise<void> {
-    this.cache.clear();
-  }
+  /** The payload source belongs to the caller; decoded operations age out of the cache. */
+  async close(): Promise<void> {}
 
   private openLayout(index: number): PayloadPartitionSource {
     const layout = this.layouts[index] as PartitionLayout;
-    return new PayloadPartitionSource(`${this.source.name} › ${layout.name}`, this.source, layout, this.cache, String(index), this.label);
+    return new PayloadPartitionSource(`${this.source.name} › ${layout.name}`, this.source, layout, this.cache, `${index}:${layout.name}`, this.label);
   }
 }
 

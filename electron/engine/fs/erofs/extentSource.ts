@@ -1,9 +1,9 @@
 import { InputError } from '../../errors.js';
-import { checkRange, type ByteSource } from '../../io/byteSource.js';
+import { checkRange, visitBytes, visitZeros, type ByteSource, type ByteVisitor } from '../../io/byteSource.js';
 import type { Extent, ExtentMap } from './extentMap.js';
 import type { ImageReader } from './imageReader.js';
 import { inodeFormat } from './inode.js';
-import { decodeExtent, pclusterFormat } from './pclusterDecoder.js';
+import { decodeExtent, pclusterFormat, withDecodedExtent } from './pclusterDecoder.js';
 import type { Superblock } from './superblock.js';
 
 /** Decoded extents kept per open file: enough for reads that straddle a few pclusters. */
@@ -12,6 +12,8 @@ const DECODED_CACHE_BYTES = 4 << 20;
 const STREAM_WINDOW_BYTES = 1 << 20;
 /** Raw, zero and fragment extents are streamed in pieces of at most this size. */
 const STREAM_CHUNK_BYTES = 1 << 20;
+/** Extents stored at most this far apart are visited in one pass over the image (the gap is skipped). */
+const MAX_RUN_GAP = 64 << 10;
 
 /** What decoding a file's extents needs to know. */
 export interface FileData {
@@ -41,10 +43,30 @@ async function readFragment(data: FileData, extent: Extent, from: number, length
   return packed.read(offset, length);
 }
 
+function storedFormat(data: FileData, extent: Extent): { format: string; what: string } {
+  return extent.kind === 'raw' ? { format: inodeFormat(data.nid), what: 'file data' } : { format: pclusterFormat(data.nid, extent.physical), what: 'pcluster' };
+}
+
 function readStored(data: FileData, extent: Extent, offset: number, length: number): Promise<Buffer> {
-  const format = extent.kind === 'raw' ? inodeFormat(data.nid) : pclusterFormat(data.nid, extent.physical);
-  const what = extent.kind === 'raw' ? 'file data' : 'pcluster';
+  const { format, what } = storedFormat(data, extent);
   return extent.inline ? data.reader.readMeta(offset, length, format, what) : data.reader.readData(offset, length, format, what);
+}
+
+/** Extents whose stored bytes are the file's bytes, from `physical` on: visited in place. */
+function storedAsIs(extent: Extent): boolean {
+  return extent.kind === 'raw' || extent.kind === 'plain';
+}
+
+/** Image bytes an extent's data is read from: [physical, physical + storedLength(extent)). */
+function storedLength(extent: Extent): number {
+  return storedAsIs(extent) ? extent.end - extent.start : extent.physicalLength;
+}
+
+/** One extent's part in a visit: file bytes [from, to) of it, relative to the extent's start. */
+interface VisitPart {
+  extent: Extent;
+  from: number;
+  to: number;
 }
 
 /**
@@ -79,6 +101,49 @@ export class ExtentSource implements ByteSource {
       parts.push(await this.slice(extent, from - extent.start, to - from));
     }
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
+  }
+
+  /**
+   * Visits the file's bytes [offset, offset+length): extents stored one after another in the
+   * image are visited in one pass over their image bytes, raw and uncompressed data in place and
+   * each pcluster decoded from the image's own bytes (copied only when it straddles two pieces of
+   * the image), so a whole file is hashed without a copy of its bytes.
+   */
+  async visit(offset: number, length: number, visitor: ByteVisitor): Promise<void> {
+    checkRange(this, inodeFormat(this.data.nid), offset, length);
+    const map = this.data.map;
+    const end = offset + length;
+    let run: VisitPart[] = [];
+    for (let index = length === 0 ? map.count : map.find(offset); index < map.count; index++) {
+      const extent = map.get(index);
+      if (extent.start >= end) break;
+      const part = { extent, from: Math.max(offset, extent.start) - extent.start, to: Math.min(end, extent.end) - extent.start };
+      const previous = run.at(-1)?.extent;
+      const inRun = !extent.inline && extent.kind !== 'zero' && extent.kind !== 'fragment';
+      const continues =
+        previous !== undefined && extent.physical >= previous.physical + storedLength(previous) && extent.physical - (previous.physical + storedLength(previous)) <= MAX_RUN_GAP;
+      if (run.length > 0 && !(inRun && continues)) {
+        await visitRun(this.data, run, visitor);
+        run = [];
+      }
+      if (inRun) run.push(part);
+      else await this.visitAlone(part, visitor);
+    }
+    if (run.length > 0) await visitRun(this.data, run, visitor);
+  }
+
+  private async visitAlone({ extent, from, to }: VisitPart, visitor: ByteVisitor): Promise<void> {
+    switch (extent.kind) {
+      case 'zero':
+        return visitZeros(to - from, visitor);
+      case 'fragment':
+        for (let done = from; done < to; done += STREAM_CHUNK_BYTES) visitor(await readFragment(this.data, extent, done, Math.min(STREAM_CHUNK_BYTES, to - done)));
+        return;
+      default: {
+        if (storedAsIs(extent)) return visitor(await readStored(this.data, extent, extent.physical + from, to - from));
+        emitPart(this.data, { extent, from, to }, await readStored(this.data, extent, extent.physical, extent.physicalLength), visitor);
+      }
+    }
   }
 
   private async slice(extent: Extent, from: number, length: number): Promise<Buffer> {
@@ -126,6 +191,68 @@ export class ExtentSource implements ByteSource {
     this.decoded.clear();
     this.decodedBytes = 0;
   }
+}
+
+/** Hands the visitor part of one compressed (or interlaced) extent, from its whole pcluster. */
+function emitPart(data: FileData, { extent, from, to }: VisitPart, stored: Buffer, visitor: ByteVisitor): void {
+  withDecodedExtent({ imageName: data.reader.name, superblock: data.superblock, nid: data.nid }, extent, stored, (bytes) => {
+    visitor(from === 0 && to === bytes.length ? bytes : bytes.subarray(from, to));
+  });
+}
+
+/**
+ * Visits a run of extents stored one after another (in increasing image order) in one pass over
+ * their image bytes [first physical, last stored end): each extent's part is handed over as the
+ * pass reaches it, in place when its stored bytes lie in one piece of the pass or are the file's
+ * bytes as they are, else after its stored bytes were gathered from two pieces.
+ */
+async function visitRun(data: FileData, run: readonly VisitPart[], visitor: ByteVisitor): Promise<void> {
+  for (const { extent } of run) {
+    const { format, what } = storedFormat(data, extent);
+    data.reader.check(extent.physical, storedLength(extent), format, what);
+  }
+  // Image bytes each part needs: the part itself for data stored as is, the whole pcluster otherwise.
+  const needed = run.map((part) => (storedAsIs(part.extent) ? { start: part.extent.physical + part.from, end: part.extent.physical + part.to } : { start: part.extent.physical, end: part.extent.physical + part.extent.physicalLength }));
+  const start = needed[0]!.start;
+  const end = needed.at(-1)!.end;
+  let next = 0;
+  /** Stored bytes of the current pcluster gathered so far, when it straddles pieces. */
+  let gathered: Buffer | null = null;
+  let gatheredLength = 0;
+  let position = start;
+  await visitBytes(data.reader.image, start, end - start, (piece) => {
+    const pieceStart = position;
+    const pieceEnd = position + piece.length;
+    position = pieceEnd;
+    const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    for (; next < run.length; next++) {
+      const part = run[next]!;
+      const need = needed[next]!;
+      if (need.start >= pieceEnd) return;
+      if (storedAsIs(part.extent)) {
+        // The file's own bytes: visit what of them this piece holds.
+        const from = Math.max(need.start, pieceStart);
+        const to = Math.min(need.end, pieceEnd);
+        if (from < to) visitor(bytes.subarray(from - pieceStart, to - pieceStart));
+        if (need.end > pieceEnd) return;
+        continue;
+      }
+      if (gathered === null && need.start >= pieceStart && need.end <= pieceEnd) {
+        emitPart(data, part, bytes.subarray(need.start - pieceStart, need.end - pieceStart), visitor);
+        continue;
+      }
+      gathered ??= Buffer.allocUnsafe(need.end - need.start);
+      const from = Math.max(need.start + gatheredLength, pieceStart);
+      const to = Math.min(need.end, pieceEnd);
+      bytes.copy(gathered, gatheredLength, from - pieceStart, to - pieceStart);
+      gatheredLength += to - from;
+      if (gatheredLength < gathered.length) return;
+      emitPart(data, part, gathered, visitor);
+      gathered = null;
+      gatheredLength = 0;
+    }
+  });
+  if (next < run.length) throw new Error(`visited ${next} of ${run.length} extents`);
 }
 
 /**

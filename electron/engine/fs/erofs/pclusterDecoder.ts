@@ -1,6 +1,7 @@
 import { CorruptDataError } from '../../codecs/corruptData.js';
 import { inflateRaw } from '../../codecs/deflate.js';
-import { decompressLz4Block, Lz4FormatError } from '../../codecs/lz4.js';
+import { Lz4FormatError } from '../../codecs/lz4.js';
+import { withLz4Block } from '../../codecs/lz4Wasm.js';
 import { decodeMicroLzma } from '../../codecs/microLzma.js';
 import { decodeZstdSync } from '../../codecs/zstd.js';
 import { InputError } from '../../errors.js';
@@ -26,17 +27,27 @@ export interface DecodeContext {
 
 /** The bytes of one extent stored in a pcluster (compressed or not), from the pcluster's bytes. */
 export function decodeExtent(context: DecodeContext, extent: Extent, stored: Buffer): Buffer {
+  return withDecodedExtent(context, extent, stored, (bytes, owned) => (owned ? (bytes as Buffer) : Buffer.from(bytes)));
+}
+
+/**
+ * Calls `use` with the bytes of one extent stored in a pcluster, from the pcluster's bytes. They
+ * are valid only during the call (LZ4 output lives in WebAssembly memory, plain data is a view of
+ * `stored`); `owned` says they are a fresh buffer the caller may keep.
+ */
+export function withDecodedExtent<T>(context: DecodeContext, extent: Extent, stored: Buffer, use: (bytes: Uint8Array, owned: boolean) => T): T {
   const length = extent.end - extent.start;
   switch (extent.kind) {
     case 'plain':
-      return Buffer.from(stored.subarray(0, length));
+      return use(stored.subarray(0, length), false);
     case 'interlaced':
-      return deinterlace(stored, extent.start % context.superblock.blockSize, length);
+      return use(deinterlace(stored, extent.start % context.superblock.blockSize, length), true);
     case 'lz4':
+      return decompressLz4(context, extent, stored, length, use);
     case 'lzma':
     case 'deflate':
     case 'zstd':
-      return decompress(context, extent, extent.kind, stored, length);
+      return use(decompress(context, extent, extent.kind, stored, length), true);
     default:
       throw new Error(`not a pcluster extent: ${extent.kind}`);
   }
@@ -52,28 +63,52 @@ function deinterlace(stored: Buffer, blockOffset: number, length: number): Buffe
   return Buffer.concat([stored.subarray(blockOffset, blockOffset + head), stored.subarray(0, length - head)], length);
 }
 
-function decompress(context: DecodeContext, extent: Extent, algorithm: Algorithm, stored: Buffer, length: number): Buffer {
-  const format = pclusterFormat(context.nid, extent.physical);
-  const file = context.imageName;
-  const name = NAMES[algorithm];
+/** Where a pcluster's compressed data starts: with 0padding it is stored at its end, after zeros in its first block. */
+function compressedStart(context: DecodeContext, extent: Extent, stored: Buffer, name: string): { inputStart: number; zeroPadding: boolean } {
   let inputStart = 0;
-  // With 0padding the compressed data is stored at the end of the pcluster, after zeros in its first block.
   const zeroPadding = (context.superblock.featureIncompat & FEATURE_INCOMPAT.zeroPadding) !== 0;
   if (zeroPadding) {
     const limit = Math.min(stored.length, context.superblock.blockSize);
     while (inputStart < limit && stored[inputStart] === 0) inputStart++;
-    if (inputStart === limit) throw new InputError(`pcluster holds no ${name} data (only zeros)`, { file, format, offset: extent.physical });
+    if (inputStart === limit) {
+      throw new InputError(`pcluster holds no ${name} data (only zeros)`, { file: context.imageName, format: pclusterFormat(context.nid, extent.physical), offset: extent.physical });
+    }
   }
+  return { inputStart, zeroPadding };
+}
+
+/** An LZ4 pcluster, decoded in WebAssembly when it decodes exactly to the extent (see codecs/lz4Wasm.ts). */
+function decompressLz4<T>(context: DecodeContext, extent: Extent, stored: Buffer, length: number, use: (bytes: Uint8Array, owned: boolean) => T): T {
+  const { inputStart, zeroPadding } = compressedStart(context, extent, stored, NAMES.lz4);
+  const file = context.imageName;
+  const format = pclusterFormat(context.nid, extent.physical);
+  // Without 0padding the block may run on past this extent; a shared pcluster (partial reference)
+  // decodes to more than this extent, whose first bytes are wanted.
+  const options = { stopAtOutputSize: !zeroPadding || extent.partial };
+  try {
+    return withLz4Block(stored.subarray(inputStart), length, options, (output, owned) => {
+      if (output.length !== length) throw new InputError(`LZ4 data decodes to ${output.length} bytes`, { file, format, offset: extent.physical, expected: `${length} bytes` });
+      return use(output, owned);
+    });
+  } catch (error) {
+    if (error instanceof Lz4FormatError) {
+      throw new InputError(`corrupt LZ4 data: ${error.problem}`, { file, format, offset: extent.physical + inputStart + error.inputOffset, cause: error });
+    }
+    throw error;
+  }
+}
+
+function decompress(context: DecodeContext, extent: Extent, algorithm: Exclude<Algorithm, 'lz4'>, stored: Buffer, length: number): Buffer {
+  const format = pclusterFormat(context.nid, extent.physical);
+  const file = context.imageName;
+  const name = NAMES[algorithm];
+  const { inputStart } = compressedStart(context, extent, stored, name);
   const input = stored.subarray(inputStart);
   // A shared pcluster (partial reference) decodes to more than this extent: its first bytes are wanted.
   const partial = extent.partial;
   let output: Buffer;
   try {
     switch (algorithm) {
-      case 'lz4':
-        // Without 0padding the block may also run on past this extent.
-        output = decompressLz4Block(input, length, { stopAtOutputSize: !zeroPadding || partial });
-        break;
       case 'lzma':
         output = decodeMicroLzma(input, length, { dictionarySize: LZMA_DICTIONARY_BYTES, partial });
         break;
@@ -86,9 +121,6 @@ function decompress(context: DecodeContext, extent: Extent, algorithm: Algorithm
         break;
     }
   } catch (error) {
-    if (error instanceof Lz4FormatError) {
-      throw new InputError(`corrupt LZ4 data: ${error.problem}`, { file, format, offset: extent.physical + inputStart + error.inputOffset, cause: error });
-    }
     if (error instanceof CorruptDataError) {
       throw new InputError(`corrupt ${name} data: ${error.problem}`, { file, format, offset: extent.physical + inputStart, cause: error });
     }

@@ -19,6 +19,11 @@ import { ErofsXattrReader, type ErofsXattr } from './xattrs.js';
 
 /** Parsed directories kept in memory (a walk lists each once; lookups revisit ancestors). */
 const CACHED_DIRECTORIES = 64;
+/**
+ * Directory inodes kept in memory: every path lookup goes through its ancestors' inodes, which lie
+ * anywhere in the image (in a payload, in operations long since dropped from the decode cache).
+ */
+const CACHED_DIRECTORY_INODES = 4096;
 /** Linux's PATH_MAX: a longer "symlink" is corruption. */
 const MAX_SYMLINK_BYTES = 4096;
 
@@ -36,6 +41,7 @@ interface Resolved {
  */
 export class ErofsTree implements FileTree {
   private readonly directories = new Map<number, Promise<Map<string, DirectoryEntry>>>();
+  private readonly directoryInodes = new Map<number, Inode>();
   private readonly problemLog = new ProblemLog();
   /** The packed inode's content (fragments), opened once on first use; shared by all files. */
   private packedContent: Promise<ByteSource> | null = null;
@@ -55,26 +61,48 @@ export class ErofsTree implements FileTree {
   }
 
   async list(path: string): Promise<TreeNode[] | null> {
-    const resolved = await this.resolve(path);
-    if (resolved === null || resolved.inode.kind !== 'directory') return null;
-    const nodes: TreeNode[] = [];
     // Inodes in number order: neighbours share metadata blocks, so each block is read (and, in a
     // payload, decoded) once rather than jumping back and forth in name order.
-    for (const entry of [...(await this.entries(resolved.inode, path)).values()].sort((a, b) => a.nid - b.nid)) {
+    const children = await this.children(path, (a, b) => a.nid - b.nid);
+    if (children === null) return null;
+    const nodes: TreeNode[] = [];
+    for await (const node of children) nodes.push(node);
+    return nodes.sort(byName);
+  }
+
+  /**
+   * The children of a directory in name order, each child's inode read only when it is asked for:
+   * mkfs.erofs puts a file's inode next to its data, so a reader that reads each file as it is
+   * listed reads the image front to back, once, instead of listing a whole folder's inodes (spread
+   * over all its files' data) ahead of reading them.
+   */
+  async listLazily(path: string): Promise<AsyncIterable<TreeNode> | null> {
+    return this.children(path, byName);
+  }
+
+  private async children(path: string, order: (a: DirectoryEntry, b: DirectoryEntry) => number): Promise<AsyncGenerator<TreeNode> | null> {
+    const resolved = await this.resolve(path);
+    if (resolved === null || resolved.inode.kind !== 'directory') return null;
+    const entries = [...(await this.entries(resolved.inode, path)).values()].sort(order);
+    return this.describeEach(resolved, path, entries);
+  }
+
+  private async *describeEach(directory: Resolved, path: string, entries: readonly DirectoryEntry[]): AsyncGenerator<TreeNode> {
+    for (const entry of entries) {
       const childPath = joinTreePath(path, entry.name);
-      if (resolved.chain.includes(entry.nid)) {
+      if (directory.chain.includes(entry.nid)) {
         this.report(childPath, `directory loop: points back at inode ${entry.nid}, a folder above it`);
         continue;
       }
+      let node: TreeNode | null = null;
       try {
-        const node = await this.describe(await readInode(this.reader, this.superblock, entry.nid), entry.name, childPath);
-        if (node !== null) nodes.push(node);
+        node = await this.describe(await readInode(this.reader, this.superblock, entry.nid), entry.name, childPath);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         this.report(childPath, error.message);
       }
+      if (node !== null) yield node;
     }
-    return nodes.sort(byName);
   }
 
   async stat(path: string): Promise<TreeNode | null> {
@@ -194,7 +222,8 @@ export class ErofsTree implements FileTree {
         return null;
       }
       try {
-        inode = await readInode(this.reader, this.superblock, entry.nid);
+        inode = this.directoryInodes.get(entry.nid) ?? (await readInode(this.reader, this.superblock, entry.nid));
+        if (inode.kind === 'directory') this.rememberDirectoryInode(inode);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         this.report(walked, error.message);
@@ -203,6 +232,12 @@ export class ErofsTree implements FileTree {
       chain.push(entry.nid);
     }
     return { inode, chain };
+  }
+
+  private rememberDirectoryInode(inode: Inode): void {
+    this.directoryInodes.delete(inode.nid);
+    this.directoryInodes.set(inode.nid, inode);
+    if (this.directoryInodes.size > CACHED_DIRECTORY_INODES) this.directoryInodes.delete(this.directoryInodes.keys().next().value as number);
   }
 
   /** A directory's entries by name, parsed once and kept in a small LRU. */

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import type { ByteSource } from '../../io/byteSource.js';
+import { visitBytes, type ByteSource, type ByteVisitor } from '../../io/byteSource.js';
 import type { Superblock } from './superblock.js';
 
 /**
@@ -49,6 +49,17 @@ export class BlockReader {
 
   /** Bytes at an image offset inside the file system; missing bytes mean a truncated image. */
   async readBytes(offset: number, length: number, layer: LayerPath): Promise<Buffer> {
+    this.checkInImage(offset, length, layer);
+    return this.image.read(offset, length);
+  }
+
+  /** Visits bytes at an image offset (see ByteSource.visit), checked as readBytes checks them. */
+  async visitBytes(offset: number, length: number, layer: LayerPath, visitor: ByteVisitor): Promise<void> {
+    this.checkInImage(offset, length, layer);
+    return visitBytes(this.image, offset, length, visitor);
+  }
+
+  private checkInImage(offset: number, length: number, layer: LayerPath): void {
     if (offset + length > this.image.size) {
       throw this.error(
         `truncated image: needs bytes up to ${offset + length} but the image has ${this.image.size}`,
@@ -57,6 +68,5 @@ export class BlockReader {
         `${this.sb.blocksCount * this.sb.blockSize} bytes as the superblock says`,
       );
     }
-    return this.image.read(offset, length);
   }
 }

@@ -1,4 +1,4 @@
-import { checkRange, type ByteSource } from '../../io/byteSource.js';
+import { checkRange, visitZeros, type ByteSource, type ByteVisitor } from '../../io/byteSource.js';
 import { aboutPath, type BlockReader } from './blockReader.js';
 import type { BlockMapper, BlockRun } from './blockRuns.js';
 
@@ -67,12 +67,36 @@ export class Ext4FileSource implements ByteSource {
     return result;
   }
 
+  /** Visits the file's bytes run by run, stored runs in place (through the image's visit), holes as zeros. */
+  async visit(offset: number, length: number, visitor: ByteVisitor): Promise<void> {
+    checkRange(this, this.format, offset, length);
+    try {
+      if (length === 0) return;
+      if ('inline' in this.content) return visitor(readInline(this.content.inline, offset, length));
+      const blockSize = this.blocks.sb.blockSize;
+      const firstBlock = Math.floor(offset / blockSize);
+      const runs = await this.content.mapper.map(firstBlock, Math.ceil((offset + length) / blockSize) - firstBlock);
+      for (const run of runs) {
+        const from = Math.max(offset, run.fileBlock * blockSize);
+        const to = Math.min(offset + length, (run.fileBlock + run.count) * blockSize);
+        if (from >= to) continue;
+        if (run.physical === null) visitZeros(to - from, visitor);
+        else await this.blocks.visitBytes(run.physical * blockSize + (from - run.fileBlock * blockSize), to - from, this.runLayer(run), visitor);
+      }
+    } catch (error) {
+      throw aboutPath(error, this.path);
+    }
+  }
+
+  private runLayer(run: BlockRun): string[] {
+    return [`inode ${this.inodeNumber}`, run.extent === undefined ? `block ${run.fileBlock}` : `extent ${run.extent}`];
+  }
+
   /** Bytes [fileOffset, fileOffset+length) of the file, all inside one stored run. */
   private readRun(run: BlockRun, fileOffset: number, length: number): Promise<Buffer> {
     const blockSize = this.blocks.sb.blockSize;
     const physicalOffset = (run.physical as number) * blockSize + (fileOffset - run.fileBlock * blockSize);
-    const layer = [`inode ${this.inodeNumber}`, run.extent === undefined ? `block ${run.fileBlock}` : `extent ${run.extent}`];
-    return this.blocks.readBytes(physicalOffset, length, layer);
+    return this.blocks.readBytes(physicalOffset, length, this.runLayer(run));
   }
 
   async close(): Promise<void> {}
