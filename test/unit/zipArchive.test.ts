@@ -119,3 +119,49 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
     }
   });
 });
+
+describe('keepInflated', () => {
+  /** The archive's bytes, counting what is read of them. */
+  class CountingSource extends BufferByteSource {
+    bytesRead = 0;
+    override async read(offset: number, length: number): Promise<Buffer> {
+      this.bytesRead += length;
+      return super.read(offset, length);
+    }
+  }
+
+  it('keeps the bytes of a deflated member read once (the v1 check) for one later readAll (the code reader), the same bytes as unzip -p', async () => {
+    const tree = join(temp, 'kept');
+    mkdirSync(tree, { recursive: true });
+    // Larger than a small member, so it is streamed; compressible, so zip deflates it.
+    writeFileSync(join(tree, 'classes.dex'), Buffer.from('dex\n035\0'.repeat(40_000), 'latin1'));
+    writeFileSync(join(tree, 'stored.bin'), Buffer.alloc(1000, 1));
+    const zipPath = join(temp, 'kept.zip');
+    run('zip', ['-q', '-X', zipPath, 'classes.dex'], tree);
+    run('zip', ['-q', '-X', '-0', zipPath, 'stored.bin'], tree);
+    const source = new CountingSource('kept.zip', readFileSync(zipPath));
+    const archive = await ZipArchive.open(source);
+    try {
+      const dex = archive.get('classes.dex');
+      const stored = archive.get('stored.bin');
+      if (dex === undefined || stored === undefined) throw new Error('members missing');
+      expect(dex.compressionMethod).toBe(8);
+      archive.keepInflated([dex, stored]);
+      const expected = sha256(unzipMember(zipPath, 'classes.dex'));
+      expect(sha256(await readMember(archive, 'classes.dex'))).toBe(expected);
+      // Taken once, without reading the archive again; then read afresh.
+      const before = source.bytesRead;
+      expect(sha256(await archive.readAll(dex, 1 << 20))).toBe(expected);
+      expect(source.bytesRead).toBe(before);
+      expect(sha256(await archive.readAll(dex, 1 << 20))).toBe(expected);
+      expect(source.bytesRead).toBeGreaterThan(before);
+      // A stored member is never kept: there is nothing to inflate.
+      await archive.readAll(stored, 1 << 20);
+      const afterStored = source.bytesRead;
+      await archive.readAll(stored, 1 << 20);
+      expect(source.bytesRead).toBeGreaterThan(afterStored);
+    } finally {
+      await archive.close();
+    }
+  });
+});

@@ -12,7 +12,7 @@ import { ZipArchive } from '../zip/zipArchive.js';
 import { apkStructureProblems } from './apkStructure.js';
 import { ResourceResolver, parseResourceTable } from './arsc/index.js';
 import { AndroidAttr, axmlToXmlText, childElements, decodeAxml, getAttribute } from './axml/index.js';
-import { readApkCode, scanXmlDocument } from './code/apkCode.js';
+import { keepDexInflated, readApkCode, scanXmlDocument } from './code/apkCode.js';
 import { CodeScan } from './code/codeScan.js';
 import { ManifestError, readManifest } from './manifest.js';
 import { isPreferenceScreen, readPreferenceDefaults } from './preferences.js';
@@ -82,6 +82,7 @@ export async function readApkDetails(zip: ZipArchive, where: ApkLocation, option
   }
   const xmlTexts = new Map<string, string>([[MANIFEST, axmlToXmlText(manifestDocument, { resolveReference: (id) => resolver.nameOf(id) })]]);
   const preferences = await readPreferences(zip, where, resolver, problems, xmlTexts, codeScan);
+  if (codeScan !== null) keepDexInflated(zip);
   const signing = await readApkSigners(zip.source, zip, { file: where.file, minSdk: minimumPlatformLevel(facts.minSdkVersion) });
   problems.push(...signing.problems, ...(await apkStructureProblems(zip, where.file, signing.signers, signing.signing)));
   const code = codeScan === null ? null : await readApkCode(zip, where.file, codeScan, declaresCode(manifestDocument, resolver));

@@ -116,6 +116,9 @@ class ByteSourceReader extends yauzl.RandomAccessReader {
 export class ZipArchive {
   private readonly byName = new Map<string, ZipMember>();
   private readonly dataStarts = new Map<ZipMember, Promise<number>>();
+  /** Deflated members whose next whole inflating read keeps the bytes (see keepInflated). */
+  private readonly toKeep = new Set<ZipMember>();
+  private readonly kept = new Map<ZipMember, Buffer>();
 
   private constructor(
     readonly source: ByteSource,
@@ -189,8 +192,20 @@ export class ZipArchive {
     if (decoding === 'deflate') checkDeclaredSize(member, this.source.name);
   }
 
+  /**
+   * Asks that the next read of each of these deflated members, by openStream or readAll, keep its
+   * inflated bytes for one later readAll to take: an APK's DEX files are inflated by the v1
+   * signature check and wanted again by the code reader, and are inflated once so. The caller
+   * bounds what it asks for (the bytes stay in memory until taken).
+   */
+  keepInflated(members: Iterable<ZipMember>): void {
+    // Only deflate reads the same whichever way other methods are read (stored-or-inflated, or inflated).
+    for (const member of members) if (member.compressionMethod === METHOD_DEFLATE) this.toKeep.add(member);
+  }
+
   /** The member's uncompressed bytes as a stream; the stream errors with an InputError if they are corrupt. */
   async openStream(member: ZipMember, options: ReadOptions = {}): Promise<Readable> {
+    if (this.toKeep.has(member)) return Readable.from([await this.readAll(member, member.uncompressedSize, options)]);
     if (isSmall(member)) return Readable.from([await this.readSmall(member, options)]);
     const format = `zip › ${member.name}`;
     let decoding = decodingOf(member, options);
@@ -236,7 +251,18 @@ export class ZipArchive {
         format: `zip › ${member.name}`,
       });
     }
-    if (isSmall(member)) return this.readSmall(member, options);
+    const kept = this.kept.get(member);
+    if (kept !== undefined) {
+      this.kept.delete(member);
+      return kept;
+    }
+    const keep = this.toKeep.delete(member);
+    const bytes = isSmall(member) ? await this.readSmall(member, options) : await this.readWhole(member, options);
+    if (keep) this.kept.set(member, bytes);
+    return bytes;
+  }
+
+  private async readWhole(member: ZipMember, options: ReadOptions): Promise<Buffer> {
     const chunks: Buffer[] = [];
     for await (const chunk of await this.openStream(member, options)) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);

@@ -13,6 +13,8 @@ import type { CodeScan } from './codeScan.js';
 
 /** A deflated DEX up to this size is inflated in one piece; a larger one is read through a window. */
 const IN_MEMORY_DEX = 16 << 20;
+/** Inflated DEX bytes an APK's reading keeps between the signature check and the code reader, at most. */
+const IN_MEMORY_DEX_KEPT = 64 << 20;
 const NETWORK_SECURITY_CONFIG = 'network-security-config';
 
 /** The strings of a binary XML file, and the domains of a network security config. */
@@ -39,6 +41,21 @@ export function dexMembers(zip: ZipArchive): ZipMember[] {
     if (member === undefined) return members;
     members.push(member);
   }
+}
+
+/**
+ * Asks the zip to keep the DEX files it inflates before the code reader gets to them (the v1
+ * signature check reads every entry), up to IN_MEMORY_DEX_KEPT bytes in all, so each is inflated once.
+ */
+export function keepDexInflated(zip: ZipArchive): void {
+  let total = 0;
+  const kept: ZipMember[] = [];
+  for (const member of dexMembers(zip)) {
+    if (member.compressionMethod === METHOD_STORED || member.uncompressedSize > IN_MEMORY_DEX || total + member.uncompressedSize > IN_MEMORY_DEX_KEPT) continue;
+    total += member.uncompressedSize;
+    kept.push(member);
+  }
+  zip.keepInflated(kept);
 }
 
 export function dexMemberSource(zip: ZipArchive, member: ZipMember): Promise<ByteSource> {
