@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCode, AppModel } from '../../shared/app.js';
 import { readApk } from '../../electron/engine/android/apkReader.js';
-import { bareHost, hostsIn, nonEndpointReason } from '../../electron/engine/android/code/hostFinder.js';
+import { bareHost, hostsIn, mayNameHost, mayNameHostBytes, nonEndpointReason } from '../../electron/engine/android/code/hostFinder.js';
 import { FileByteSource } from '../../electron/engine/io/byteSource.js';
 import { buildInventory } from '../../electron/engine/inventory/buildInventory.js';
 import { SDK_CLASSES } from '../../scripts/fixtures/lib/dexTools.mjs';
@@ -149,6 +149,22 @@ describe('what is a server', () => {
     expect(['data.mistat.xiaomi.com', 'umeng.com', 'www.example.de', '8.8.8.8'].map(bareHost)).toEqual(['data.mistat.xiaomi.com', 'umeng.com', 'www.example.de', '8.8.8.8']);
     expect(['ro.build.id', 'libfoo.so', 'user.email', 'com.umeng.analytics', 'example.de', 'Main.java', '1.2.3.400', 'persist.sys.locale.cn', '7.1.22.1', '2.4.29.1'].map(bareHost)).toEqual(Array(10).fill(null));
     expect(['114.114.114.114', '1.1.1.1', '223.5.5.5'].map(bareHost)).toEqual(['114.114.114.114', '1.1.1.1', '223.5.5.5']);
+  });
+
+  it('judges a DEX string from its bytes as from its text (every string baksmali lists, and edge cases)', () => {
+    const strings = [
+      ...baksmaliStrings(join(FIXTURES, 'tracker-classes.dex')),
+      ...baksmaliStrings(join(FIXTURES, 'tracker-classes2.dex')),
+      'a.b', 'a.bc', 'x/y.z', 'http:/x.y', 'ftp://h', 'Lcom/a/B;', 'A.b.c', 'a b.c', 'ab:/c//d', '://', 'x://', 'café.cn', 'ñ.b',
+    ];
+    expect(strings.length).toBeGreaterThan(20);
+    for (const text of strings) {
+      const bytes = Buffer.from(`##${text}##`, 'utf8');
+      const judged = mayNameHostBytes(bytes, 2, bytes.length - 2);
+      // A prefilter: never misses what the text test finds; for ASCII the very same answer.
+      if (mayNameHost(text)) expect(judged, text).toBe(true);
+      if (Buffer.byteLength(text) === text.length) expect(judged, text).toBe(mayNameHost(text));
+    }
   });
 
   it('keeps namespaces, documentation, example and local addresses apart, with the reason', () => {

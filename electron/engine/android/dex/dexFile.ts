@@ -89,7 +89,10 @@ async function readStrings(
   decode: { wants: ReadDexOptions['wants']; always: ReadonlyMap<number, unknown> },
   onString: (text: string, index: number) => void,
 ): Promise<void> {
-  const { wants, always } = decode;
+  const { wants } = decode;
+  // Looked up for every string: a flag per string id rather than a map.
+  const always = new Uint8Array(offsets.length);
+  for (const index of decode.always.keys()) always[index] = 1;
   const order = ascendingOrder(offsets);
   const end = header.fileSize;
   let window: Buffer = Buffer.alloc(0);
@@ -124,7 +127,7 @@ async function readStrings(
       throw dexError(where, 'string_data_item', `string ${index} has no terminating 0 within the ${length.value * 3} bytes its ${length.value} characters may take`, dataStart, 'a 0 byte');
     }
     previousEnd = windowStart + terminator + 1;
-    if (wants !== undefined && !always.has(index) && !wants(window, dataStart - windowStart, terminator)) continue;
+    if (wants !== undefined && always[index] === 0 && !wants(window, dataStart - windowStart, terminator)) continue;
     let text: string;
     try {
       text = decodeMutf8(window, dataStart - windowStart, terminator, length.value);
