@@ -14,7 +14,7 @@ import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/v
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
 import type { InventoryResult } from './inventory/buildInventory.js';
-import { FileReaderPool } from './inventory/fileReaderPool.js';
+import { FileReaderPool, readerWorkersPayOff } from './inventory/fileReaderPool.js';
 import { ParsedApps } from './inventory/parsedApps.js';
 import { loadBuild } from './inventory/savedInventory.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
@@ -36,6 +36,11 @@ export interface CompareOptions extends JudgeOptions {
   signal?: AbortSignal | undefined;
   /** Parse apps in worker threads (default true); false parses them on this thread. */
   parallel?: boolean | undefined;
+  /**
+   * Read files in worker threads: by default only when a package is large enough for it to pay off
+   * (readerWorkersPayOff); true always (tests), false never. Ignored when `parallel` is false.
+   */
+  readerWorkers?: boolean | undefined;
   /** Read the apps' code layer: SDKs and servers (default true; false to measure without it). */
   codeAnalysis?: boolean | undefined;
 }
@@ -53,7 +58,8 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   // One pool of each for both sides: two would put twice as many threads (and their heaps) on the
   // same cores.
   const pool = options.parallel === false ? null : new AppParserPool();
-  const readers = options.parallel === false ? null : new FileReaderPool();
+  const readerWorkers = options.readerWorkers ?? (await Promise.all([oldPath, newPath].map(readerWorkersPayOff))).some(Boolean);
+  const readers = options.parallel === false || !readerWorkers ? null : new FileReaderPool();
   const parsedApps = new ParsedApps();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>
     loadBuild(path, {

@@ -223,13 +223,19 @@ describe('scenarios', () => {
     });
   }
 
-  it('gives byte-identical JSON on every run, with the worker pool and without', async () => {
-    const scenario = scenarios.find((candidate) => candidate.id === 'resource-flip');
-    const packages = scenario?.packages['ab-erofs'];
-    if (packages === undefined) throw new Error('resource-flip in ab-erofs is missing');
-    const run = async (parallel: boolean): Promise<string> => toCanonicalJson(await comparePackages(join(SCENARIOS, packages.old), join(SCENARIOS, packages.new), { parallel }));
-    const first = await run(true);
-    expect(await run(true)).toBe(first);
-    expect(await run(false)).toBe(first);
+  it.each([
+    ['resource-flip', 'ab-erofs'],
+    ['literal-flip', 'block-ota'],
+    ['security-weakened', 'ab-ext4'],
+  ] as const)('%s (%s): byte-identical JSON on every run, with files read in worker threads and without, apps parsed in workers and not', async (id, format) => {
+    const packages = scenarios.find((candidate) => candidate.id === id)?.packages[format];
+    if (packages === undefined) throw new Error(`${id} in ${format} is missing`);
+    const run = async (options: { parallel: boolean; readerWorkers?: boolean }): Promise<string> =>
+      toCanonicalJson(await comparePackages(join(SCENARIOS, packages.old), join(SCENARIOS, packages.new), options));
+    const first = await run({ parallel: true, readerWorkers: true });
+    expect(await run({ parallel: true, readerWorkers: true })).toBe(first);
+    // These small packages are read on the main thread by default.
+    expect(await run({ parallel: true })).toBe(first);
+    expect(await run({ parallel: false })).toBe(first);
   });
 });

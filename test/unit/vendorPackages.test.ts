@@ -6,6 +6,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { toCanonicalJson } from '../../shared/canonicalJson.js';
 import { comparePackages } from '../../electron/engine/compare.js';
 import { UnsupportedFormatError } from '../../electron/engine/errors.js';
 import { withPackage } from '../../electron/engine/formats/registry.js';
@@ -174,6 +175,12 @@ describe('Samsung Odin firmware', () => {
 
   it('the cloud-messaging flip, end to end, from the Odin zips', async () => {
     await expectCloudMessagingFlip(join(VENDOR, 'odin', `${OLD}.zip`), join(VENDOR, 'odin', `${NEW}.zip`));
+  });
+
+  it('reads the same with its files decoded (LZ4 blocks, sparse, ext4) and hashed in worker threads', async () => {
+    const [oldPath, newPath] = [join(VENDOR, 'odin', `${OLD}.zip`), join(VENDOR, 'odin', `${NEW}.zip`)];
+    const onThisThread = toCanonicalJson(await comparePackages(oldPath, newPath, { parallel: false }));
+    expect(toCanonicalJson(await comparePackages(oldPath, newPath, { parallel: true, readerWorkers: true }))).toBe(onThisThread);
   });
 });
 

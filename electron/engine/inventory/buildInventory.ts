@@ -16,7 +16,7 @@ import { ARCHIVE_SEPARATOR } from '../vfs/deviceTree.js';
 import { AppParserPool } from './appParserPool.js';
 import { parseApp, SETTINGS_PROVIDER, type AppParseOptions, type AppParseResult } from './appParsing.js';
 import { completeAppCode } from './codeBeside.js';
-import { FileReaderPool, READS_PER_WORKER } from './fileReaderPool.js';
+import { FileReaderPool, readerWorkersPayOff, READS_PER_WORKER } from './fileReaderPool.js';
 import { readTreeFile, type FileRead, type ReadMode } from './fileReading.js';
 import type { ParsedApps } from './parsedApps.js';
 import { markPlatformSigned } from './platformKey.js';
@@ -79,9 +79,10 @@ export interface InventoryOptions {
   pool?: AppParserPool | null;
   /**
    * Where files are read and hashed: worker threads shared with other inventories (the caller
-   * closes them), or null to read on this thread. By default the inventory starts its own, unless
-   * `pool` is null (then everything runs on this thread) or the package cannot be opened again
-   * cheaply (its opening decoded something into a temporary file).
+   * closes them), or null to read on this thread. By default the inventory starts its own for a
+   * package of READER_WORKERS_FROM_BYTES or more or a folder, unless `pool` is null (then
+   * everything runs on this thread) or the package cannot be opened again cheaply (its opening
+   * decoded something into a temporary file).
    */
   readers?: FileReaderPool | null;
   /** Stop listing after this many entries (default MAX_ENTRIES): a hostile image may list millions. */
@@ -120,7 +121,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
   const { result: handle, spools } = await countSpools(() => openPackage(path));
   const ownPool = options.pool === undefined ? new AppParserPool() : null;
   const pool = options.pool === undefined ? ownPool : options.pool;
-  const ownReaders = options.readers === undefined && options.pool !== null && spools === 0 ? new FileReaderPool() : null;
+  const ownReaders = options.readers === undefined && options.pool !== null && spools === 0 && (await readerWorkersPayOff(handle.probe.path)) ? new FileReaderPool() : null;
   const readers = spools > 0 ? null : options.readers === undefined ? ownReaders : options.readers;
   try {
     throwIfAborted(options.signal);

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, InputError } from '../errors.js';
@@ -40,6 +41,19 @@ interface Slot {
   /** Bytes of the files it is reading: the next file goes to the least loaded worker. */
   bytesInFlight: number;
   closed: Promise<void>;
+}
+
+/**
+ * Packages from this size on have their files read by worker threads. Below it, the workers' start
+ * (each loads the engine) and the bytes sent between threads cost more than they save: comparing two
+ * 90 MB file OTAs of 1,000 apps took 6.8 s with them and 5.4–5.8 s without.
+ */
+export const READER_WORKERS_FROM_BYTES = 512 * 2 ** 20;
+
+/** Whether reading the package at `path` in worker threads pays off: a large file, or a folder (of images, maybe). */
+export async function readerWorkersPayOff(path: string): Promise<boolean> {
+  const stats = await stat(path).catch(() => null);
+  return stats !== null && (stats.isDirectory() || stats.size >= READER_WORKERS_FROM_BYTES);
 }
 
 export interface FileReaderPoolOptions {
