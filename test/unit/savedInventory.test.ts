@@ -57,6 +57,8 @@ describe('package → saved inventory → compare', () => {
     await writeSavedInventory(join(temp, 'inventory.json.zst'), result);
     expect(toolOutput('gzip', ['-dc', join(temp, 'inventory.json.gz')]).toString('utf8')).toBe(json);
     expect(toolOutput('zstd', ['-dcq', join(temp, 'inventory.json.zst')]).toString('utf8')).toBe(json);
+    // The frame states its size, as the zstd CLI's own files do, so readers know it before decoding.
+    expect(toolOutput('zstd', ['-lv', join(temp, 'inventory.json.zst')]).toString('utf8')).toContain(`(${Buffer.byteLength(json)} B)`);
     const parsed = JSON.parse(json) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(['apps', 'evidenceTexts', 'files', 'flags', 'initServices', 'package', 'permissionGrants', 'problems', 'properties', 'schemaVersion', 'security', 'settings', 'sysconfig', 'texts']);
     expect(Object.keys(parsed['texts'] as object)).toContain('/system/build.prop');

@@ -19,6 +19,36 @@ function zstdDecoder(): InstanceType<ZstdBinding['Decoder']> {
 }
 
 /**
+ * `bytes` as one zstd frame at `level` that states its content size, as the zstd CLI writes files:
+ * readers (OTA Lens's own decodeZstd among them) then know how much to expect before decoding.
+ * node-zstd's streaming encoder leaves the size out, so it is put into the frame header here.
+ */
+export function encodeZstd(bytes: Buffer, level: number): Buffer {
+  const { Encoder } = createRequire(import.meta.url)('@toondepauw/node-zstd') as ZstdBinding;
+  return withStatedContentSize(new Encoder(level).encodeSync(bytes), bytes.length);
+}
+
+/** Frame_Header_Descriptor bits (RFC 8878, 3.1.1.1.1). */
+const CONTENT_SIZE_FLAG = 0xc0;
+const SINGLE_SEGMENT_FLAG = 0x20;
+const DICTIONARY_ID_FLAG = 0x03;
+
+/**
+ * A single frame without a stated content size, given a Frame_Content_Size field of 8 bytes after
+ * its Window_Descriptor; any other blob is returned as it is.
+ */
+function withStatedContentSize(frame: Buffer, contentSize: number): Buffer {
+  const descriptor = frame[4] ?? 0;
+  const plain = (descriptor & (CONTENT_SIZE_FLAG | SINGLE_SEGMENT_FLAG | DICTIONARY_ID_FLAG)) === 0;
+  const sizes = frame.length > 6 && frame.readUInt32LE(0) === FRAME_MAGIC ? zstdFrameSizes(frame) : null;
+  if (!plain || sizes === null || sizes.unsized !== 1 || sizes.stated !== 0) return frame;
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(contentSize));
+  // Magic and descriptor, the Window_Descriptor, the size, then the blocks unchanged.
+  return Buffer.concat([frame.subarray(0, 4), Buffer.of(descriptor | CONTENT_SIZE_FLAG), frame.subarray(5, 6), size, frame.subarray(6)]);
+}
+
+/**
  * Decodes a zstd blob (one or more frames) to at most `maxSize` bytes. The frame headers are read
  * first. When every frame states its content size and they add up to no more than `maxSize`, the
  * native decoder runs (on libuv's thread pool; it never writes past a frame's stated size). A frame

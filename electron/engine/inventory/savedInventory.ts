@@ -7,19 +7,16 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import { toCanonicalJson } from '../../../shared/canonicalJson.js';
 import type { PackageInventory, SavedInventory } from '../../../shared/inventory.js';
 import { SCHEMA_VERSION } from '../../../shared/model.js';
 import { sortByKey } from '../../../shared/sort.js';
 import { InputError } from '../errors.js';
-import { decodeZstd } from '../codecs/zstd.js';
+import { decodeZstd, encodeZstd } from '../codecs/zstd.js';
 import { FileByteSource, type ByteSource } from '../io/byteSource.js';
 import { compressionOf, MAGIC_BYTES } from '../io/compression.js';
 import { decodeStream } from '../io/streamDecoding.js';
 import { buildInventory, type InventoryOptions, type InventoryResult } from './buildInventory.js';
-
-type ZstdBinding = typeof import('@toondepauw/node-zstd');
 
 /** How a saved inventory's bytes are stored. */
 export type InventoryEncoding = 'json' | 'gzip' | 'zstd';
@@ -59,10 +56,8 @@ export function encodeSavedInventory(json: string, encoding: InventoryEncoding):
       return bytes;
     case 'gzip':
       return gzipSync(bytes, { level: zlibConstants.Z_BEST_COMPRESSION });
-    case 'zstd': {
-      const { Encoder } = createRequire(import.meta.url)('@toondepauw/node-zstd') as ZstdBinding;
-      return new Encoder(ZSTD_LEVEL).encodeSync(bytes);
-    }
+    case 'zstd':
+      return encodeZstd(bytes, ZSTD_LEVEL);
   }
 }
 
@@ -104,8 +99,7 @@ export async function savedInventoryEncoding(path: string): Promise<InventoryEnc
 /**
  * The JSON text, decoded in one go (a saved inventory compresses twenty to thirty times, so the
  * compressed bytes are small), never past SAVED_INVENTORY_LIMIT: gzip by zlib, zstd natively when
- * its frames state their size and else by the bounded streaming decoder (node-zstd writes frames
- * without one).
+ * its frames state their size (OTA Lens writes them so) and else by the bounded streaming decoder.
  */
 async function decodedText(source: ByteSource, encoding: InventoryEncoding): Promise<string> {
   const fail = (problem: string): never => {
