@@ -116,7 +116,7 @@ class ByteSourceReader extends yauzl.RandomAccessReader {
 export class ZipArchive {
   private readonly byName = new Map<string, ZipMember>();
   private readonly dataStarts = new Map<ZipMember, Promise<number>>();
-  /** Deflated members whose next whole inflating read keeps the bytes (see keepInflated). */
+  /** Deflated members whose next streamed read keeps the bytes (see keepInflated). */
   private readonly toKeep = new Set<ZipMember>();
   private readonly kept = new Map<ZipMember, Buffer>();
 
@@ -193,10 +193,11 @@ export class ZipArchive {
   }
 
   /**
-   * Asks that the next read of each of these deflated members, by openStream or readAll, keep its
-   * inflated bytes for one later readAll to take: an APK's DEX files are inflated by the v1
-   * signature check and wanted again by the code reader, and are inflated once so. The caller
-   * bounds what it asks for (the bytes stay in memory until taken).
+   * Asks that the next streamed read (openStream) of each of these deflated members keep its
+   * inflated bytes for the next readAll to take: an APK's DEX files are streamed by the v1 signature
+   * check and read whole again by the code reader, and are inflated once so. A readAll that comes
+   * first reads as usual and keeps nothing. The caller bounds what it asks for (the bytes stay in
+   * memory until taken).
    */
   keepInflated(members: Iterable<ZipMember>): void {
     // Only deflate reads the same whichever way other methods are read (stored-or-inflated, or inflated).
@@ -205,7 +206,11 @@ export class ZipArchive {
 
   /** The member's uncompressed bytes as a stream; the stream errors with an InputError if they are corrupt. */
   async openStream(member: ZipMember, options: ReadOptions = {}): Promise<Readable> {
-    if (this.toKeep.has(member)) return Readable.from([await this.readAll(member, member.uncompressedSize, options)]);
+    if (this.toKeep.delete(member)) {
+      const bytes = await this.readAll(member, member.uncompressedSize, options);
+      this.kept.set(member, bytes);
+      return Readable.from([bytes]);
+    }
     if (isSmall(member)) return Readable.from([await this.readSmall(member, options)]);
     const format = `zip › ${member.name}`;
     let decoding = decodingOf(member, options);
@@ -256,10 +261,8 @@ export class ZipArchive {
       this.kept.delete(member);
       return kept;
     }
-    const keep = this.toKeep.delete(member);
-    const bytes = isSmall(member) ? await this.readSmall(member, options) : await this.readWhole(member, options);
-    if (keep) this.kept.set(member, bytes);
-    return bytes;
+    this.toKeep.delete(member);
+    return isSmall(member) ? this.readSmall(member, options) : this.readWhole(member, options);
   }
 
   private async readWhole(member: ZipMember, options: ReadOptions): Promise<Buffer> {
