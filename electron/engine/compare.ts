@@ -14,7 +14,7 @@ import { checkClaim, featureVerdicts, otherDefaultChanges } from '../../shared/v
 import { throwIfAborted } from './errors.js';
 import { AppParserPool } from './inventory/appParserPool.js';
 import type { InventoryResult } from './inventory/buildInventory.js';
-import { FileReaderPool, readerWorkersPayOff } from './inventory/fileReaderPool.js';
+import { FileReaderPool, readerWorkersPayOffAt } from './inventory/fileReaderPool.js';
 import { ParsedApps } from './inventory/parsedApps.js';
 import { loadBuild } from './inventory/savedInventory.js';
 import { ARCHIVE_SEPARATOR } from './vfs/deviceTree.js';
@@ -58,7 +58,7 @@ export async function comparePackages(oldPath: string, newPath: string, options:
   // One pool of each for both sides: two would put twice as many threads (and their heaps) on the
   // same cores.
   const pool = options.parallel === false ? null : new AppParserPool();
-  const readerWorkers = options.readerWorkers ?? (await Promise.all([oldPath, newPath].map(readerWorkersPayOff))).some(Boolean);
+  const readerWorkers = options.readerWorkers ?? (await Promise.all([oldPath, newPath].map(readerWorkersPayOffAt))).some(Boolean);
   const readers = options.parallel === false || !readerWorkers ? null : new FileReaderPool();
   const parsedApps = new ParsedApps();
   const inventory = (path: string, side: 'old' | 'new'): Promise<InventoryResult> =>

@@ -121,7 +121,7 @@ export async function buildInventory(path: string, options: InventoryOptions = {
   const { result: handle, spools } = await countSpools(() => openPackage(path));
   const ownPool = options.pool === undefined ? new AppParserPool() : null;
   const pool = options.pool === undefined ? ownPool : options.pool;
-  const ownReaders = options.readers === undefined && options.pool !== null && spools === 0 && (await readerWorkersPayOff(handle.probe.path)) ? new FileReaderPool() : null;
+  const ownReaders = options.readers === undefined && options.pool !== null && spools === 0 && readerWorkersPayOff(handle.probe.stats) ? new FileReaderPool() : null;
   const readers = spools > 0 ? null : options.readers === undefined ? ownReaders : options.readers;
   try {
     throwIfAborted(options.signal);

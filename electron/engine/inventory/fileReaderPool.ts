@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -50,10 +51,15 @@ interface Slot {
  */
 export const READER_WORKERS_FROM_BYTES = 512 * 2 ** 20;
 
-/** Whether reading the package at `path` in worker threads pays off: a large file, or a folder (of images, maybe). */
-export async function readerWorkersPayOff(path: string): Promise<boolean> {
+/** Whether reading a package in worker threads pays off: a large file, or a folder (of images, maybe). */
+export function readerWorkersPayOff(stats: Stats): boolean {
+  return stats.isDirectory() || stats.size >= READER_WORKERS_FROM_BYTES;
+}
+
+/** readerWorkersPayOff for the package at `path` (false when it cannot be found: opening it will say why). */
+export async function readerWorkersPayOffAt(path: string): Promise<boolean> {
   const stats = await stat(path).catch(() => null);
-  return stats !== null && (stats.isDirectory() || stats.size >= READER_WORKERS_FROM_BYTES);
+  return stats !== null && readerWorkersPayOff(stats);
 }
 
 export interface FileReaderPoolOptions {
