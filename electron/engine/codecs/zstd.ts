@@ -8,13 +8,17 @@ const FRAME_MAGIC = 0xfd2fb528;
 const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
 const SKIPPABLE_MAGIC = 0x184d2a50;
 
+let binding: ZstdBinding | undefined;
 let decoder: InstanceType<ZstdBinding['Decoder']> | undefined;
 
+/** The native zstd library, loaded when first needed. */
+function nodeZstd(): ZstdBinding {
+  binding ??= createRequire(import.meta.url)('@toondepauw/node-zstd') as ZstdBinding;
+  return binding;
+}
+
 function zstdDecoder(): InstanceType<ZstdBinding['Decoder']> {
-  if (decoder === undefined) {
-    const { Decoder } = createRequire(import.meta.url)('@toondepauw/node-zstd') as ZstdBinding;
-    decoder = new Decoder();
-  }
+  decoder ??= new (nodeZstd().Decoder)();
   return decoder;
 }
 
@@ -24,8 +28,7 @@ function zstdDecoder(): InstanceType<ZstdBinding['Decoder']> {
  * node-zstd's streaming encoder leaves the size out, so it is put into the frame header here.
  */
 export function encodeZstd(bytes: Buffer, level: number): Buffer {
-  const { Encoder } = createRequire(import.meta.url)('@toondepauw/node-zstd') as ZstdBinding;
-  return withStatedContentSize(new Encoder(level).encodeSync(bytes), bytes.length);
+  return withStatedContentSize(new (nodeZstd().Encoder)(level).encodeSync(bytes), bytes.length);
 }
 
 /** Frame_Header_Descriptor bits (RFC 8878, 3.1.1.1.1). */

@@ -37,7 +37,7 @@ export function encodingForName(path: string): InventoryEncoding {
 
 /** A map of texts as a JSON object, keys sorted. */
 function textRecord(texts: ReadonlyMap<string, string>): Record<string, string> {
-  return Object.fromEntries(sortByKey([...texts], ([path]) => path));
+  return Object.fromEntries(sortByKey(texts, ([path]) => path));
 }
 
 /**
