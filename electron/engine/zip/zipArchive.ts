@@ -1,5 +1,5 @@
 import { Readable, Transform, type TransformCallback } from 'node:stream';
-import { crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, crc32, createInflateRaw, inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Problem } from '../../../shared/model.js';
 import { InputError } from '../errors.js';
@@ -33,6 +33,11 @@ const UNICODE_PATH_FIELD = 0x7075;
  * members, a stream per member costs several times the inflating itself.
  */
 const SMALL_MEMBER = 1 << 20;
+/**
+ * A member read whole (readAll) up to this size is read and inflated in one piece, into one buffer
+ * of its declared size: no stream, no chunks to join. Larger ones stream through INFLATE_CHUNK.
+ */
+const ONE_PIECE_MEMBER = 16 << 20;
 /** Reads this small (yauzl's directory entries and local headers) are served from one window. */
 const SMALL_READ = 4 * 1024;
 const READ_WINDOW = 64 * 1024;
@@ -211,7 +216,7 @@ export class ZipArchive {
       this.kept.set(member, bytes);
       return Readable.from([bytes]);
     }
-    if (isSmall(member)) return Readable.from([await this.readSmall(member, options)]);
+    if (isSmall(member)) return Readable.from([await this.readInOnePiece(member, options)]);
     const format = `zip › ${member.name}`;
     let decoding = decodingOf(member, options);
     // A large member cannot be tried both ways: read it as stored when the sizes allow it.
@@ -262,7 +267,8 @@ export class ZipArchive {
       return kept;
     }
     this.toKeep.delete(member);
-    return isSmall(member) ? this.readSmall(member, options) : this.readWhole(member, options);
+    const inOnePiece = member.compressedSize <= ONE_PIECE_MEMBER && member.uncompressedSize <= ONE_PIECE_MEMBER;
+    return inOnePiece ? this.readInOnePiece(member, options) : this.readWhole(member, options);
   }
 
   private async readWhole(member: ZipMember, options: ReadOptions): Promise<Buffer> {
@@ -338,7 +344,7 @@ export class ZipArchive {
   }
 
   /** A small member in one read and one inflate call, checked like a streamed one. */
-  private async readSmall(member: ZipMember, options: ReadOptions): Promise<Buffer> {
+  private async readInOnePiece(member: ZipMember, options: ReadOptions): Promise<Buffer> {
     const decoding = decodingOf(member, options);
     this.checkReadable(member, decoding);
     const start = await this.dataStart(member);
@@ -350,7 +356,7 @@ export class ZipArchive {
     const length = decoding === 'stored' ? member.uncompressedSize : member.compressedSize;
     this.checkInsideArchive(member, start, length);
     const raw = await this.source.read(start, length);
-    const bytes = decoding === 'stored' ? raw : this.inflateSmall(member, raw);
+    const bytes = decoding === 'stored' ? raw : this.inflateInOnePiece(member, raw);
     if (bytes.length !== member.uncompressedSize) throw sizeMismatch(member, this.source.name, bytes.length > member.uncompressedSize ? 'longer' : 'shorter');
     const actual = crc32(bytes);
     if (actual >>> 0 !== member.crc32 >>> 0) throw crcMismatch(member, this.source.name, actual);
@@ -365,10 +371,12 @@ export class ZipArchive {
     return crc32(bytes) >>> 0 === member.crc32 >>> 0 ? bytes : null;
   }
 
-  private inflateSmall(member: ZipMember, raw: Buffer): Buffer {
+  private inflateInOnePiece(member: ZipMember, raw: Buffer): Buffer {
     try {
-      // One byte more than declared: a member that inflates further is caught as too long.
-      return inflateRawSync(raw, { maxOutputLength: member.uncompressedSize + 1 });
+      // One byte more than declared: a member that inflates further is caught as too long. The
+      // output buffer holds that much, so a member of the declared size is inflated into one piece.
+      const most = member.uncompressedSize + 1;
+      return inflateRawSync(raw, { maxOutputLength: most, chunkSize: Math.max(zlibConstants.Z_MIN_CHUNK, most) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw sizeMismatch(member, this.source.name, 'longer');
       throw new InputError(`cannot decompress: ${(error as Error).message}`, { file: this.source.name, format: `zip › ${member.name}`, offset: member.localHeaderOffset, cause: error });
