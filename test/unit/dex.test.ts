@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOST_STRINGS, mayNameHost } from '../../electron/engine/android/code/hostFinder.js';
 import { classNameOf, readDex } from '../../electron/engine/android/dex/dexFile.js';
 import { readVdex } from '../../electron/engine/android/dex/vdexFile.js';
 import { BufferByteSource, FileByteSource, type ByteSource } from '../../electron/engine/io/byteSource.js';
@@ -29,6 +30,19 @@ async function readAll(source: ByteSource, dex = 'classes.dex'): Promise<{ strin
 
 const bufferSource = (bytes: Buffer, name = 'classes.dex') => new BufferByteSource(name, bytes);
 
+/** The strings the host filter lets through, judged from their bytes as each terminator is found. */
+async function hostCandidates(source: ByteSource, dex = 'classes.dex'): Promise<string[]> {
+  const strings: string[] = [];
+  await readDex(source, where(dex), (text) => strings.push(text), { filter: HOST_STRINGS });
+  return strings;
+}
+
+/** What the filter must let through: every string that may name a host (judged on the text) and every class descriptor. */
+function expectedCandidates(path: string): string[] {
+  const classes = new Set(dexdumpClasses(path));
+  return baksmaliStrings(path).filter((text) => mayNameHost(text) || classes.has(text));
+}
+
 describe('DEX reader', () => {
   it.each(DEX_FILES)('reads %s as dexdump and baksmali do: version, classes, every string', async (name) => {
     const path = join(FIXTURES, name);
@@ -39,6 +53,13 @@ describe('DEX reader', () => {
     expect(read.classes.length).toBe(Number(header.get('class_defs_size')));
     expect(read.strings).toEqual(baksmaliStrings(path));
     expect(read.strings.length).toBe(Number(header.get('string_ids_size')));
+  });
+
+  it.each(DEX_FILES)('hands on from %s exactly the strings that may name a host, and the class descriptors', async (name) => {
+    const path = join(FIXTURES, name);
+    const candidates = await hostCandidates(bufferSource(readFileSync(path)), name);
+    expect(candidates).toEqual(expectedCandidates(path));
+    expect(candidates.some((text) => text.includes('://'))).toBe(true);
   });
 
   it('decodes MUTF-8: characters outside the BMP as surrogate pairs, U+0000 as C0 80', async () => {
@@ -91,6 +112,12 @@ describe('a large DEX in a deflated zip member', () => {
     } finally {
       await zip.close();
     }
+  });
+
+  it('judges the strings of every window alike: the host filter lets through what the text predicate does', async () => {
+    const candidates = await hostCandidates(bufferSource(readFileSync(dexPath)));
+    expect(candidates).toEqual(expectedCandidates(dexPath));
+    expect(candidates.length).toBeGreaterThan(20_000);
   });
 
   it('reads each byte of the DEX about once, never the whole file twice', async () => {

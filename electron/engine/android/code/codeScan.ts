@@ -10,7 +10,7 @@ import { InputError } from '../../errors.js';
 import type { ByteSource } from '../../io/byteSource.js';
 import type { StringPool } from '../axml/stringPool.js';
 import { classNameOf, readDex } from '../dex/dexFile.js';
-import { HostCollector, mayNameHost, mayNameHostBytes } from './hostFinder.js';
+import { HOST_STRINGS, HostCollector, mayNameHost } from './hostFinder.js';
 import { SdkMatcher } from './sdkMatcher.js';
 
 export class CodeScan {
@@ -32,7 +32,7 @@ export class CodeScan {
       source = await open();
       const contents = await readDex(source, { file, dex: dexFile }, (text) => {
         if (mayNameHost(text)) candidates.push(text);
-      }, { wants: mayNameHostBytes });
+      }, { filter: HOST_STRINGS });
       for (const descriptor of contents.classDescriptors) {
         const className = classNameOf(descriptor);
         if (className !== null) this.sdks.addClass(className, dexFile);

@@ -13,6 +13,7 @@
 import type { HostFound, NonEndpointFound } from '../../../../shared/app.js';
 import { NON_ENDPOINT_RULES, type NonEndpointRule } from '../../../../shared/nonEndpoints.js';
 import { compareStrings } from '../../../../shared/sort.js';
+import type { StringFilter } from '../dex/dexFile.js';
 
 const SAMPLE_LIMIT = 200;
 /** Network schemes: a URL with one of these names a server. */
@@ -102,7 +103,7 @@ const DOT_SEEN = 1;
 const SLASH_SEEN = 2;
 const COLON_SEEN = 4;
 const SPACE_OR_CAPITAL_SEEN = 8;
-/** What each byte tells mayNameHostBytes: one table load and one OR a byte, no branches. */
+/** What each byte tells mayNameHostClasses: one table load and one OR a byte, no branches. */
 const BYTE_CLASSES = new Uint8Array(256);
 BYTE_CLASSES['.'.charCodeAt(0)] = DOT_SEEN;
 BYTE_CLASSES['/'.charCodeAt(0)] = SLASH_SEEN;
@@ -112,18 +113,26 @@ for (let byte = 'A'.charCodeAt(0); byte <= 'Z'.charCodeAt(0); byte++) BYTE_CLASS
 const URL_MARK = Buffer.from('://', 'latin1');
 
 /**
- * `mayNameHost` on the UTF-8 or MUTF-8 bytes `bytes[start, end)` of a string, without decoding it
- * (ASCII bytes never occur inside a multi-byte character in either encoding). Every string of
- * every DEX goes through here, so it looks at each byte once and searches for `://` only in the
- * few strings holding both a slash and a colon.
+ * `mayNameHost` on the UTF-8 or MUTF-8 bytes `bytes[start, end)` of a string whose bytes' classes
+ * (BYTE_CLASSES) OR to `seen`, without decoding it (ASCII bytes never occur inside a multi-byte
+ * character in either encoding). Searches for `://` only in the few strings holding both a slash
+ * and a colon.
  */
-export function mayNameHostBytes(bytes: Buffer, start: number, end: number): boolean {
+function mayNameHostClasses(seen: number, bytes: Buffer, start: number, end: number): boolean {
   if (end - start < URL_MARK.length) return false;
-  let seen = 0;
-  for (let at = start; at < end; at++) seen |= BYTE_CLASSES[bytes[at] as number] as number;
   if ((seen & (DOT_SEEN | SLASH_SEEN)) === DOT_SEEN) return end - start >= 4 && (seen & SPACE_OR_CAPITAL_SEEN) === 0;
   if ((seen & (SLASH_SEEN | COLON_SEEN)) !== (SLASH_SEEN | COLON_SEEN)) return false;
   return bytes.subarray(start, end).includes(URL_MARK);
+}
+
+/** The strings of a DEX that may name a host: every string of every DEX is judged here, as its terminator is found. */
+export const HOST_STRINGS: StringFilter = { byteClasses: BYTE_CLASSES, wants: mayNameHostClasses };
+
+/** `mayNameHost` on the UTF-8 or MUTF-8 bytes `bytes[start, end)` of a string. */
+export function mayNameHostBytes(bytes: Buffer, start: number, end: number): boolean {
+  let seen = 0;
+  for (let at = start; at < end; at++) seen |= BYTE_CLASSES[bytes[at] as number] as number;
+  return mayNameHostClasses(seen, bytes, start, end);
 }
 
 interface NonEndpointIndex {

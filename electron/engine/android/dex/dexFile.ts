@@ -25,14 +25,25 @@ export interface DexContents {
   stringCount: number;
 }
 
+/**
+ * Which strings to decode and hand on, judged without decoding them: each byte of a string has a
+ * class (`byteClasses[byte]`), OR-ed together in the same pass that finds the string's terminator,
+ * and `wants` decides from that and the MUTF-8 bytes `bytes[start, end)`.
+ */
+export interface StringFilter {
+  byteClasses: Uint8Array;
+  wants: (seen: number, bytes: Buffer, start: number, end: number) => boolean;
+}
+
 export interface ReadDexOptions {
   /**
-   * Which strings to decode and hand on, judged from their MUTF-8 bytes `bytes[start, end)`
-   * (default: all). Class descriptors are always decoded. Every string's place and terminator are
-   * checked either way; the MUTF-8 of a string left out is not.
+   * Which strings to decode and hand on (default: all). Class descriptors are always decoded. Every
+   * string's place and terminator are checked either way; the MUTF-8 of a string left out is not.
    */
-  wants?: (bytes: Buffer, start: number, end: number) => boolean;
+  filter?: StringFilter;
 }
+
+const EVERY_STRING: StringFilter = { byteClasses: new Uint8Array(256), wants: () => true };
 
 /**
  * Reads the DEX in `source`: checks its header, reads its id tables, hands the strings of its pool
@@ -55,7 +66,7 @@ export async function readDex(source: ByteSource, where: DexLocation, onString: 
     else classes.push(index);
   }
   const classDescriptors = new Array<string>(classTypes.length);
-  await readStrings(source, header, stringOffsets, where, { wants: options.wants, always: wanted }, (text, index) => {
+  await readStrings(source, header, stringOffsets, where, { filter: options.filter ?? EVERY_STRING, always: wanted }, (text, index) => {
     for (const classIndex of wanted.get(index) ?? []) classDescriptors[classIndex] = text;
     onString(text, index);
   });
@@ -75,68 +86,136 @@ async function readU32Table(source: ByteSource, section: DexSection, itemSize: n
   return values;
 }
 
+/** Where a string pool's reading stands between windows. */
+interface StringScan {
+  readonly header: DexHeader;
+  readonly where: DexLocation;
+  readonly offsets: Uint32Array;
+  /** String ids by ascending offset. */
+  readonly order: Uint32Array;
+  /** A flag per string id: decoded whatever the filter says (class descriptors). */
+  readonly always: Uint8Array;
+  readonly filter: StringFilter;
+  readonly onString: (text: string, index: number) => void;
+  /** The next string to read, as a place in `order`. */
+  position: number;
+  /** Where the last string read ended (the id tables' end before the first). */
+  previousEnd: number;
+  /** Bytes from the next string's start that the next window must hold. */
+  need: number;
+}
+
 /**
  * Every string_data_item, in ascending offset order: real DEX files lay them out in index order,
  * and a file that does not is still read forward. Each item must start inside the file after the
  * header and end before the next one starts (no two ids share bytes, as the verifier requires), so
- * a hostile file cannot make this read more than its own size.
+ * a hostile file cannot make this read more than its own size. The strings are read window by
+ * window; within a window, without awaiting anything.
  */
 async function readStrings(
   source: ByteSource,
   header: DexHeader,
   offsets: Uint32Array,
   where: DexLocation,
-  decode: { wants: ReadDexOptions['wants']; always: ReadonlyMap<number, unknown> },
+  decode: { filter: StringFilter; always: ReadonlyMap<number, unknown> },
   onString: (text: string, index: number) => void,
 ): Promise<void> {
-  const { wants } = decode;
   // Looked up for every string: a flag per string id rather than a map.
   const always = new Uint8Array(offsets.length);
   for (const index of decode.always.keys()) always[index] = 1;
-  const order = ascendingOrder(offsets);
-  const end = header.fileSize;
-  let window: Buffer = Buffer.alloc(0);
-  let windowStart = 0;
-  const load = async (offset: number, atLeast: number): Promise<void> => {
-    windowStart = offset;
-    window = await source.read(offset, Math.min(end - offset, Math.max(atLeast, STRING_WINDOW)));
+  const scan: StringScan = {
+    header,
+    where,
+    offsets,
+    order: ascendingOrder(offsets),
+    always,
+    filter: decode.filter,
+    onString,
+    position: 0,
+    previousEnd: header.stringIds.offset + header.stringIds.size * 4,
+    need: 0,
   };
-  let previousEnd = header.stringIds.offset + header.stringIds.size * 4;
-  for (let position = 0; position < order.length; position++) {
+  const end = header.fileSize;
+  while (scan.position < offsets.length) {
+    const offset = offsets[scan.order[scan.position] as number] as number;
+    checkStringStart(scan, offset);
+    const window = await source.read(offset, Math.min(end - offset, Math.max(scan.need, STRING_WINDOW)));
+    scanWindow(scan, window, offset);
+  }
+}
+
+function checkStringStart(scan: StringScan, offset: number): void {
+  if (offset >= scan.previousEnd && offset < scan.header.fileSize) return;
+  const index = scan.order[scan.position] as number;
+  const why = offset >= scan.header.fileSize ? 'past the end of the file' : 'inside another string or the id tables';
+  throw dexError(scan.where, 'string_ids', `string ${index} starts at ${offset}, ${why}`, scan.header.stringIds.offset + index * 4, `a string_data_item of its own below ${scan.header.fileSize}`);
+}
+
+/**
+ * Reads the strings from `scan.position` on that lie whole in `window` (file bytes from
+ * `windowStart`); stops at the first that does not, with `scan.need` set to the bytes it takes.
+ */
+function scanWindow(scan: StringScan, window: Buffer, windowStart: number): void {
+  const { offsets, order, always, where, onString } = scan;
+  const { byteClasses, wants } = scan.filter;
+  const fileEnd = scan.header.fileSize;
+  const windowEnd = windowStart + window.length;
+  const whole = windowEnd >= fileEnd;
+  let previousEnd = scan.previousEnd;
+  let position = scan.position;
+  scan.need = MAX_ULEB128_BYTES;
+  for (; position < order.length; position++) {
     const index = order[position] as number;
     const offset = offsets[index] as number;
-    const idField = header.stringIds.offset + index * 4;
-    if (offset < previousEnd || offset >= end) {
-      const why = offset >= end ? 'past the end of the file' : 'inside another string or the id tables';
-      throw dexError(where, 'string_ids', `string ${index} starts at ${offset}, ${why}`, idField, `a string_data_item of its own below ${end}`);
+    if (offset < previousEnd || offset >= fileEnd) {
+      scan.position = position;
+      scan.previousEnd = previousEnd;
+      checkStringStart(scan, offset);
     }
-    if (offset + MAX_ULEB128_BYTES > windowStart + window.length && windowStart + window.length < end) await load(offset, MAX_ULEB128_BYTES);
-    // Most strings are shorter than 128 characters: a one-byte length.
-    const first = window[offset - windowStart] as number;
-    const length = first < 0x80 ? { value: first, length: 1 } : readUleb128(window, offset - windowStart, window.length);
-    if (length === null) throw dexError(where, 'string_data_item', `string ${index} has no valid length`, offset, 'a ULEB128 of at most 5 bytes');
-    const dataStart = offset + length.length;
+    if (offset + MAX_ULEB128_BYTES > windowEnd && !whole) break;
+    // Most strings are shorter than 128 characters: a one-byte length, read without a call.
+    let characters = window[offset - windowStart] as number;
+    let lengthBytes = 1;
+    if (characters >= 0x80) {
+      const length = readUleb128(window, offset - windowStart, window.length);
+      if (length === null) throw dexError(where, 'string_data_item', `string ${index} has no valid length`, offset, 'a ULEB128 of at most 5 bytes');
+      characters = length.value;
+      lengthBytes = length.length;
+    }
+    const dataStart = offset + lengthBytes;
     // At most 3 bytes a code unit, then the terminating 0.
-    const longest = Math.min(end, dataStart + length.value * 3 + 1);
-    let terminator = window.indexOf(0, dataStart - windowStart);
-    if ((terminator < 0 || terminator + windowStart >= longest) && windowStart + window.length < longest) {
-      await load(offset, longest - offset);
-      terminator = window.indexOf(0, dataStart - windowStart);
+    const longest = Math.min(fileEnd, dataStart + characters * 3 + 1);
+    const start = dataStart - windowStart;
+    const limit = Math.min(longest, windowEnd) - windowStart;
+    // The terminator search and the byte classes in one pass over the string.
+    let seen = 0;
+    let at = start;
+    while (at < limit) {
+      const byte = window[at] as number;
+      if (byte === 0) break;
+      seen |= byteClasses[byte] as number;
+      at++;
     }
-    if (terminator < 0 || terminator + windowStart >= longest) {
-      throw dexError(where, 'string_data_item', `string ${index} has no terminating 0 within the ${length.value * 3} bytes its ${length.value} characters may take`, dataStart, 'a 0 byte');
+    if (at >= limit) {
+      if (longest > windowEnd) {
+        scan.need = longest - offset;
+        break;
+      }
+      throw dexError(where, 'string_data_item', `string ${index} has no terminating 0 within the ${characters * 3} bytes its ${characters} characters may take`, dataStart, 'a 0 byte');
     }
-    previousEnd = windowStart + terminator + 1;
-    if (wants !== undefined && always[index] === 0 && !wants(window, dataStart - windowStart, terminator)) continue;
+    previousEnd = windowStart + at + 1;
+    if (always[index] === 0 && !wants(seen, window, start, at)) continue;
     let text: string;
     try {
-      text = decodeMutf8(window, dataStart - windowStart, terminator, length.value);
+      text = decodeMutf8(window, start, at, characters);
     } catch (error) {
       if (!(error instanceof Mutf8Error)) throw error;
       throw dexError(where, 'string_data_item', `string ${index} is not valid MUTF-8: ${error.message}`, dataStart + error.at);
     }
     onString(text, index);
   }
+  scan.position = position;
+  scan.previousEnd = previousEnd;
 }
 
 /** Indices sorted by offset; the identity when the offsets already ascend (as every real DEX has them). */
