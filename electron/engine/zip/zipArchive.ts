@@ -343,7 +343,7 @@ export class ZipArchive {
     }
   }
 
-  /** A small member in one read and one inflate call, checked like a streamed one. */
+  /** A member of at most ONE_PIECE_MEMBER in one read and one inflate call, checked like a streamed one. */
   private async readInOnePiece(member: ZipMember, options: ReadOptions): Promise<Buffer> {
     const decoding = decodingOf(member, options);
     this.checkReadable(member, decoding);
