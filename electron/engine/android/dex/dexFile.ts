@@ -137,16 +137,17 @@ async function readStrings(
   };
   const end = header.fileSize;
   while (scan.position < offsets.length) {
-    const offset = offsets[scan.order[scan.position] as number] as number;
-    checkStringStart(scan, offset);
+    const index = scan.order[scan.position] as number;
+    const offset = offsets[index] as number;
+    checkStringStart(scan, index, offset, scan.previousEnd);
     const window = await source.read(offset, Math.min(end - offset, Math.max(scan.need, STRING_WINDOW)));
     scanWindow(scan, window, offset);
   }
 }
 
-function checkStringStart(scan: StringScan, offset: number): void {
-  if (offset >= scan.previousEnd && offset < scan.header.fileSize) return;
-  const index = scan.order[scan.position] as number;
+/** String `index` must start after the previous string's end and inside the file. */
+function checkStringStart(scan: StringScan, index: number, offset: number, previousEnd: number): void {
+  if (offset >= previousEnd && offset < scan.header.fileSize) return;
   const why = offset >= scan.header.fileSize ? 'past the end of the file' : 'inside another string or the id tables';
   throw dexError(scan.where, 'string_ids', `string ${index} starts at ${offset}, ${why}`, scan.header.stringIds.offset + index * 4, `a string_data_item of its own below ${scan.header.fileSize}`);
 }
@@ -167,11 +168,7 @@ function scanWindow(scan: StringScan, window: Buffer, windowStart: number): void
   for (; position < order.length; position++) {
     const index = order[position] as number;
     const offset = offsets[index] as number;
-    if (offset < previousEnd || offset >= fileEnd) {
-      scan.position = position;
-      scan.previousEnd = previousEnd;
-      checkStringStart(scan, offset);
-    }
+    checkStringStart(scan, index, offset, previousEnd);
     if (offset + MAX_ULEB128_BYTES > windowEnd && !whole) break;
     // Most strings are shorter than 128 characters: a one-byte length, read without a call.
     let characters = window[offset - windowStart] as number;
