@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppCode, AppModel } from '../../shared/app.js';
 import { readApk } from '../../electron/engine/android/apkReader.js';
-import { bareHost, hostsIn, mayNameHost, mayNameHostBytes, nonEndpointReason } from '../../electron/engine/android/code/hostFinder.js';
-import { FileByteSource } from '../../electron/engine/io/byteSource.js';
+import { bareHost, HOST_STRINGS, hostsIn, mayNameHost, nonEndpointReason } from '../../electron/engine/android/code/hostFinder.js';
+import { readDex } from '../../electron/engine/android/dex/dexFile.js';
+import { BufferByteSource, FileByteSource } from '../../electron/engine/io/byteSource.js';
 import { buildInventory } from '../../electron/engine/inventory/buildInventory.js';
-import { SDK_CLASSES } from '../../scripts/fixtures/lib/dexTools.mjs';
+import { assembleDex, SDK_CLASSES } from '../../scripts/fixtures/lib/dexTools.mjs';
 import { SDKS } from '../../shared/sdks.js';
 import { baksmaliStrings, dexdumpClasses } from '../support/dexOracles.js';
 import { REPO_ROOT, toolOutput, unzipMember } from '../support/oracles.js';
@@ -151,19 +152,28 @@ describe('what is a server', () => {
     expect(['114.114.114.114', '1.1.1.1', '223.5.5.5'].map(bareHost)).toEqual(['114.114.114.114', '1.1.1.1', '223.5.5.5']);
   });
 
-  it('judges a DEX string from its bytes as from its text (every string baksmali lists, and edge cases)', () => {
-    const strings = [
-      ...baksmaliStrings(join(FIXTURES, 'tracker-classes.dex')),
-      ...baksmaliStrings(join(FIXTURES, 'tracker-classes2.dex')),
-      'a.b', 'a.bc', 'x/y.z', 'http:/x.y', 'ftp://h', 'Lcom/a/B;', 'A.b.c', 'a b.c', 'ab:/c//d', '://', 'x://', 'café.cn', 'ñ.b',
-    ];
-    expect(strings.length).toBeGreaterThan(20);
-    for (const text of strings) {
-      const bytes = Buffer.from(`##${text}##`, 'utf8');
-      const judged = mayNameHostBytes(bytes, 2, bytes.length - 2);
-      // A prefilter: never misses what the text test finds; for ASCII the very same answer.
-      if (mayNameHost(text)) expect(judged, text).toBe(true);
-      if (Buffer.byteLength(text) === text.length) expect(judged, text).toBe(mayNameHost(text));
+  it('judges a DEX string from its bytes as from its text (every string baksmali lists, and edge cases)', async () => {
+    const edgeCases = ['a.b', 'a.bc', 'x/y.z', 'http:/x.y', 'ftp://h', 'Lcom/a/B;', 'A.b.c', 'a b.c', 'ab:/c//d', '://', 'x://', 'café.cn', 'ñ.b'];
+    const temp = mkdtempSync(join(tmpdir(), 'otalens-host-strings-'));
+    try {
+      assembleDex([{ name: 'com.example.Edge', strings: edgeCases }], temp, 'edge');
+      for (const path of [join(FIXTURES, 'tracker-classes.dex'), join(FIXTURES, 'tracker-classes2.dex'), join(temp, 'edge.dex')]) {
+        const handedOn = new Set<string>();
+        await readDex(new BufferByteSource(path, readFileSync(path)), { file: 'test.apk', dex: 'classes.dex' }, (text) => handedOn.add(text), { filter: HOST_STRINGS });
+        const classes = new Set(dexdumpClasses(path));
+        const strings = baksmaliStrings(path);
+        expect(strings.length).toBeGreaterThan(10);
+        for (const text of strings) {
+          // Class descriptors are handed on whatever the filter says.
+          if (classes.has(text)) continue;
+          // A prefilter: never misses what the text test finds; for ASCII the very same answer.
+          if (mayNameHost(text)) expect(handedOn.has(text), text).toBe(true);
+          if (Buffer.byteLength(text) === text.length) expect(handedOn.has(text), text).toBe(mayNameHost(text));
+        }
+      }
+      expect(baksmaliStrings(join(temp, 'edge.dex'))).toEqual(expect.arrayContaining(edgeCases));
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
     }
   });
 

@@ -55,13 +55,6 @@ describe('DEX reader', () => {
     expect(read.strings.length).toBe(Number(header.get('string_ids_size')));
   });
 
-  it.each(DEX_FILES)('hands on from %s exactly the strings that may name a host, and the class descriptors', async (name) => {
-    const path = join(FIXTURES, name);
-    const candidates = await hostCandidates(bufferSource(readFileSync(path)), name);
-    expect(candidates).toEqual(expectedCandidates(path));
-    expect(candidates.some((text) => text.includes('://'))).toBe(true);
-  });
-
   it('decodes MUTF-8: characters outside the BMP as surrogate pairs, U+0000 as C0 80', async () => {
     const { strings } = await readAll(bufferSource(readFileSync(join(FIXTURES, 'tracker-classes2.dex'))));
     const oracle = baksmaliStrings(join(FIXTURES, 'tracker-classes2.dex'));

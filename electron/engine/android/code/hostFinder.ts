@@ -128,13 +128,6 @@ function mayNameHostClasses(seen: number, bytes: Buffer, start: number, end: num
 /** The strings of a DEX that may name a host: every string of every DEX is judged here, as its terminator is found. */
 export const HOST_STRINGS: StringFilter = { byteClasses: BYTE_CLASSES, wants: mayNameHostClasses };
 
-/** `mayNameHost` on the UTF-8 or MUTF-8 bytes `bytes[start, end)` of a string. */
-export function mayNameHostBytes(bytes: Buffer, start: number, end: number): boolean {
-  let seen = 0;
-  for (let at = start; at < end; at++) seen |= BYTE_CLASSES[bytes[at] as number] as number;
-  return mayNameHostClasses(seen, bytes, start, end);
-}
-
 interface NonEndpointIndex {
   /** Domain → reason: the host or one of its parent domains. */
   domains: Map<string, string>;
